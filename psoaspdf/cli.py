@@ -1,0 +1,203 @@
+"""The psoaspdf command line: parse options, call psoaspdf.api, map errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, api, model
+from .errors import ExitCode, InvalidInput, PsoasError
+
+PAPERS = click.Choice(["letter", "a4"], case_sensitive=False)
+
+
+def _fail(error: PsoasError) -> None:
+    if isinstance(error, InvalidInput):
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    else:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(int(error.exit_code))
+
+
+class PsoasGroup(click.Group):
+    """Turns our errors into messages and exit codes; a real bug still says so plainly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PsoasError as error:
+            _fail(error)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was written.", err=True)
+            sys.exit(130)
+        except Exception as error:  # a bug: say so, point at the issue tracker, no traceback
+            click.echo(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in psoaspdf. Run again with PSOASPDF_DEBUG=1 for details and report it.",
+                err=True,
+            )
+            import os
+
+            if os.environ.get("PSOASPDF_DEBUG"):
+                raise
+            sys.exit(int(ExitCode.INTERNAL))
+
+
+@click.group(cls=PsoasGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="psoaspdf")
+def main() -> None:
+    """Printable, clinic-branded patient handouts from plain YAML.
+
+    \b
+    Example:
+      psoaspdf render iliopsoas-back-pain -l riverbend --patient "Ana Diaz"
+    """
+
+
+@main.command()
+@click.argument("handout")
+@click.option("-l", "--layout", help="Layout file or bundled layout id (default: built-in layout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PDF to write (default: <handout id>.pdf).",
+)
+@click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
+@click.option("--patient", help="Patient's name, printed on the page only (never stored in metadata).")
+@click.option("--clinician", help="Clinician's name, printed on the page.")
+@click.option("--date", "date_", metavar="DATE", help="Date printed on the page, as you want it shown.")
+def render(
+    handout: str,
+    layout: str | None,
+    output: Path | None,
+    paper: str | None,
+    patient: str | None,
+    clinician: str | None,
+    date_: str | None,
+) -> None:
+    """Render HANDOUT (a YAML file or a bundled handout id) to a PDF.
+
+    \b
+    Examples:
+      psoaspdf render iliopsoas-back-pain
+      psoaspdf render my-handout.yaml -l riverbend -o out.pdf --paper a4
+    """
+    personal = model.Personal(patient=patient, clinician=clinician, date=date_)
+    paper_choice: api.Paper | None = paper.lower() if paper else None  # type: ignore[assignment]
+    written = api.render_to_file(handout, output, layout, paper_choice, personal)
+    click.echo(f"wrote {written}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check handout and layout files (or folders of them); list every problem.
+
+    Prints one line per problem as file:line:col: field: message and exits 0
+    only when every file is valid.
+
+    \b
+    Example:
+      psoaspdf validate handouts/ layouts/riverbend.yaml
+    """
+    count, problems = api.validate_paths(list(paths))
+    if problems:
+        raise InvalidInput(problems)
+    if count == 0:
+        raise click.UsageError("no .yaml files found in the paths given")
+    click.echo(f"{count} file{'s' if count != 1 else ''} valid")
+
+
+@main.command(name="list")
+def list_() -> None:
+    """List the bundled handouts and layouts with their titles.
+
+    \b
+    Example:
+      psoaspdf list
+    """
+    listings = api.list_bundled()
+    for kind in ("handout", "layout"):
+        click.echo(f"{kind}s:")
+        for item in (x for x in listings if x.kind == kind):
+            click.echo(f"  {item.name:<24} {item.title}")
+
+
+@main.command()
+@click.argument("handout")
+@click.option("-l", "--layout", help="Layout file or bundled layout id.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the PNG files.",
+)
+@click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
+@click.option(
+    "--dpi", type=click.IntRange(20, 300), default=80, show_default=True, help="Resolution of the pictures."
+)
+def preview(handout: str, layout: str | None, output_dir: Path, paper: str | None, dpi: int) -> None:
+    """Write a PNG picture of every page of HANDOUT, for a quick look.
+
+    \b
+    Example:
+      psoaspdf preview iliopsoas-back-pain -o pages/ --dpi 100
+    """
+    paper_choice: api.Paper | None = paper.lower() if paper else None  # type: ignore[assignment]
+    for path in api.preview(handout, output_dir, layout, paper_choice, dpi):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["handout", "layout"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema for handout or layout files (for editors).
+
+    \b
+    Example:
+      psoaspdf schema handout > handout.schema.json
+    """
+    import json
+
+    from .schema import json_schema
+
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: NAME.yaml).",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def new(name: str, output: Path | None, force: bool) -> None:
+    """Write a commented starter handout called NAME to fill in.
+
+    \b
+    Example:
+      psoaspdf new knee-pain
+    """
+    from .starter import starter_handout
+
+    target = output or Path(f"{name}.yaml")
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; use --force to replace it")
+    text = starter_handout(name)
+    from .output import write_atomic
+
+    write_atomic(target, text.encode("utf-8"))
+    click.echo(f"wrote {target}; fill it in, then run: psoaspdf validate {target}")

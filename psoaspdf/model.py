@@ -1,0 +1,254 @@
+"""The handout as frozen data: what validation produces and rendering consumes.
+
+Each field's ``doc`` and constraints live here once: the validator, the JSON Schema and the
+format reference are all generated from these definitions. No ReportLab, no YAML here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import MISSING, dataclass, field
+from typing import Any, Literal
+
+
+class Url(str):
+    """A web address starting with https:// or http://."""
+
+
+class HttpsUrl(str):
+    """A web address starting with https://."""
+
+
+class FilePath(str):
+    """A file path, relative to the YAML file's folder; resolved and checked on load."""
+
+
+class Color(str):
+    """A colour as #RRGGBB."""
+
+
+def spec(doc: str, default: Any = MISSING, example: Any = None, **limits: Any) -> Any:
+    """A dataclass field carrying its documentation and limits (min, max, pattern, ...)."""
+    meta = {"doc": doc, "example": example, **limits}
+    if isinstance(default, (list, dict, set)):
+        raise TypeError("use tuples for defaults")
+    return field(default=default, metadata=meta)
+
+
+# --- handouts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A source the handout is based on. A plain string is taken as the title."""
+
+    __shorthand__ = "title"
+    title: str = spec("Title of the article, guideline or book.")
+    url: Url | None = spec("Web address, if there is one.", None)
+    publisher: str | None = spec("Who published it.", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemGroup:
+    """A group of bullet points with an optional small heading."""
+
+    heading: str | None = spec("Small heading above the group, e.g. 'You may also have'.", None)
+    items: tuple[str, ...] = spec("The bullet points, one idea each.", min_items=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """A section of bullet points: a heading, an optional intro sentence, the items."""
+
+    heading: str | None = spec("Heading; leave out to use the standard one.", None)
+    intro: str | None = spec("One or two sentences before the bullet points.", None)
+    items: tuple[str, ...] = spec("The bullet points, one idea each.", (), min_items=0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Symptoms:
+    """Signs and symptoms, optionally in groups (e.g. common, and less common)."""
+
+    heading: str | None = spec("Heading; leave out to use the standard one.", None)
+    intro: str | None = spec("One or two sentences before the list.", None)
+    groups: tuple[ItemGroup, ...] = spec("One or more groups of symptoms.", min_items=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChecklistItem:
+    """One thing to do, printed with an empty box to tick. A plain string is taken as text."""
+
+    __shorthand__ = "text"
+    text: str = spec("What to do, starting with a verb.")
+    how_often: str | None = spec("How often, in plain words, e.g. 'every 30 minutes'.", None)
+    track: bool = spec("Add a row to the 7-day tick chart for this daily habit.", False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelfCare:
+    """The self-care checklist."""
+
+    heading: str | None = spec("Heading; leave out to use the standard one.", None)
+    intro: str | None = spec("One or two sentences before the checklist.", None)
+    items: tuple[ChecklistItem, ...] = spec("The things to do.", min_items=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dose:
+    """How much and how often. Give at least one of sets, reps, hold_seconds or minutes."""
+
+    sets: int | None = spec("Number of sets.", None, minimum=1, maximum=20)
+    reps: int | None = spec("Repetitions in each set.", None, minimum=1, maximum=100)
+    hold_seconds: int | None = spec("Seconds to hold each time.", None, minimum=1, maximum=600)
+    minutes: int | None = spec("Minutes, for exercises done for a time.", None, minimum=1, maximum=120)
+    each_side: bool = spec("Do it on each side (left and right).", False)
+    times: int | None = spec("How many times per day or week.", None, minimum=1, maximum=20)
+    per: Literal["day", "week"] = spec("Whether 'times' counts per day or per week.", "day")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Illustration:
+    """A picture of the exercise: a PNG, JPEG or SVG file and a short description."""
+
+    image: FilePath = spec("Image file, relative to the handout's folder.")
+    alt: str = spec("What the picture shows, in a few words (read aloud by screen readers).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exercise:
+    """One exercise, printed as a card that is never split across pages."""
+
+    name: str = spec("Short name, e.g. 'Kneeling hip stretch'.")
+    purpose: str | None = spec("Why to do it, in one sentence.", None)
+    steps: tuple[str, ...] = spec("Numbered steps, each starting with a verb.", min_items=1, max_items=8)
+    dose: Dose = spec("How much and how often.")
+    cautions: tuple[str, ...] = spec("What to watch out for; when to stop.", ())
+    illustration: Illustration | None = spec("A picture of the position.", None)
+    video: HttpsUrl | None = spec("A video link (https only).", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetHelp:
+    """When to get help: emergency signs first, then same-day signs, then reasons to call the clinic."""
+
+    heading: str | None = spec("Heading; leave out to use the standard one.", None)
+    urgent: tuple[str, ...] = spec(
+        "Emergency signs: call the emergency number or go to the emergency room now.", min_items=1
+    )
+    today: tuple[str, ...] = spec("Signs to see a doctor the same day (not an emergency).", ())
+    call_clinic: tuple[str, ...] = spec("Reasons to call the clinic soon.", ())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Handout:
+    """One patient handout about one condition."""
+
+    id: str = spec(
+        "Short name used on the command line and for the output file.",
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        example="iliopsoas-back-pain",
+    )
+    title: str = spec("The title, in plain words.", max_length=80)
+    subtitle: str | None = spec("A line under the title.", None, max_length=120)
+    language: str = spec("Language code such as en or en-US.", "en", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    version: str = spec("Version of this handout's text, e.g. '1.2'.", pattern=r"^[0-9A-Za-z.\-]{1,20}$")
+    reviewed: datetime.date = spec("Date the text was last reviewed (YYYY-MM-DD).")
+    reviewed_by: str = spec("Who reviewed it (name and role).")
+    review_due: datetime.date = spec("Date the next review is due (YYYY-MM-DD).")
+    keywords: tuple[str, ...] = spec("Search words, stored in the PDF's metadata.", ())
+    key_message: str = spec("The one main message: one or two short sentences.", max_length=300)
+    summary: str = spec("A short summary in two to four sentences.", max_length=700)
+    about: Section | None = spec("What the condition or body part is.", None)
+    symptoms: Symptoms = spec("Signs and symptoms.")
+    causes: Section = spec("What causes it.")
+    why_it_hurts: Section = spec("Why it hurts.")
+    treatment: Section | None = spec("What can help: treatments and care.", None)
+    self_care: SelfCare = spec("The self-care checklist.")
+    exercises: tuple[Exercise, ...] = spec("The exercises.", (), max_items=12)
+    video: HttpsUrl | None = spec("A video link for the whole handout (https only).", None)
+    get_help: GetHelp = spec("When to get help.")
+    sources: tuple[Source, ...] = spec("What the handout is based on.", min_items=1)
+    disclaimer: str = spec("A short disclaimer printed at the end.", max_length=600)
+
+
+# --- layouts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact:
+    """How patients reach the clinic; printed in the footer and the help box."""
+
+    address: str | None = spec("Street address, one line.", None)
+    phone: str | None = spec("Phone number, as patients should dial it.", None)
+    web: str | None = spec("Web site, as printed (e.g. www.example.org).", None)
+    email: str | None = spec("Email address.", None)
+    emergency_number: str = spec("Emergency phone number in the clinic's country.", "911")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clinic:
+    """The clinic's name, logo and contact details."""
+
+    name: str = spec("The clinic's name, shown in the header.", "Your clinic")
+    logo: FilePath | None = spec("Logo file (PNG, JPEG or SVG), relative to the layout's folder.", None)
+    contact: Contact = spec("Contact details.", Contact())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Colors:
+    """Brand colours. Text colours must reach 4.5:1 contrast on white and on their tints."""
+
+    primary: Color = spec("Headings, header rule and exercise card titles.", Color("#1F4E79"))
+    accent: Color = spec("Key message box border and small highlights.", Color("#2E7D5B"))
+    text: Color = spec("Body text.", Color("#1A1A1A"))
+    tint: Color = spec("Light background of the key message box.", Color("#EAF2F8"))
+    card_tint: Color = spec("Light background of exercise card titles.", Color("#F3F6F9"))
+    warning: Color = spec("Border and heading of the 'when to get help' box.", Color("#A4161A"))
+    warning_tint: Color = spec("Light background of the 'when to get help' box.", Color("#FDEDEC"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fonts:
+    """Fonts. Leave out to use the built-in Atkinson Hyperlegible, made for low vision."""
+
+    regular: FilePath | None = spec("Regular TTF file (static, not variable).", None)
+    bold: FilePath | None = spec("Bold TTF file; required with 'regular'.", None)
+    italic: FilePath | None = spec("Italic TTF file; the regular font is used if left out.", None)
+    bold_italic: FilePath | None = spec("Bold italic TTF file.", None)
+    size: float = spec("Body text size in points (12 or more).", 13.0, minimum=12, maximum=24)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """Paper and margins."""
+
+    paper: Literal["letter", "a4"] = spec("Paper size.", "letter")
+    margin_mm: float = spec("Margin on every side, in millimetres.", 19.0, minimum=13, maximum=40)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Footer:
+    """What the footer shows besides page numbers, contact and review date."""
+
+    disclaimer: str | None = spec("One short line printed in the footer of every page.", None, max_length=160)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layout:
+    """A clinic's brand and page design."""
+
+    name: str = spec("Name of this layout, for 'psoaspdf list'.", "psoaspdf default")
+    clinic: Clinic = spec("The clinic.", Clinic())
+    colors: Colors = spec("Brand colours.", Colors())
+    fonts: Fonts = spec("Fonts.", Fonts())
+    page: Page = spec("Paper and margins.", Page())
+    footer: Footer = spec("Footer.", Footer())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Personal:
+    """Details for one patient's copy; given on the command line, never stored in metadata."""
+
+    patient: str | None = None
+    clinician: str | None = None
+    date: str | None = None

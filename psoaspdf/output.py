@@ -1,0 +1,41 @@
+"""Atomic file writing: the old file stays until the new one is complete on disk."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import CannotWrite
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path via a temporary file in the same folder and an atomic rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise CannotWrite(f"{path}: is a folder; give a file name such as {path / 'handout.pdf'}")
+    if not folder.is_dir():
+        raise CannotWrite(f"{path}: the folder {folder} does not exist")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            # keep the permissions a user gave the file they are replacing
+            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise CannotWrite(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)

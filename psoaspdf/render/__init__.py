@@ -1,0 +1,1 @@
+"""Model + layout in, PDF bytes out. The only package that imports ReportLab."""

@@ -1,0 +1,77 @@
+"""Images (PNG, JPEG, SVG): checked before layout, then scaled to fit with proportions kept."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import Flowable, Image
+
+MAX_PIXELS = 25_000_000  # a 5000 x 5000 photo; larger ones cost gigabytes for no visible gain
+MAX_SVG_POINTS = 10_000.0
+
+
+class BadImage(ValueError):
+    """An image file that cannot be used; the message says why."""
+
+
+@functools.lru_cache(maxsize=64)
+def _svg(path: str, mtime: float) -> Drawing:
+    from svglib.svglib import svg2rlg
+
+    try:
+        drawing = svg2rlg(path, external_reference_root=str(Path(path).parent))
+    except Exception as exc:  # svglib raises many types on malformed input
+        raise BadImage(f"not a readable SVG file ({type(exc).__name__})") from None
+    if drawing is None:
+        raise BadImage("not a readable SVG file")
+    if not (0 < drawing.width <= MAX_SVG_POINTS and 0 < drawing.height <= MAX_SVG_POINTS):
+        raise BadImage(f"SVG size {drawing.width:g} x {drawing.height:g} is not sensible")
+    return drawing
+
+
+@functools.lru_cache(maxsize=64)
+def _bitmap_size(path: str, mtime: float) -> tuple[int, int]:
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(path, formats=["PNG", "JPEG"]) as im:
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                raise BadImage(f"{width} x {height} pixels is more than the limit of {MAX_PIXELS:,}")
+            im.load()  # a truncated or disguised file fails here, not inside the PDF
+    except BadImage:
+        raise
+    except Exception as exc:  # Pillow raises many types on broken files
+        raise BadImage(f"not a valid PNG or JPEG file ({exc})") from None
+    return width, height
+
+
+def check_image(path: str) -> None:
+    """Raise BadImage if the file cannot be placed in a PDF."""
+    p = Path(path)
+    mtime = p.stat().st_mtime
+    if p.suffix.lower() == ".svg":
+        _svg(path, mtime)
+    elif p.suffix.lower() in (".png", ".jpg", ".jpeg"):
+        _bitmap_size(path, mtime)
+    else:
+        raise BadImage("use a PNG, JPEG or SVG file")
+
+
+def image_flowable(path: str, max_width: float, max_height: float) -> Flowable:
+    """The image scaled to fit the box, proportions kept."""
+    p = Path(path)
+    mtime = p.stat().st_mtime
+    if p.suffix.lower() == ".svg":
+        source = _svg(path, mtime)
+        scale = min(max_width / source.width, max_height / source.height)
+        drawing = Drawing(source.width * scale, source.height * scale)
+        group = source.asGroup()
+        group.scale(scale, scale)
+        drawing.add(group)
+        return drawing
+    width, height = _bitmap_size(path, mtime)
+    scale = min(max_width / width, max_height / height)
+    return Image(path, width=width * scale, height=height * scale)

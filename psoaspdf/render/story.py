@@ -1,0 +1,423 @@
+"""Model → ReportLab flowables: one function per kind of section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .. import model
+from .assets import image_flowable
+from .inline import markup
+from .styles import Styles
+
+BOX = 15.0  # tick boxes: big enough to hit with a pen
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def __init__(self, size: float, color: Any) -> None:
+        super().__init__()
+        self.size = size
+        self.color = color
+        self.width = self.height = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(1.3)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class Story:
+    """Builds the flowables for one handout with one set of styles and labels."""
+
+    def __init__(self, styles: Styles, labels: dict[str, Any], layout: model.Layout) -> None:
+        self.s = styles
+        self.labels = labels
+        self.layout = layout
+
+    # --- small pieces -------------------------------------------------------------------------
+
+    def para(self, text: str, style: Any) -> Paragraph:
+        return Paragraph(markup(text, self.s.fonts), style)
+
+    def label(self, key: str, style: Any, **values: str) -> Paragraph:
+        text = self.labels[key].format(**values) if values else self.labels[key]
+        return Paragraph(markup(text, self.s.fonts, emphasis=False), style)
+
+    def heading(self, text: str | None, default_key: str) -> Paragraph:
+        if text:
+            return self.para(text, self.s.heading)
+        return self.label(default_key, self.s.heading)
+
+    def bullets(self, items: tuple[str, ...]) -> ListFlowable:
+        return ListFlowable(
+            [ListItem(self.para(item, self.s.bullet), leftIndent=20) for item in items],
+            bulletType="bullet",
+            start="•",
+            bulletFontName=self.s.fonts.bold,
+            bulletFontSize=self.s.body.fontSize,
+            bulletColor=self.s.colors.primary,
+            leftIndent=20,
+        )
+
+    def numbered(self, items: tuple[str, ...]) -> ListFlowable:
+        return ListFlowable(
+            [ListItem(self.para(item, self.s.bullet), leftIndent=22) for item in items],
+            bulletType="1",
+            bulletFormat="%s.",
+            bulletFontName=self.s.fonts.bold,
+            bulletFontSize=self.s.body.fontSize,
+            bulletColor=self.s.colors.primary,
+            leftIndent=22,
+        )
+
+    def table_style(self, *commands: tuple[Any, ...]) -> TableStyle:
+        # Table cells default to Helvetica, which would be neither embedded nor legible
+        base: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.s.fonts.regular),
+            ("FONTSIZE", (0, 0), (-1, -1), self.s.body.fontSize),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        return TableStyle(base + list(commands))
+
+    # --- sections -----------------------------------------------------------------------------
+
+    def title_block(self, handout: model.Handout, personal: model.Personal) -> list[Flowable]:
+        out: list[Flowable] = [self.para(handout.title, self.s.title)]
+        if handout.subtitle:
+            out.append(self.para(handout.subtitle, self.s.subtitle))
+        out.append(self.patient_line(personal))
+        out.append(Spacer(1, 12))
+        out.append(self.key_message(handout.key_message))
+        out.append(Spacer(1, 10))
+        out.append(self.para(handout.summary, self.s.body))
+        return out
+
+    def patient_line(self, personal: model.Personal) -> Table:
+        """Name, date and clinician: filled in when given, else a line to write on."""
+        cells: list[Any] = []
+        widths: list[float] = []
+        entries = [
+            ("patient", personal.patient, 0.42),
+            ("date", personal.date, 0.22),
+            ("clinician", personal.clinician, 0.36),
+        ]
+        usable = self.s.frame_width
+        for key, value, share in entries:
+            label = self.label(key, self.s.form_label)
+            label_width = stringWidth(self.labels[key], self.s.fonts.bold, self.s.form_label.fontSize) + 16
+            cells.append(label)
+            cells.append(self.para(value, self.s.body) if value else "")
+            widths.extend([label_width, share * usable - label_width])
+        table = Table([cells], colWidths=widths)
+        commands: list[tuple[Any, ...]] = [("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        for i in range(1, 6, 2):
+            commands.append(("LINEBELOW", (i, 0), (i, 0), 0.9, self.s.colors.text))
+            commands.append(("RIGHTPADDING", (i, 0), (i, 0), 4))
+        table.setStyle(self.table_style(*commands, ("VALIGN", (0, 0), (-1, -1), "BOTTOM")))
+        return table
+
+    def key_message(self, text: str) -> Table:
+        content = [self.label("key_message", self.s.key_label), self.para(text, self.s.key_message)]
+        table = Table([[content]], colWidths=[self.s.frame_width])
+        table.setStyle(
+            self.table_style(
+                ("BACKGROUND", (0, 0), (-1, -1), self.s.colors.tint),
+                ("BOX", (0, 0), (-1, -1), 1.5, self.s.colors.accent),
+                ("LINEBEFORE", (0, 0), (0, -1), 7, self.s.colors.accent),
+                ("LEFTPADDING", (0, 0), (-1, -1), 16),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 14),
+                ("TOPPADDING", (0, 0), (-1, -1), 10),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
+            )
+        )
+        return table
+
+    def section(self, section: model.Section | None, default_key: str) -> list[Flowable]:
+        if section is None:
+            return []
+        head: list[Flowable] = [self.heading(section.heading, default_key)]
+        if section.intro:
+            head.append(self.para(section.intro, self.s.body))
+        if not section.items:
+            return head
+        # keep the heading with the first lines that follow it
+        return (
+            [KeepTogether([*head, self.bullets(section.items[:1])]), self.bullets(section.items[1:])]
+            if len(section.items) > 1
+            else [KeepTogether([*head, self.bullets(section.items)])]
+        )
+
+    def symptoms(self, symptoms: model.Symptoms) -> list[Flowable]:
+        out: list[Flowable] = [self.heading(symptoms.heading, "symptoms")]
+        if symptoms.intro:
+            out.append(self.para(symptoms.intro, self.s.body))
+        for group in symptoms.groups:
+            block: list[Flowable] = []
+            if group.heading:
+                block.append(self.para(group.heading, self.s.subheading))
+            block.append(self.bullets(group.items))
+            out.append(KeepTogether(block))
+        return [KeepTogether(out[:2]), *out[2:]] if len(out) > 2 else out
+
+    def self_care(self, care: model.SelfCare) -> list[Flowable]:
+        out: list[Flowable] = [self.heading(care.heading, "self_care")]
+        out.append(
+            self.para(care.intro, self.s.body) if care.intro else self.label("self_care_hint", self.s.body)
+        )
+        rows = []
+        for item in care.items:
+            often = self.para(item.how_often, self.s.often) if item.how_often else ""
+            rows.append([TickBox(BOX, self.s.colors.text), self.para(item.text, self.s.body), often])
+        width = self.s.frame_width
+        table = Table(rows, colWidths=[BOX + 14, width * 0.66 - BOX - 14, width * 0.34])
+        table.setStyle(
+            self.table_style(
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LEFTPADDING", (0, 0), (0, -1), 2),
+                ("TOPPADDING", (0, 0), (0, -1), 7),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.5, self.s.colors.rule),
+            )
+        )
+        out.append(table)
+        tracked = [item for item in care.items if item.track]
+        result: list[Flowable] = [KeepTogether([*out[:2], table])]
+        if tracked:
+            result.append(self.tracker(tracked))
+        return result
+
+    def tracker(self, items: list[model.ChecklistItem]) -> Flowable:
+        """A 7-day chart: one row per daily habit, a box per day."""
+        day_width = 48.0
+        width = self.s.frame_width
+        header: list[Any] = [self.label("tracker_hint", self.s.caption)]
+        header += [Paragraph(f"{self.labels['day']} {d}", self.s.day) for d in range(1, 8)]
+        rows: list[list[Any]] = [header]
+        for item in items:
+            rows.append(
+                [self.para(item.text, self.s.caption)] + [TickBox(BOX, self.s.colors.text) for _ in range(7)]
+            )
+        table = Table(rows, colWidths=[width - 7 * day_width] + [day_width] * 7, repeatRows=1)
+        table.setStyle(
+            self.table_style(
+                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, self.s.colors.rule),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.5, self.s.colors.rule),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (1, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (1, 0), (-1, -1), 2),
+            )
+        )
+        return KeepTogether([self.label("tracker", self.s.subheading), table])
+
+    def dose(self, dose: model.Dose) -> Table:
+        """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
+        d = self.labels["dose"]
+        side = f" {d['each_side']}" if dose.each_side else ""
+        cells: list[tuple[str, str]] = []
+        if dose.sets:
+            cells.append((d["sets"], str(dose.sets)))
+        if dose.reps:
+            cells.append((d["reps"], f"{dose.reps}{side}"))
+            side = ""
+        if dose.hold_seconds:
+            value = d["second"] if dose.hold_seconds == 1 else d["seconds"].format(n=dose.hold_seconds)
+            cells.append((d["hold"], value + side))
+            side = ""
+        if dose.minutes:
+            value = d["minute"] if dose.minutes == 1 else d["minutes"].format(n=dose.minutes)
+            cells.append((d["time"], value + side))
+            side = ""
+        if side:
+            cells.append((d["side"], d["each_side"]))
+        if dose.times:
+            per = d[dose.per]
+            key = {1: "once", 2: "twice"}.get(dose.times, "times")
+            cells.append((d["often"], d[key].format(n=dose.times, per=per)))
+        row = [
+            [
+                Paragraph(markup(label, self.s.fonts, emphasis=False), self.s.dose_label),
+                Paragraph(markup(value, self.s.fonts, emphasis=False), self.s.dose_value),
+            ]
+            for label, value in cells
+        ]
+        table = Table([row], hAlign="LEFT")
+        table.setStyle(
+            self.table_style(
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.75, self.s.colors.rule),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 14),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            )
+        )
+        return table
+
+    def exercise_card(self, number: int, exercise: model.Exercise) -> Table:
+        s = self.s
+        width = s.frame_width
+        pad = 12.0
+        inner = width - 2 * pad
+        title = f"{self.labels['exercise']} {number}: {exercise.name}"
+        rows: list[list[Any]] = [[self.para(title, s.card_title)]]
+        body: list[Flowable] = []
+        if exercise.purpose:
+            body.append(self.para(exercise.purpose, s.body))
+        steps = self.numbered(exercise.steps)
+        if exercise.illustration:
+            picture_width = inner * 0.42
+            picture = image_flowable(exercise.illustration.image, picture_width, 190)
+            side = Table(
+                [[[picture], [steps]]],
+                colWidths=[picture_width + 12, inner - picture_width - 12],
+            )
+            side.setStyle(
+                self.table_style(
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), 12),
+                    ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                )
+            )
+            body.append(side)
+        else:
+            body.append(steps)
+        body.append(Spacer(1, 8))
+        body.append(self.dose(exercise.dose))
+        if exercise.cautions:
+            body.append(Spacer(1, 6))
+            body.append(self.cautions(exercise.cautions))
+        if exercise.video:
+            body.append(Spacer(1, 4))
+            body.append(
+                Paragraph(
+                    markup(f"{self.labels['video']}: {exercise.video}", s.fonts, emphasis=False), s.caption
+                )
+            )
+        rows.append([body])
+        card = Table(rows, colWidths=[width])
+        card.setStyle(
+            self.table_style(
+                ("BACKGROUND", (0, 0), (-1, 0), s.colors.card_tint),
+                ("BOX", (0, 0), (-1, -1), 1.25, s.colors.primary),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.25, s.colors.primary),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, 0), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 7),
+                ("TOPPADDING", (0, 1), (-1, -1), 10),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 12),
+            )
+        )
+        return card
+
+    def cautions(self, cautions: tuple[str, ...]) -> Table:
+        label = Paragraph(
+            markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.help_lead
+        )
+        items = [label] + [self.para(c, self.s.bullet) for c in cautions]
+        table = Table([[items]], colWidths=[self.s.frame_width - 24])
+        table.setStyle(
+            self.table_style(
+                ("LINEBEFORE", (0, 0), (0, -1), 4, self.s.colors.warning),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            )
+        )
+        return table
+
+    def exercises(self, exercises: tuple[model.Exercise, ...]) -> list[Flowable]:
+        if not exercises:
+            return []
+        out: list[Flowable] = []
+        for number, exercise in enumerate(exercises, start=1):
+            # a card never splits across pages; the section heading stays with the first card
+            parts: list[Flowable] = [self.exercise_card(number, exercise), Spacer(1, 16)]
+            if number == 1:
+                parts.insert(0, self.label("exercises", self.s.heading))
+            out.append(KeepTogether(parts))
+        return out
+
+    def get_help(self, help_: model.GetHelp) -> Flowable:
+        s = self.s
+        contact = self.layout.clinic.contact
+        title = (
+            self.para(help_.heading, s.help_heading)
+            if help_.heading
+            else self.label("get_help", s.help_heading)
+        )
+        content: list[Flowable] = [title]
+        content.append(self.label("urgent", s.help_lead, emergency=contact.emergency_number))
+        content.append(self.bullets(help_.urgent))
+        if help_.today:
+            content.append(Spacer(1, 6))
+            content.append(self.label("today", s.help_lead))
+            content.append(self.bullets(help_.today))
+        if help_.call_clinic:
+            phone = f" ({contact.phone})" if contact.phone else ""
+            content.append(Spacer(1, 6))
+            content.append(self.label("call_clinic", s.help_lead, phone=phone))
+            content.append(self.bullets(help_.call_clinic))
+        table = Table([[content]], colWidths=[s.frame_width])
+        table.setStyle(
+            self.table_style(
+                ("BACKGROUND", (0, 0), (-1, -1), s.colors.warning_tint),
+                ("BOX", (0, 0), (-1, -1), 3, s.colors.warning),
+                ("LEFTPADDING", (0, 0), (-1, -1), 16),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 16),
+                ("TOPPADDING", (0, 0), (-1, -1), 12),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
+            )
+        )
+        return KeepTogether([Spacer(1, 8), table])
+
+    def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
+        items = []
+        for source in sources:
+            parts = [source.title] + [p for p in (source.publisher, source.url) if p]
+            items.append(
+                ". ".join(p.rstrip(".") for p in parts[:-1]) + (". " if len(parts) > 1 else "") + parts[-1]
+            )
+        out: list[Flowable] = [self.label("sources", self.s.heading), self.bullets(tuple(items))]
+        note = f"**{self.labels['disclaimer']}:** {disclaimer}"
+        out.append(Spacer(1, 8))
+        out.append(self.para(note, self.s.body))
+        return [KeepTogether(out[:2]), *out[2:]]
+
+    def build(self, handout: model.Handout, personal: model.Personal) -> list[Flowable]:
+        story: list[Flowable] = []
+        story += self.title_block(handout, personal)
+        story += self.section(handout.about, "about")
+        story += self.symptoms(handout.symptoms)
+        story += self.section(handout.causes, "causes")
+        story += self.section(handout.why_it_hurts, "why_it_hurts")
+        story += self.section(handout.treatment, "treatment")
+        story += self.self_care(handout.self_care)
+        story += self.exercises(handout.exercises)
+        if handout.video:
+            story.append(
+                Paragraph(
+                    markup(f"{self.labels['video']}: {handout.video}", self.s.fonts, emphasis=False),
+                    self.s.body,
+                )
+            )
+        story.append(self.get_help(handout.get_help))
+        story += self.sources(handout.sources, handout.disclaimer)
+        return story

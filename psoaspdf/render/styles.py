@@ -1,0 +1,151 @@
+"""Layout (brand, fonts, page) → ReportLab paragraph styles and page geometry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from .. import model
+from .fonts import FontSet
+
+PAPER = {"letter": LETTER, "a4": A4}
+LINE_SPACING = 1.35  # about 1.3 suits long-sighted readers; never tighter
+
+
+@dataclass(frozen=True)
+class Palette:
+    primary: Color
+    accent: Color
+    text: Color
+    tint: Color
+    card_tint: Color
+    warning: Color
+    warning_tint: Color
+    rule: Color
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Every style the story and the page decorations use."""
+
+    fonts: FontSet
+    colors: Palette
+    page_size: tuple[float, float]
+    margin: float
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    subheading: ParagraphStyle
+    key_label: ParagraphStyle
+    key_message: ParagraphStyle
+    help_heading: ParagraphStyle
+    help_lead: ParagraphStyle
+    card_title: ParagraphStyle
+    dose_label: ParagraphStyle
+    dose_value: ParagraphStyle
+    often: ParagraphStyle
+    day: ParagraphStyle
+    form_label: ParagraphStyle
+    header: ParagraphStyle
+    footer: ParagraphStyle
+    footer_right: ParagraphStyle
+    caption: ParagraphStyle
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_size[0] - 2 * self.margin
+
+
+def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
+    c = layout.colors
+    palette = Palette(
+        primary=HexColor(c.primary),
+        accent=HexColor(c.accent),
+        text=HexColor(c.text),
+        tint=HexColor(c.tint),
+        card_tint=HexColor(c.card_tint),
+        warning=HexColor(c.warning),
+        warning_tint=HexColor(c.warning_tint),
+        rule=HexColor("#9AA5B1"),
+    )
+    size = layout.fonts.size
+
+    def style(name: str, **kw: Any) -> ParagraphStyle:
+        base: dict[str, Any] = {
+            "fontName": fonts.regular,
+            "fontSize": size,
+            "leading": size * LINE_SPACING,
+            "textColor": palette.text,
+            "alignment": TA_LEFT,  # ragged right, never justified
+        }
+        base.update(kw)
+        if "leading" not in kw:
+            base["leading"] = float(base["fontSize"]) * LINE_SPACING
+        return ParagraphStyle(name, **base)
+
+    return Styles(
+        fonts=fonts,
+        colors=palette,
+        page_size=PAPER[layout.page.paper],
+        margin=layout.page.margin_mm * mm,
+        body=style("body", spaceAfter=size * 0.5),
+        bullet=style("bullet", spaceAfter=size * 0.3),
+        title=style(
+            "title",
+            fontName=fonts.bold,
+            fontSize=size * 2,
+            leading=size * 2.3,
+            textColor=palette.primary,
+            spaceAfter=4,
+        ),
+        subtitle=style("subtitle", fontSize=size * 1.2, spaceAfter=10),
+        heading=style(
+            "heading",
+            fontName=fonts.bold,
+            fontSize=size * 1.4,
+            textColor=palette.primary,
+            spaceBefore=size * 1.4,
+            spaceAfter=size * 0.5,
+        ),
+        subheading=style(
+            "subheading",
+            fontName=fonts.bold,
+            fontSize=size * 1.1,
+            spaceBefore=size * 0.5,
+            spaceAfter=size * 0.3,
+        ),
+        key_label=style(
+            "key_label",
+            fontName=fonts.bold,
+            fontSize=max(12.0, size * 0.95),
+            textColor=palette.primary,
+            spaceAfter=3,
+        ),
+        key_message=style("key_message", fontName=fonts.bold, fontSize=size * 1.3),
+        help_heading=style(
+            "help_heading",
+            fontName=fonts.bold,
+            fontSize=size * 1.4,
+            textColor=palette.warning,
+            spaceAfter=size * 0.5,
+        ),
+        help_lead=style("help_lead", fontName=fonts.bold, spaceBefore=size * 0.3, spaceAfter=size * 0.3),
+        card_title=style("card_title", fontName=fonts.bold, fontSize=size * 1.25, textColor=palette.primary),
+        dose_label=style("dose_label", fontSize=12, leading=14),
+        dose_value=style("dose_value", fontName=fonts.bold, fontSize=size * 1.25),
+        often=style("often", fontName=fonts.bold, textColor=palette.primary),
+        day=style("day", fontName=fonts.bold, fontSize=12, alignment=1),
+        form_label=style("form_label", fontName=fonts.bold),
+        header=style("header", fontName=fonts.bold, fontSize=14, textColor=palette.primary),
+        footer=style("footer", fontSize=10, leading=12.5),
+        footer_right=style("footer_right", fontName=fonts.bold, fontSize=11, leading=13, alignment=TA_RIGHT),
+        caption=style("caption", fontSize=12, leading=15),
+    )

@@ -1,0 +1,30 @@
+"""The commented starter handout written by ``psoaspdf new``."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from string import Template
+
+from .errors import NotFound
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "starter.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def starter_handout(name: str, today: datetime.date | None = None) -> str:
+    """Starter YAML for a handout with id ``name``; valid as written, ready to fill in."""
+    if not ID_PATTERN.match(name):
+        raise NotFound(
+            f"{name!r} is not a usable id: use lower-case letters, digits and hyphens, e.g. knee-pain"
+        )
+    today = today or datetime.date.today()
+    due = (
+        today.replace(year=today.year + 1)
+        if not (today.month == 2 and today.day == 29)
+        else today + datetime.timedelta(days=365)
+    )
+    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+        id=name, today=today.isoformat(), due=due.isoformat()
+    )

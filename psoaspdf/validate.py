@@ -1,0 +1,381 @@
+"""Marked YAML nodes → frozen model, collecting every problem in one pass.
+
+The rules come from the dataclasses in :mod:`psoaspdf.model` (types, docs and limits), so the
+validator, the JSON Schema and the format reference can never disagree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal, TypeGuard, TypeVar
+
+import yaml
+
+from . import model
+from .errors import InvalidInput, Problem
+from .yamlsrc import YamlProblem, load_file
+
+T = TypeVar("T")
+
+_INT = re.compile(r"^[+]?[0-9]{1,9}$")
+_NUMBER = re.compile(r"^[+]?([0-9]{1,6})(\.[0-9]{1,3})?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_TRUE = {"true", "yes"}
+_FALSE = {"false", "no"}
+
+
+class _Invalid:
+    """Marks a value that failed; the problem is already recorded."""
+
+
+INVALID: Any = _Invalid()
+
+
+def field_path(parent: str, name: str | int) -> str:
+    if isinstance(name, int):
+        return f"{parent}[{name + 1}]"
+    return f"{parent}.{name}" if parent else name
+
+
+@dataclasses.dataclass
+class Context:
+    """What a conversion needs: the file's name and folder, and where problems go."""
+
+    path: str
+    folder: Path
+    problems: list[Problem]
+
+    def add(self, node: yaml.Node | None, field: str, message: str) -> Any:
+        if node is None:
+            self.problems.append(Problem(self.path, None, None, field, message))
+        else:
+            mark = node.start_mark
+            self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, field, message))
+        return INVALID
+
+
+def is_model(tp: Any) -> TypeGuard[type]:
+    """Whether tp is one of the model's dataclasses (a class, not an instance)."""
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
+def hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    """(inner type, whether None is allowed)."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def describe(tp: Any) -> str:
+    """A plain-words name for a type, used in 'expected ...' messages."""
+    tp, _ = unwrap_optional(tp)
+    if is_model(tp):
+        return "a mapping of keys" + (" or a line of text" if _shorthand(tp) else "")
+    if typing.get_origin(tp) is tuple:
+        return "a list"
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        datetime.date: "a date written YYYY-MM-DD",
+        model.Url: "a web address starting with https:// or http://",
+        model.HttpsUrl: "a web address starting with https://",
+        model.FilePath: "a file path",
+        model.Color: "a colour written #RRGGBB",
+    }
+    if typing.get_origin(tp) is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(tp))
+    return names.get(tp, str(tp))
+
+
+def _shorthand(cls: type) -> str | None:
+    return getattr(cls, "__shorthand__", None)
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return "text"
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def convert(node: yaml.Node, tp: Any, where: str, ctx: Context, meta: dict[str, Any]) -> Any:
+    """Convert one node to the type ``tp``; record problems and return INVALID on failure."""
+    inner, optional = unwrap_optional(tp)
+    if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
+        if optional:
+            return None
+        return ctx.add(node, where, f"is empty; expected {describe(inner)}")
+    if is_model(inner):
+        return convert_object(node, inner, where, ctx)
+    if typing.get_origin(inner) is tuple:
+        return _convert_list(node, typing.get_args(inner)[0], where, ctx, meta)
+    if not isinstance(node, yaml.ScalarNode):
+        return ctx.add(node, where, f"expected {describe(inner)}, got {_kind(node)}")
+    return _convert_scalar(node, inner, where, ctx, meta)
+
+
+def _convert_list(node: yaml.Node, item_tp: Any, where: str, ctx: Context, meta: dict[str, Any]) -> Any:
+    if not isinstance(node, yaml.SequenceNode):
+        return ctx.add(node, where, f"expected a list (lines starting with '- '), got {_kind(node)}")
+    items = [convert(child, item_tp, field_path(where, i), ctx, meta) for i, child in enumerate(node.value)]
+    low, high = meta.get("min_items", 0), meta.get("max_items")
+    if len(items) < low:
+        ctx.add(node, where, f"needs at least {low} item{'s' if low > 1 else ''}, has {len(items)}")
+    if high is not None and len(items) > high:
+        ctx.add(node, where, f"has {len(items)} items; at most {high} fit well on paper")
+    if any(item is INVALID for item in items):
+        return INVALID
+    return tuple(items)
+
+
+def _convert_scalar(node: yaml.ScalarNode, tp: Any, where: str, ctx: Context, meta: dict[str, Any]) -> Any:
+    raw: str = node.value
+    text = raw.strip()
+    if typing.get_origin(tp) is Literal:
+        allowed = [str(a) for a in typing.get_args(tp)]
+        # 'A4' and 'Letter' mean what they say: match without regard to case
+        matches = [a for a in allowed if a.lower() == text.lower()]
+        if matches:
+            return matches[0]
+        return ctx.add(node, where, f"{_shown(text)} is not allowed; use one of: {', '.join(allowed)}")
+    if tp is bool:
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        return ctx.add(node, where, f"expected true or false, got {_shown(text)}")
+    if tp is int or tp is float:
+        pattern = _INT if tp is int else _NUMBER
+        if not pattern.match(text):
+            return ctx.add(node, where, f"expected {describe(tp)}, got {_shown(text)}")
+        number: int | float = int(text, 10) if tp is int else float(text)
+        low, high = meta.get("minimum"), meta.get("maximum")
+        if (low is not None and number < low) or (high is not None and number > high):
+            return ctx.add(node, where, f"{text} is out of range; use {low:g} to {high:g}")
+        return number
+    if tp is datetime.date:
+        try:
+            if not _DATE.match(text):
+                raise ValueError
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return ctx.add(node, where, f"expected a date written YYYY-MM-DD, got {_shown(text)}")
+    if tp is model.Url or tp is model.HttpsUrl:
+        schemes = ("https://",) if tp is model.HttpsUrl else ("https://", "http://")
+        if not text.lower().startswith(schemes) or len(text) <= len("https://") or " " in text:
+            return ctx.add(node, where, f"expected a web address starting with https://, got {_shown(text)}")
+        return tp(text)
+    if tp is model.Color:
+        if not _COLOR.match(text):
+            return ctx.add(node, where, f"expected a colour written #RRGGBB, got {_shown(text)}")
+        return model.Color(text.upper())
+    if tp is model.FilePath:
+        return _file_path(node, text, where, ctx)
+    if tp is str:
+        return _text(node, text, where, ctx, meta)
+    raise TypeError(f"no converter for {tp!r}")  # a bug in model.py, not user input
+
+
+def _text(node: yaml.ScalarNode, text: str, where: str, ctx: Context, meta: dict[str, Any]) -> Any:
+    text = " ".join(text.split())  # YAML folding aside, prose is one line: we reflow it
+    if not text:
+        return ctx.add(node, where, "is empty; expected text")
+    bad = next((c for c in text if ord(c) < 32 or 0x7F <= ord(c) < 0xA0), None)
+    if bad is not None:
+        return ctx.add(node, where, f"contains a control character (U+{ord(bad):04X})")
+    pattern = meta.get("pattern")
+    if pattern and not re.match(pattern, text):
+        example = meta.get("example")
+        return ctx.add(
+            node,
+            where,
+            f"{_shown(text)} does not fit the pattern {pattern}" + (f", e.g. {example!r}" if example else ""),
+        )
+    limit = meta.get("max_length")
+    if limit and len(text) > limit:
+        return ctx.add(node, where, f"is {len(text)} characters; keep it to {limit} or fewer")
+    return text
+
+
+def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> Any:
+    if "://" in text:
+        return ctx.add(node, where, f"expected a local file path, got a web address {_shown(text)}")
+    path = (ctx.folder / text).resolve()
+    if not path.is_file():
+        return ctx.add(node, where, f"file not found: {text} (looked in {ctx.folder})")
+    return model.FilePath(str(path))
+
+
+def convert_object(node: yaml.Node, cls: type[T], where: str, ctx: Context) -> T:
+    """Convert a mapping (or a shorthand scalar) to the dataclass ``cls``."""
+    shorthand = _shorthand(cls)
+    if isinstance(node, yaml.ScalarNode) and shorthand:
+        field_types = hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        value = convert(
+            node, field_types[shorthand], field_path(where, shorthand), ctx, dict(fields[shorthand].metadata)
+        )
+        return INVALID if value is INVALID else cls(**{shorthand: value})
+    if not isinstance(node, yaml.MappingNode):
+        return ctx.add(node, where, f"expected {describe(cls)}, got {_kind(node)}")  # type: ignore[no-any-return]
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    field_types = hints(cls)
+    values: dict[str, Any] = {}
+    seen: dict[str, yaml.Node] = {}
+    failed = False
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key is None:
+            ctx.add(key_node, where, "keys must be plain words")
+            failed = True
+            continue
+        if key in seen:
+            first = seen[key].start_mark.line + 1
+            ctx.add(key_node, field_path(where, key), f"appears twice (first on line {first}); keep one")
+            failed = True
+            continue
+        seen[key] = key_node
+        if key not in fields:
+            ctx.add(key_node, field_path(where, key), _unknown_key(key, list(fields)))
+            failed = True
+            continue
+        value = convert(value_node, field_types[key], field_path(where, key), ctx, dict(fields[key].metadata))
+        if value is INVALID:
+            failed = True
+        else:
+            values[key] = value
+    for name, f in fields.items():
+        if name not in seen and f.default is dataclasses.MISSING:
+            ctx.add(node, field_path(where, name), f"is required: {f.metadata.get('doc', '')}".rstrip(": "))
+            failed = True
+    if failed:
+        return INVALID  # type: ignore[no-any-return]
+    obj = cls(**values)
+    for field_name, message in semantic_checks(obj):
+        target = seen.get(field_name.split(".")[0].split("[")[0], node)
+        ctx.add(target, field_path(where, field_name), message)
+        failed = True
+    return INVALID if failed else obj
+
+
+def _unknown_key(key: str, allowed: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"unknown key.{hint} Allowed here: {', '.join(allowed)}"
+
+
+# --- rules that involve more than one field ---------------------------------------------------
+
+
+def _sentences(text: str) -> int:
+    return len([s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s])
+
+
+def semantic_checks(obj: Any) -> Iterator[tuple[str, str]]:
+    """Rules across fields, as (field, message) pairs."""
+    if isinstance(obj, model.Handout):
+        if obj.review_due <= obj.reviewed:
+            yield "review_due", f"{obj.review_due} is not after the review date {obj.reviewed}"
+        if _sentences(obj.key_message) > 2:
+            yield "key_message", "keep the key message to one or two sentences"
+    if isinstance(obj, model.Dose) and not any((obj.sets, obj.reps, obj.hold_seconds, obj.minutes)):
+        yield "sets", "give at least one of sets, reps, hold_seconds or minutes"
+    if isinstance(obj, model.Fonts):
+        if (obj.regular is None) != (obj.bold is None):
+            yield "regular", "give both 'regular' and 'bold', or neither"
+        elif obj.regular is None and (obj.italic or obj.bold_italic):
+            yield "italic", "italic fonts need 'regular' and 'bold' too"
+    if isinstance(obj, model.Colors):
+        yield from _contrast_checks(obj)
+
+
+def _luminance(color: str) -> float:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio between two #RRGGBB colours."""
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+MIN_CONTRAST = 4.5
+
+
+def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
+    pairs = [
+        ("text", "#FFFFFF", "white paper"),
+        ("text", colors.tint, "the key message tint"),
+        ("text", colors.card_tint, "the card tint"),
+        ("text", colors.warning_tint, "the warning tint"),
+        ("primary", "#FFFFFF", "white paper"),
+        ("primary", colors.card_tint, "the card tint"),
+        ("warning", colors.warning_tint, "the warning tint"),
+    ]
+    for name, bg, bg_name in pairs:
+        fg = getattr(colors, name)
+        ratio = contrast(fg, bg)
+        if ratio < MIN_CONTRAST:
+            yield (
+                name,
+                f"{fg} on {bg_name} ({bg}) has contrast {ratio:.1f}:1; readers need at least {MIN_CONTRAST}:1",
+            )
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def from_node(node: yaml.Node, cls: type[T], path: str, folder: Path) -> T:
+    """Validate a composed YAML document as ``cls``; raise InvalidInput listing every problem."""
+    ctx = Context(path, folder, [])
+    obj = convert_object(node, cls, "", ctx)
+    if ctx.problems or obj is INVALID:
+        raise InvalidInput(ctx.problems or [Problem(path, None, None, "", "invalid")])
+    return obj
+
+
+def load(path: Path, cls: type[T]) -> T:
+    """Read one YAML file and validate it as ``cls`` (Handout or Layout)."""
+    try:
+        node = load_file(path)
+    except YamlProblem as exc:
+        raise InvalidInput([exc.problem]) from None
+    return from_node(node, cls, str(path), path.resolve().parent)
+
+
+def load_handout(path: Path) -> model.Handout:
+    return load(path, model.Handout)
+
+
+def load_layout(path: Path) -> model.Layout:
+    return load(path, model.Layout)
+
+
+Loader = Callable[[Path], Any]

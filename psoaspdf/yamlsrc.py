@@ -1,0 +1,113 @@
+"""Safe YAML loading that keeps every node's line and column.
+
+Every scalar is read as text: YAML 1.1 would turn ``NO`` into False, ``12:30`` into 750 and
+``1.10`` into 1.1, so typing happens later, field by field, in :mod:`psoaspdf.validate`.
+Aliases, explicit tags, very deep nesting and very large files are refused before composing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class _TextLoader(yaml.SafeLoader):
+    """A SafeLoader with no implicit resolvers: every plain scalar stays a string."""
+
+    yaml_implicit_resolvers: dict = {}  # type: ignore[type-arg]  # noqa: RUF012
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _problem_at(path: str, mark: Any, message: str) -> Problem:
+    if mark is None:
+        return Problem(path, None, None, "", message)
+    return Problem(path, mark.line + 1, mark.column + 1, "", message)
+
+
+def _check_events(text: str, path: str) -> None:
+    """Refuse aliases, tags and deep nesting by streaming parse events (cheap, bounded)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_TextLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(
+                _problem_at(
+                    path,
+                    event.start_mark,
+                    f"YAML aliases (*{event.anchor}) are not supported; write the text out in full",
+                )
+            )
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            tag = event.tag
+            if tag not in (None, "!") and tag not in _PLAIN_TAGS:
+                raise YamlProblem(
+                    _problem_at(
+                        path,
+                        event.start_mark,
+                        f"YAML tags like {tag} are not supported; write plain text",
+                    )
+                )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(
+                    _problem_at(path, event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def load_text(text: str, path: str) -> yaml.Node:
+    """Compose YAML text into a node tree with marks; raise YamlProblem on any failure."""
+    try:
+        _check_events(text, path)
+        node = yaml.compose(text, Loader=_TextLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "not valid YAML").strip()
+        raise YamlProblem(_problem_at(path, mark, f"YAML syntax error: {message}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(_problem_at(path, None, f"YAML error: {exc}")) from None
+    if node is None:
+        raise YamlProblem(_problem_at(path, None, "the file is empty"))
+    return node
+
+
+def load_file(path: Path) -> yaml.Node:
+    """Read and compose one YAML file, refusing files that are too large or not UTF-8."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlProblem(_problem_at(shown, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise YamlProblem(_problem_at(shown, None, "file not found")) from None
+    except IsADirectoryError:
+        raise YamlProblem(_problem_at(shown, None, "is a folder, not a YAML file")) from None
+    except OSError as exc:
+        raise YamlProblem(_problem_at(shown, None, f"cannot read: {exc.strerror}")) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(
+            _problem_at(shown, None, f"not UTF-8 text (bad byte at offset {exc.start})")
+        ) from None
+    return load_text(text, shown)
