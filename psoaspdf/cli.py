@@ -196,7 +196,10 @@ def new(name: str, output: Path | None, force: bool) -> None:
     target = output or Path(f"{name}.yaml")
     if target.exists() and not force:
         raise click.UsageError(f"{target} exists; use --force to replace it")
-    text = starter_handout(name)
+    try:
+        text = starter_handout(name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
     from .output import write_atomic
 
     write_atomic(target, text.encode("utf-8"))

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from string import Template
 
-from .errors import NotFound
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "starter.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -16,7 +15,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 def starter_handout(name: str, today: datetime.date | None = None) -> str:
     """Starter YAML for a handout with id ``name``; valid as written, ready to fill in."""
     if not ID_PATTERN.match(name):
-        raise NotFound(
+        raise ValueError(
             f"{name!r} is not a usable id: use lower-case letters, digits and hyphens, e.g. knee-pain"
         )
     today = today or datetime.date.today()

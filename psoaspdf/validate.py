@@ -337,6 +337,7 @@ def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
         ("text", colors.warning_tint, "the warning tint"),
         ("primary", "#FFFFFF", "white paper"),
         ("primary", colors.card_tint, "the card tint"),
+        ("warning", "#FFFFFF", "white paper"),
         ("warning", colors.warning_tint, "the warning tint"),
     ]
     for name, bg, bg_name in pairs:

@@ -60,7 +60,7 @@ def check_image(path: str) -> None:
         raise BadImage("use a PNG, JPEG or SVG file")
 
 
-def image_flowable(path: str, max_width: float, max_height: float) -> Flowable:
+def image_flowable(path: str, max_width: float, max_height: float, font_name: str) -> Flowable:
     """The image scaled to fit the box, proportions kept."""
     p = Path(path)
     mtime = p.stat().st_mtime
@@ -68,6 +68,8 @@ def image_flowable(path: str, max_width: float, max_height: float) -> Flowable:
         source = _svg(path, mtime)
         scale = min(max_width / source.width, max_height / source.height)
         drawing = Drawing(source.width * scale, source.height * scale)
+        # a drawing starts by selecting Helvetica, which would put an unembedded font in the PDF
+        drawing.initialFontName = font_name
         group = source.asGroup()
         group.scale(scale, scale)
         drawing.add(group)

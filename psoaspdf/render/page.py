@@ -35,7 +35,7 @@ def make_decorator(
     width, height = styles.page_size
     margin = styles.margin
     fonts = styles.fonts
-    logo = image_flowable(layout.clinic.logo, 3 * LOGO_HEIGHT, LOGO_HEIGHT) if layout.clinic.logo else None
+    logo = image_flowable(layout.clinic.logo, 3 * LOGO_HEIGHT, LOGO_HEIGHT, fonts.regular) if layout.clinic.logo else None
     footer_left = markup(contact_line(layout), fonts, emphasis=False)
     review = " · ".join(
         [

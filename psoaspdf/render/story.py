@@ -252,20 +252,22 @@ class Story:
             per = d[dose.per]
             key = {1: "once", 2: "twice"}.get(dose.times, "times")
             cells.append((d["often"], d[key].format(n=dose.times, per=per)))
-        row = [
+        boxes = [
             [
                 Paragraph(markup(label, self.s.fonts, emphasis=False), self.s.dose_label),
                 Paragraph(markup(value, self.s.fonts, emphasis=False), self.s.dose_value),
             ]
             for label, value in cells
         ]
-        table = Table([row], hAlign="LEFT")
+        table = Table([boxes], hAlign="LEFT")
         table.setStyle(
             self.table_style(
                 ("LINEBEFORE", (1, 0), (-1, -1), 0.75, self.s.colors.rule),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 14),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             )
         )
         return table
@@ -282,26 +284,26 @@ class Story:
             body.append(self.para(exercise.purpose, s.body))
         steps = self.numbered(exercise.steps)
         if exercise.illustration:
-            picture_width = inner * 0.42
-            picture = image_flowable(exercise.illustration.image, picture_width, 190)
-            side = Table(
-                [[[picture], [steps]]],
-                colWidths=[picture_width + 12, inner - picture_width - 12],
-            )
+            # the picture beside the steps it shows: the eye goes picture, then steps
+            picture_width = inner * 0.45
+            picture = image_flowable(exercise.illustration.image, picture_width, 200, self.s.fonts.regular)
+            side = Table([[[picture], [steps]]], colWidths=[picture_width + 14, inner - picture_width - 14])
             side.setStyle(
                 self.table_style(
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (0, -1), 12),
-                    ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (1, 0), (1, 0), 14),
                 )
             )
             body.append(side)
         else:
             body.append(steps)
-        body.append(Spacer(1, 8))
+        body.append(Spacer(1, 10))
         body.append(self.dose(exercise.dose))
         if exercise.cautions:
-            body.append(Spacer(1, 6))
+            body.append(Spacer(1, 8))
             body.append(self.cautions(exercise.cautions))
         if exercise.video:
             body.append(Spacer(1, 4))
@@ -319,25 +321,30 @@ class Story:
                 ("LINEBELOW", (0, 0), (-1, 0), 1.25, s.colors.primary),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, 0), 7),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
                 ("BOTTOMPADDING", (0, 0), (-1, 0), 7),
-                ("TOPPADDING", (0, 1), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 12),
+                ("TOPPADDING", (0, 1), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 10),
             )
         )
         return card
 
     def cautions(self, cautions: tuple[str, ...]) -> Table:
-        label = Paragraph(
-            markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.help_lead
+        """Cautions beside a warning label, behind a bar in the warning colour."""
+        size = self.s.caution.fontSize
+        label = Paragraph(markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.caution)
+        label_width = (
+            stringWidth("⚠ ", self.s.fonts.fallback_bold, size)
+            + stringWidth(self.labels["caution"], self.s.fonts.bold, size)
+            + 20
         )
-        items = [label] + [self.para(c, self.s.bullet) for c in cautions]
-        table = Table([[items]], colWidths=[self.s.frame_width - 24])
+        items = [self.para(c, self.s.bullet) for c in cautions]
+        table = Table([[label, items]], colWidths=[label_width, self.s.frame_width - 24 - label_width])
         table.setStyle(
             self.table_style(
                 ("LINEBEFORE", (0, 0), (0, -1), 4, self.s.colors.warning),
-                ("LEFTPADDING", (0, 0), (-1, -1), 10),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             )
         )
@@ -349,7 +356,7 @@ class Story:
         out: list[Flowable] = []
         for number, exercise in enumerate(exercises, start=1):
             # a card never splits across pages; the section heading stays with the first card
-            parts: list[Flowable] = [self.exercise_card(number, exercise), Spacer(1, 16)]
+            parts: list[Flowable] = [self.exercise_card(number, exercise), Spacer(1, 14)]
             if number == 1:
                 parts.insert(0, self.label("exercises", self.s.heading))
             out.append(KeepTogether(parts))

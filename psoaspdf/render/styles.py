@@ -58,6 +58,7 @@ class Styles:
     footer: ParagraphStyle
     footer_right: ParagraphStyle
     caption: ParagraphStyle
+    caution: ParagraphStyle
 
     @property
     def frame_width(self) -> float:
@@ -148,4 +149,5 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         footer=style("footer", fontSize=10, leading=12.5),
         footer_right=style("footer_right", fontName=fonts.bold, fontSize=11, leading=13, alignment=TA_RIGHT),
         caption=style("caption", fontSize=12, leading=15),
+        caution=style("caution", fontName=fonts.bold, textColor=palette.warning),
     )

@@ -1,0 +1,246 @@
+"""Shared fixtures: paths, the CLI runner, PDFs rendered once per session, PDF readers."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from psoaspdf import api, model
+from psoaspdf.bundled import bundled_dir
+from psoaspdf.render.inline import spans
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+ERRORS = DATA / "errors"
+GOLDEN = TESTS / "golden"
+REPO = TESTS.parent
+
+BUNDLED_ID = "iliopsoas-back-pain"
+
+
+def needs_tool(name: str) -> pytest.MarkDecorator:
+    """Skip a test, saying why, when an external PDF reader is not installed."""
+    return pytest.mark.skipif(
+        shutil.which(name) is None,
+        reason=f"{name} is not installed (Debian: apt-get install qpdf poppler-utils)",
+    )
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def render_bytes(
+    handout: str | Path,
+    layout: str | Path | None = None,
+    paper: api.Paper | None = None,
+    personal: model.Personal | None = None,
+) -> bytes:
+    """Load and render in-process, as the CLI does, and return the PDF bytes."""
+    inputs = api.load_inputs(str(handout), str(layout) if layout else None, paper)
+    return api.render_handout(inputs, personal)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A PDF rendered once, with the inputs it came from."""
+
+    data: bytes
+    inputs: api.Inputs
+
+    @property
+    def reader(self) -> pypdf.PdfReader:
+        return pypdf.PdfReader(io.BytesIO(self.data))
+
+    def write(self, folder: Path, name: str = "out.pdf") -> Path:
+        path = folder / name
+        path.write_bytes(self.data)
+        return path
+
+
+def _rendered(handout: str | Path, layout: str | None = None, **kwargs: Any) -> Rendered:
+    inputs = api.load_inputs(str(handout), layout)
+    return Rendered(render_bytes(handout, layout, **kwargs), inputs)
+
+
+PATIENT = "Quintero Vasquez"
+
+
+@pytest.fixture(scope="session")
+def bundled_pdf() -> Rendered:
+    """The bundled iliopsoas handout with the built-in layout, rendered once."""
+    return _rendered(BUNDLED_ID)
+
+
+@pytest.fixture(scope="session")
+def riverbend_pdf() -> Rendered:
+    """The bundled handout in the bundled Riverbend layout, rendered once."""
+    return _rendered(BUNDLED_ID, "riverbend")
+
+
+@pytest.fixture(scope="session")
+def patient_pdf() -> Rendered:
+    """The bundled handout with a patient's name, clinician and date filled in."""
+    personal = model.Personal(patient=PATIENT, clinician="J. Park, PT", date="3 March 2026")
+    return _rendered(BUNDLED_ID, "riverbend", personal=personal)
+
+
+@pytest.fixture(scope="session")
+def minimal_pdf() -> Rendered:
+    return _rendered(DATA / "minimal.yaml")
+
+
+@pytest.fixture(scope="session")
+def illustrated_pdf() -> Rendered:
+    return _rendered(DATA / "illustrated.yaml")
+
+
+@pytest.fixture(scope="session")
+def markup_pdf() -> Rendered:
+    return _rendered(DATA / "markup.yaml")
+
+
+@pytest.fixture(scope="session")
+def symbols_pdf() -> Rendered:
+    return _rendered(DATA / "symbols.yaml")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def bundled_handout_file() -> Path:
+    return bundled_dir("handouts") / f"{BUNDLED_ID}.yaml"
+
+
+@pytest.fixture
+def write_variant(tmp_path: Path) -> Callable[..., Path]:
+    """Copy tests/data/minimal.yaml into tmp_path with text replacements; return the copy."""
+
+    def variant(replacements: dict[str, str], name: str = "variant.yaml", source: Path = DATA / "minimal.yaml") -> Path:
+        text = source.read_text(encoding="utf-8")
+        for old, new in replacements.items():
+            assert old in text, f"{old!r} is not in {source.name}; the fixture changed"
+            text = text.replace(old, new, 1)
+        target = tmp_path / name
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    return variant
+
+
+# --- reading PDFs back -----------------------------------------------------------------------
+
+
+def page_texts(reader: pypdf.PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def squash(text: str) -> str:
+    """Text compared without line breaks, spacing or hyphens, which layout may move or add."""
+    return re.sub(r"[\s\-\u00ad\u2010]+", "", text)
+
+
+def plain(text: str) -> str:
+    """Handout text as printed: our **bold** and *italic* markers removed."""
+    return "".join(run for _, run in spans(text))
+
+
+def all_text(reader: pypdf.PdfReader) -> str:
+    return "\n".join(page_texts(reader))
+
+
+def contains(haystack: str, needle: str) -> bool:
+    return squash(plain(needle)) in squash(haystack)
+
+
+def resolve(obj: Any) -> Any:
+    return obj.get_object() if hasattr(obj, "get_object") else obj
+
+
+def walk_resources(reader: pypdf.PdfReader) -> Iterator[tuple[str, Any]]:
+    """(kind, object) for every font and XObject on every page, descending into form XObjects."""
+    seen: set[int] = set()
+
+    def visit(resources: Any) -> Iterator[tuple[str, Any]]:
+        resources = resolve(resources)
+        if not resources:
+            return
+        for name, font in resolve(resources.get("/Font", {})).items():
+            yield "font", (name, resolve(font))
+        for _, ref in resolve(resources.get("/XObject", {})).items():
+            xobject = resolve(ref)
+            if id(xobject) in seen:
+                continue
+            seen.add(id(xobject))
+            yield "xobject", xobject
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                yield from visit(xobject["/Resources"])
+
+    for page in reader.pages:
+        yield from visit(page.get("/Resources"))
+
+
+def fonts_of(reader: pypdf.PdfReader) -> list[Any]:
+    return [font for kind, (_, font) in ((k, v) for k, v in walk_resources(reader) if k == "font")]
+
+
+def image_xobjects(reader: pypdf.PdfReader) -> list[Any]:
+    return [x for kind, x in walk_resources(reader) if kind == "xobject" and x.get("/Subtype") == "/Image"]
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    """pdffonts' table as dicts: name, emb (yes/no)."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        if not line.strip():
+            continue
+        tokens = line.split()
+        # name type... encoding emb sub uni object ID: count from the right, the type has spaces
+        rows.append({"name": tokens[0], "emb": tokens[-5], "sub": tokens[-4], "uni": tokens[-3]})
+    return rows
+
+
+@dataclass(frozen=True)
+class TextRun:
+    text: str
+    x: float
+    y: float
+    size: float
+    font: str
+    page: int
+
+
+def text_runs(reader: pypdf.PdfReader) -> list[TextRun]:
+    """Every shown string with its position and effective size (font size x text matrix x CTM)."""
+    runs: list[TextRun] = []
+    for number, page in enumerate(reader.pages, start=1):
+
+        def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float, number: int = number) -> None:
+            if not text.strip():
+                return
+            # the text matrix is applied first, then the page's current transformation matrix
+            a = tm[0] * cm[0] + tm[1] * cm[2]
+            b = tm[0] * cm[1] + tm[1] * cm[3]
+            c = tm[2] * cm[0] + tm[3] * cm[2]
+            d = tm[2] * cm[1] + tm[3] * cm[3]
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = abs(a * d - b * c) ** 0.5
+            name = str(resolve(font).get("/BaseFont", "?")) if font else "?"
+            runs.append(TextRun(text.strip(), x, y, size * scale, name, number))
+
+        page.extract_text(visitor_text=visit)
+    return runs
