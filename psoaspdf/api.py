@@ -47,38 +47,34 @@ def load_inputs(handout: str, layout: str | None = None, paper: Paper | None = N
     return Inputs(loaded_handout, handout_path, loaded_layout, layout_path)
 
 
-def check_printable(inputs: Inputs) -> None:
-    """Check images and glyphs before layout, so failures name the file and field."""
+def printable_problems(
+    handout: model.Handout | None, handout_file: str, layout: model.Layout, layout_file: str
+) -> list[Problem]:
+    """Images and glyphs, checked before layout so each failure names its file and field."""
     from .render.assets import BadImage, check_image
     from .render.document import unprintable
     from .render.fonts import load_fonts
 
     problems: list[Problem] = []
-    handout_file = str(inputs.handout_path)
-    layout_file = str(inputs.layout_path or "built-in layout")
-    for i, exercise in enumerate(inputs.handout.exercises, start=1):
+    images: list[tuple[str, str, str]] = []  # (file, field, image path)
+    if layout.clinic.logo:
+        images.append((layout_file, "clinic.logo", layout.clinic.logo))
+    for i, exercise in enumerate(handout.exercises if handout else (), start=1):
         if exercise.illustration:
-            try:
-                check_image(exercise.illustration.image)
-            except BadImage as exc:
-                field = f"exercises[{i}].illustration.image"
-                problems.append(
-                    Problem(handout_file, None, None, field, f"{exercise.illustration.image}: {exc}")
-                )
-    if inputs.layout.clinic.logo:
+            images.append((handout_file, f"exercises[{i}].illustration.image", exercise.illustration.image))
+    for file, field, image in images:
         try:
-            check_image(inputs.layout.clinic.logo)
+            check_image(image)
         except BadImage as exc:
-            problems.append(
-                Problem(layout_file, None, None, "clinic.logo", f"{inputs.layout.clinic.logo}: {exc}")
-            )
-    fonts = load_fonts(inputs.layout.fonts)
-    for field, message in unprintable(inputs.handout, fonts):
-        problems.append(Problem(handout_file, None, None, field, message))
-    for field, message in unprintable(inputs.layout, fonts):
-        problems.append(Problem(layout_file, None, None, field, message))
-    if problems:
-        raise InvalidInput(problems)
+            problems.append(Problem(file, None, None, field, f"{image}: {exc}"))
+    try:
+        fonts = load_fonts(layout.fonts)
+    except InvalidInput as exc:
+        return problems + list(exc.problems)
+    checked = [(layout_file, layout)] + ([(handout_file, handout)] if handout else [])
+    for file, obj in checked:
+        problems += [Problem(file, None, None, field, message) for field, message in unprintable(obj, fonts)]
+    return problems
 
 
 def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> bytes:
@@ -88,7 +84,10 @@ def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> by
     from .render.document import render_pdf
     from .render.inline import MissingGlyph
 
-    check_printable(inputs)
+    layout_file = str(inputs.layout_path or "built-in layout")
+    problems = printable_problems(inputs.handout, str(inputs.handout_path), inputs.layout, layout_file)
+    if problems:
+        raise InvalidInput(problems)
     personal = personal or model.Personal()
     try:
         return render_pdf(inputs.handout, inputs.layout, personal)
@@ -156,42 +155,16 @@ def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
         if not path.exists():
             problems.append(Problem(str(path), None, None, "", "file not found"))
             continue
-        is_layout = looks_like_layout(path)
         try:
-            if is_layout:
-                layout = load_layout(path)
-                check_printable(Inputs(_placeholder_handout(), path, layout, path))
+            if looks_like_layout(path):
+                problems += printable_problems(None, "", load_layout(path), str(path))
             else:
-                handout = load_handout(path)
-                check_printable(Inputs(handout, path, model.Layout(), None))
+                problems += printable_problems(
+                    load_handout(path), str(path), model.Layout(), "built-in layout"
+                )
         except InvalidInput as exc:
             problems += exc.problems
     return len(files), problems
-
-
-def _placeholder_handout() -> model.Handout:
-    """A minimal valid handout, to check a layout's images and fonts on their own."""
-    import datetime
-
-    item = ("-",)
-    section = model.Section(items=item)
-    return model.Handout(
-        id="layout-check",
-        title="-",
-        version="1",
-        reviewed=datetime.date(2000, 1, 1),
-        reviewed_by="-",
-        review_due=datetime.date(2000, 1, 2),
-        key_message="-",
-        summary="-",
-        symptoms=model.Symptoms(groups=(model.ItemGroup(items=item),)),
-        causes=section,
-        why_it_hurts=section,
-        self_care=model.SelfCare(items=(model.ChecklistItem(text="-"),)),
-        get_help=model.GetHelp(urgent=item),
-        sources=(model.Source(title="-"),),
-        disclaimer="-",
-    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -42,7 +42,9 @@ def _scalar(tp: Any, meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _type(tp: Any, meta: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    inner, _ = unwrap_optional(tp)
+    inner, optional = unwrap_optional(tp)
+    if optional:  # an empty value (`logo:`) means "none" in our files
+        return {"anyOf": [_type(inner, meta, defs), {"type": "null"}]}
     if is_model(inner):
         ref = {"$ref": f"#/$defs/{inner.__name__}"}
         _object(inner, defs)

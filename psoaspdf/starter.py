@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from string import Template
 
-
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "starter.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

@@ -11,7 +11,7 @@ import datetime
 import re
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeGuard, TypeVar
 
@@ -121,7 +121,7 @@ def _shown(value: str) -> str:
 def convert(node: yaml.Node, tp: Any, where: str, ctx: Context, meta: dict[str, Any]) -> Any:
     """Convert one node to the type ``tp``; record problems and return INVALID on failure."""
     inner, optional = unwrap_optional(tp)
-    if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and node.style is None and node.value in ("", "~", "null"):
         if optional:
             return None
         return ctx.add(node, where, f"is empty; expected {describe(inner)}")
@@ -377,6 +377,3 @@ def load_handout(path: Path) -> model.Handout:
 
 def load_layout(path: Path) -> model.Layout:
     return load(path, model.Layout)
-
-
-Loader = Callable[[Path], Any]

@@ -16,6 +16,7 @@ from .styles import Styles
 HEADER_HEIGHT = 46.0
 FOOTER_HEIGHT = 40.0
 LOGO_HEIGHT = 34.0
+RUNNING_TITLE_WIDTH = 250.0  # the handout title, top right from page 2 on
 
 
 def month_year(date: Any, labels: dict[str, Any]) -> str:
@@ -35,7 +36,11 @@ def make_decorator(
     width, height = styles.page_size
     margin = styles.margin
     fonts = styles.fonts
-    logo = image_flowable(layout.clinic.logo, 3 * LOGO_HEIGHT, LOGO_HEIGHT, fonts.regular) if layout.clinic.logo else None
+    logo = (
+        image_flowable(layout.clinic.logo, 3 * LOGO_HEIGHT, LOGO_HEIGHT, fonts.regular)
+        if layout.clinic.logo
+        else None
+    )
     footer_left = markup(contact_line(layout), fonts, emphasis=False)
     review = " · ".join(
         [
@@ -59,12 +64,12 @@ def make_decorator(
             logo.drawOn(canvas, x, top - LOGO_HEIGHT + (LOGO_HEIGHT - h) / 2)
             x += w + 10
         name = Paragraph(clinic, styles.header)
-        _, h = name.wrapOn(canvas, width - margin - x - 180, LOGO_HEIGHT)
+        _, h = name.wrapOn(canvas, width - margin - x - RUNNING_TITLE_WIDTH - 12, LOGO_HEIGHT)
         name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
         if page > 1:
             running = Paragraph(title, styles.footer_right)
-            _, h = running.wrapOn(canvas, 200, LOGO_HEIGHT)
-            running.drawOn(canvas, width - margin - 200, top - LOGO_HEIGHT / 2 - h / 2)
+            _, h = running.wrapOn(canvas, RUNNING_TITLE_WIDTH, LOGO_HEIGHT)
+            running.drawOn(canvas, width - margin - RUNNING_TITLE_WIDTH, top - LOGO_HEIGHT / 2 - h / 2)
         canvas.setStrokeColor(styles.colors.primary)
         canvas.setLineWidth(2)
         rule_y = top - HEADER_HEIGHT + 6

@@ -184,6 +184,17 @@ class Story:
         for item in care.items:
             often = self.para(item.how_often, self.s.often) if item.how_often else ""
             rows.append([TickBox(BOX, self.s.colors.text), self.para(item.text, self.s.body), often])
+        # the heading stays with the first rows; the rest of the checklist may go on the next page
+        head = self.checklist_table(rows[:2])
+        result: list[Flowable] = [KeepTogether([*out, head])]
+        if rows[2:]:
+            result.append(self.checklist_table(rows[2:]))
+        tracked = [item for item in care.items if item.track]
+        if tracked:
+            result.append(self.tracker(tracked))
+        return result
+
+    def checklist_table(self, rows: list[list[Any]]) -> Table:
         width = self.s.frame_width
         table = Table(rows, colWidths=[BOX + 14, width * 0.66 - BOX - 14, width * 0.34])
         table.setStyle(
@@ -192,15 +203,10 @@ class Story:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                 ("LEFTPADDING", (0, 0), (0, -1), 2),
                 ("TOPPADDING", (0, 0), (0, -1), 7),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.5, self.s.colors.rule),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, self.s.colors.rule),
             )
         )
-        out.append(table)
-        tracked = [item for item in care.items if item.track]
-        result: list[Flowable] = [KeepTogether([*out[:2], table])]
-        if tracked:
-            result.append(self.tracker(tracked))
-        return result
+        return table
 
     def tracker(self, items: list[model.ChecklistItem]) -> Flowable:
         """A 7-day chart: one row per daily habit, a box per day."""
