@@ -56,17 +56,18 @@ def printable_problems(
     from .render.fonts import load_fonts
 
     problems: list[Problem] = []
-    images: list[tuple[str, str, str]] = []  # (file, field, image path)
+    images: list[tuple[str, str, str, str]] = []  # (file, field, what it is, image path)
     if layout.clinic.logo:
-        images.append((layout_file, "clinic.logo", layout.clinic.logo))
+        images.append((layout_file, "clinic.logo", "the logo", layout.clinic.logo))
     for i, exercise in enumerate(handout.exercises if handout else (), start=1):
-        if exercise.illustration:
-            images.append((handout_file, f"exercises[{i}].illustration.image", exercise.illustration.image))
-    for file, field, image in images:
+        if exercise.illustration and exercise.illustration.image:
+            field = f"exercises[{i}].illustration.image"
+            images.append((handout_file, field, f"exercise {exercise.name!r}", exercise.illustration.image))
+    for file, field, owner, image in images:
         try:
             check_image(image)
         except BadImage as exc:
-            problems.append(Problem(file, None, None, field, f"{image}: {exc}"))
+            problems.append(Problem(file, None, None, field, f"{owner}: {image}: {exc}"))
     try:
         fonts = load_fonts(layout.fonts)
     except InvalidInput as exc:

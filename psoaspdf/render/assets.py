@@ -21,6 +21,7 @@ def _svg(path: str, mtime: float) -> Drawing:
     from svglib.svglib import svg2rlg
 
     try:
+        # an SVG may only reach files in its own folder (svglib follows '../x.png' otherwise)
         drawing = svg2rlg(path, external_reference_root=str(Path(path).parent))
     except Exception as exc:  # svglib raises many types on malformed input
         raise BadImage(f"not a readable SVG file ({type(exc).__name__})") from None

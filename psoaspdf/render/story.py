@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
@@ -22,6 +24,17 @@ from .inline import markup
 from .styles import Styles
 
 BOX = 15.0  # tick boxes: big enough to hit with a pen
+QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
+
+
+def qr_drawing(url: str, size: float, font_name: str) -> Drawing:
+    """ReportLab's own QR widget, scaled to a square of ``size`` points."""
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.initialFontName = font_name  # keep Helvetica out of the PDF
+    drawing.add(widget)
+    return drawing
 
 
 class TickBox(Flowable):
@@ -293,7 +306,10 @@ class Story:
             # the picture beside the steps it shows: the eye goes picture, then steps
             picture_width = inner * 0.45
             picture = image_flowable(exercise.illustration.image, picture_width, 200, self.s.fonts.regular)
-            side = Table([[[picture], [steps]]], colWidths=[picture_width + 14, inner - picture_width - 14])
+            # the alt text doubles as a caption: it tells the reader what the picture shows
+            caption = self.para(exercise.illustration.alt, s.caption)
+            left = [picture, Spacer(1, 4), caption]
+            side = Table([[left, [steps]]], colWidths=[picture_width + 14, inner - picture_width - 14])
             side.setStyle(
                 self.table_style(
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -312,12 +328,8 @@ class Story:
             body.append(Spacer(1, 8))
             body.append(self.cautions(exercise.cautions))
         if exercise.video:
-            body.append(Spacer(1, 4))
-            body.append(
-                Paragraph(
-                    markup(f"{self.labels['video']}: {exercise.video}", s.fonts, emphasis=False), s.caption
-                )
-            )
+            body.append(Spacer(1, 8))
+            body.append(self.video(exercise.video, inner))
         rows.append([body])
         card = Table(rows, colWidths=[width])
         card.setStyle(
@@ -334,6 +346,24 @@ class Story:
             )
         )
         return card
+
+    def video(self, url: str, width: float = 0) -> Table:
+        """A QR code a phone camera can open, with a short caption and the address itself."""
+        qr = qr_drawing(url, QR_SIZE, self.s.fonts.regular)
+        caption = [
+            self.label("video", self.s.form_label),
+            self.label("video_hint", self.s.caption),
+            Paragraph(markup(url, self.s.fonts, emphasis=False), self.s.url),
+        ]
+        width = width or self.s.frame_width
+        table = Table([[qr, caption]], colWidths=[QR_SIZE + 12, width - QR_SIZE - 12], hAlign="LEFT")
+        table.setStyle(
+            self.table_style(
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            )
+        )
+        return table
 
     def cautions(self, cautions: tuple[str, ...]) -> Table:
         """Cautions beside a warning label, behind a bar in the warning colour."""
@@ -426,10 +456,7 @@ class Story:
         story += self.exercises(handout.exercises)
         if handout.video:
             story.append(
-                Paragraph(
-                    markup(f"{self.labels['video']}: {handout.video}", self.s.fonts, emphasis=False),
-                    self.s.body,
-                )
+                KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
             )
         story.append(self.get_help(handout.get_help))
         story += self.sources(handout.sources, handout.disclaimer)

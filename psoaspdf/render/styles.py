@@ -59,6 +59,7 @@ class Styles:
     footer_right: ParagraphStyle
     caption: ParagraphStyle
     caution: ParagraphStyle
+    url: ParagraphStyle
 
     @property
     def frame_width(self) -> float:
@@ -150,4 +151,5 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         footer_right=style("footer_right", fontName=fonts.bold, fontSize=11, leading=13, alignment=TA_RIGHT),
         caption=style("caption", fontSize=12, leading=15),
         caution=style("caution", fontName=fonts.bold, textColor=palette.warning),
+        url=style("url", fontSize=12, leading=15, wordWrap="CJK"),  # long addresses break anywhere
     )
