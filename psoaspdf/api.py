@@ -3,78 +3,108 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Literal
+
+import yaml
 
 from . import model
 from .bundled import bundled, resolve
 from .errors import InvalidInput, Problem
 from .output import write_atomic
-from .validate import load_handout, load_layout
+from .validate import Positions, from_node, load_handout, load_layout, load_with_positions, node_positions
 
 Paper = Literal["letter", "a4"]
 
 
 @dataclasses.dataclass(frozen=True)
+class Where:
+    """A file as messages name it, and the line and column of each value in it."""
+
+    file: str
+    positions: Positions = dataclasses.field(default_factory=dict)
+
+    def problem(self, field: str, message: str) -> Problem:
+        """A problem at ``field``, placed at the nearest value the file has a position for."""
+        probe = field
+        while probe and probe not in self.positions:
+            probe = _PARENT.sub("", probe)
+        line, col = self.positions.get(probe, (None, None))
+        return Problem(self.file, line, col, field, message)
+
+
+_PARENT = re.compile(r"(\.[^.\[]+|\[\d+\])$|^[^.\[]+$")
+BUILT_IN = Where("built-in layout")
+
+
+@dataclasses.dataclass(frozen=True)
 class Inputs:
-    """A validated handout and layout, with the files they came from (for messages)."""
+    """A validated handout and layout, and where they came from (for messages)."""
 
     handout: model.Handout
-    handout_path: Path
     layout: model.Layout
-    layout_path: Path | None
+    handout_where: Where
+    layout_where: Where = BUILT_IN
 
 
 def load_inputs(handout: str, layout: str | None = None, paper: Paper | None = None) -> Inputs:
     """Resolve names (path or bundled id), load and validate both files."""
     handout_path = resolve(handout, "handouts")
     layout_path = resolve(layout, "layouts") if layout else None
-    problems: list[Problem] = []
-    loaded_handout = loaded_layout = None
+    problems: list[Problem] = []  # both files are checked, so one run lists every problem
+    loaded_handout: model.Handout | None = None
+    handout_positions: Positions = {}
     try:
-        loaded_handout = load_handout(handout_path)
+        loaded_handout, handout_positions = load_with_positions(handout_path, model.Handout)
     except InvalidInput as exc:
         problems += exc.problems
-    try:
-        loaded_layout = load_layout(layout_path) if layout_path else model.Layout()
-    except InvalidInput as exc:
-        problems += exc.problems
-    if problems or loaded_handout is None or loaded_layout is None:
+    layout_where = BUILT_IN
+    loaded_layout = model.Layout()
+    if layout_path:
+        try:
+            loaded_layout, layout_positions = load_with_positions(layout_path, model.Layout)
+            layout_where = Where(str(layout_path), layout_positions)
+        except InvalidInput as exc:
+            problems += exc.problems
+    if problems or loaded_handout is None:
         raise InvalidInput(problems)
     if paper:
         page = dataclasses.replace(loaded_layout.page, paper=paper)
         loaded_layout = dataclasses.replace(loaded_layout, page=page)
-    return Inputs(loaded_handout, handout_path, loaded_layout, layout_path)
+    return Inputs(loaded_handout, loaded_layout, Where(str(handout_path), handout_positions), layout_where)
 
 
 def printable_problems(
-    handout: model.Handout | None, handout_file: str, layout: model.Layout, layout_file: str
+    handout: model.Handout | None, handout_where: Where, layout: model.Layout, layout_where: Where
 ) -> list[Problem]:
-    """Images and glyphs, checked before layout so each failure names its file and field."""
+    """Images, fonts and glyphs, checked before layout so each failure names file, line and field."""
     from .render.assets import BadImage, check_image
     from .render.document import unprintable
-    from .render.fonts import load_fonts
+    from .render.fonts import BadFont, load_fonts
 
     problems: list[Problem] = []
-    images: list[tuple[str, str, str, str]] = []  # (file, field, what it is, image path)
+    images: list[tuple[Where, str, str, str]] = []  # (file, field, what it is, image path)
     if layout.clinic.logo:
-        images.append((layout_file, "clinic.logo", "the logo", layout.clinic.logo))
+        images.append((layout_where, "clinic.logo", "the logo", layout.clinic.logo))
     for i, exercise in enumerate(handout.exercises if handout else (), start=1):
         if exercise.illustration and exercise.illustration.image:
             field = f"exercises[{i}].illustration.image"
-            images.append((handout_file, field, f"exercise {exercise.name!r}", exercise.illustration.image))
-    for file, field, owner, image in images:
+            images.append((handout_where, field, f"exercise {exercise.name!r}", exercise.illustration.image))
+    for where, field, owner, image in images:
         try:
             check_image(image)
         except BadImage as exc:
-            problems.append(Problem(file, None, None, field, f"{owner}: {image}: {exc}"))
+            problems.append(where.problem(field, f"{owner}: {image}: {exc}"))
     try:
         fonts = load_fonts(layout.fonts)
-    except InvalidInput as exc:
-        return problems + list(exc.problems)
-    checked = [(layout_file, layout)] + ([(handout_file, handout)] if handout else [])
-    for file, obj in checked:
-        problems += [Problem(file, None, None, field, message) for field, message in unprintable(obj, fonts)]
+    except BadFont as exc:
+        return [*problems, layout_where.problem(f"fonts.{exc.field}", str(exc))]
+    checked: list[tuple[Where, object]] = [(layout_where, layout)]
+    if handout:
+        checked.append((handout_where, handout))
+    for where, obj in checked:
+        problems += [where.problem(field, message) for field, message in unprintable(obj, fonts)]
     return problems
 
 
@@ -85,8 +115,7 @@ def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> by
     from .render.document import render_pdf
     from .render.inline import MissingGlyph
 
-    layout_file = str(inputs.layout_path or "built-in layout")
-    problems = printable_problems(inputs.handout, str(inputs.handout_path), inputs.layout, layout_file)
+    problems = printable_problems(inputs.handout, inputs.handout_where, inputs.layout, inputs.layout_where)
     if problems:
         raise InvalidInput(problems)
     personal = personal or model.Personal()
@@ -94,9 +123,12 @@ def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> by
         return render_pdf(inputs.handout, inputs.layout, personal)
     except MissingGlyph as exc:  # text given on the command line
         raise InvalidInput([Problem("command line", None, None, "", str(exc))]) from None
-    except LayoutError as exc:
-        message = f"a part of the handout does not fit on one page; shorten it ({str(exc)[:120]})"
-        raise InvalidInput([Problem(str(inputs.handout_path), None, None, "", message)]) from None
+    except LayoutError:
+        message = (
+            "a part of the handout is too tall to fit on one page (an exercise with many long steps,"
+            " or a very long list); shorten it or split it in two"
+        )
+        raise InvalidInput([Problem(inputs.handout_where.file, None, None, "", message)]) from None
 
 
 def render_to_file(
@@ -130,39 +162,37 @@ def yaml_files(paths: list[Path]) -> list[Path]:
 LAYOUT_ONLY_KEYS = {"clinic", "colors", "fonts", "page", "footer"}
 
 
-def looks_like_layout(path: Path) -> bool:
+def is_layout(path: Path, node: yaml.Node) -> bool:
     """A file in a 'layouts' folder, or one whose top-level keys are layout keys."""
-    if path.parent.name == "layouts":
-        return True
-    if path.parent.name == "handouts":
-        return False
-    from .yamlsrc import YamlProblem, load_file
-
-    try:
-        node = load_file(path)
-    except YamlProblem:
-        return False
-    keys = {
-        k.value for k, _ in getattr(node, "value", []) if hasattr(k, "value") and isinstance(k.value, str)
-    }
+    if path.parent.name in ("layouts", "handouts"):
+        return path.parent.name == "layouts"
+    if not isinstance(node, yaml.MappingNode):
+        return False  # the handout validator explains what is wrong with it
+    keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     return bool(keys & LAYOUT_ONLY_KEYS) and "title" not in keys
 
 
 def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
     """Validate handouts and layouts; return (files checked, every problem found)."""
+    from .yamlsrc import YamlProblem, load_file
+
     problems: list[Problem] = []
     files = yaml_files(paths)
     for path in files:
-        if not path.exists():
-            problems.append(Problem(str(path), None, None, "", "file not found"))
-            continue
         try:
-            if looks_like_layout(path):
-                problems += printable_problems(None, "", load_layout(path), str(path))
+            node = load_file(path)
+        except YamlProblem as exc:
+            problems.append(exc.problem)
+            continue
+        where = Where(str(path), node_positions(node))
+        folder = path.resolve().parent
+        try:
+            if is_layout(path, node):
+                layout = from_node(node, model.Layout, str(path), folder)
+                problems += printable_problems(None, BUILT_IN, layout, where)
             else:
-                problems += printable_problems(
-                    load_handout(path), str(path), model.Layout(), "built-in layout"
-                )
+                handout = from_node(node, model.Handout, str(path), folder)
+                problems += printable_problems(handout, where, model.Layout(), BUILT_IN)
         except InvalidInput as exc:
             problems += exc.problems
     return len(files), problems

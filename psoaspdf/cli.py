@@ -68,7 +68,7 @@ def main() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="PDF to write (default: <handout id>.pdf).",
 )
 @click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
@@ -180,7 +180,7 @@ def schema(kind: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="File to write (default: NAME.yaml).",
 )
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")

@@ -27,9 +27,9 @@ class Color(str):
     """A colour as #RRGGBB."""
 
 
-def spec(doc: str, default: Any = MISSING, example: Any = None, **limits: Any) -> Any:
-    """A dataclass field carrying its documentation and limits (min, max, pattern, ...)."""
-    meta = {"doc": doc, "example": example, **limits}
+def spec(doc: str, default: Any = MISSING, **limits: Any) -> Any:
+    """A dataclass field carrying its documentation and limits (minimum, maximum, pattern, ...)."""
+    meta = {"doc": doc, **limits}
     if isinstance(default, (list, dict, set)):
         raise TypeError("use tuples for defaults")
     return field(default=default, metadata=meta)
@@ -146,12 +146,21 @@ class Handout:
     id: str = spec(
         "Short name used on the command line and for the output file.",
         pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
-        example="iliopsoas-back-pain",
+        pattern_hint="a usable id: use lower-case letters, digits and hyphens, e.g. knee-pain",
     )
     title: str = spec("The title, in plain words.", max_length=80)
     subtitle: str | None = spec("A line under the title.", None, max_length=120)
-    language: str = spec("Language code such as en or en-US.", "en", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
-    version: str = spec("Version of this handout's text, e.g. '1.2'.", pattern=r"^[0-9A-Za-z.\-]{1,20}$")
+    language: str = spec(
+        "Language code such as en or en-US.",
+        "en",
+        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+        pattern_hint="a language code: write one such as en, en-US or es",
+    )
+    version: str = spec(
+        "Version of this handout's text, e.g. '1.2'.",
+        pattern=r"^[0-9A-Za-z.\-]{1,20}$",
+        pattern_hint="a version: use letters, digits, dots and hyphens, e.g. 1.2",
+    )
     reviewed: datetime.date = spec("Date the text was last reviewed (YYYY-MM-DD).")
     reviewed_by: str = spec("Who reviewed it (name and role).")
     review_due: datetime.date = spec("Date the next review is due (YYYY-MM-DD).")

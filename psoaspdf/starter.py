@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from pathlib import Path
 from string import Template
 
+from .model import Handout
+
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "starter.yaml"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = re.compile(next(f.metadata["pattern"] for f in dataclasses.fields(Handout) if f.name == "id"))
 
 
 def starter_handout(name: str, today: datetime.date | None = None) -> str:

@@ -183,7 +183,7 @@ def _convert_scalar(node: yaml.ScalarNode, tp: Any, where: str, ctx: Context, me
     if tp is model.Url or tp is model.HttpsUrl:
         schemes = ("https://",) if tp is model.HttpsUrl else ("https://", "http://")
         if not text.lower().startswith(schemes) or len(text) <= len("https://") or " " in text:
-            return ctx.add(node, where, f"expected a web address starting with https://, got {_shown(text)}")
+            return ctx.add(node, where, f"expected {describe(tp)}, got {_shown(text)}")
         return tp(text)
     if tp is model.Color:
         if not _COLOR.match(text):
@@ -205,12 +205,7 @@ def _text(node: yaml.ScalarNode, text: str, where: str, ctx: Context, meta: dict
         return ctx.add(node, where, f"contains a control character (U+{ord(bad):04X})")
     pattern = meta.get("pattern")
     if pattern and not re.match(pattern, text):
-        example = meta.get("example")
-        return ctx.add(
-            node,
-            where,
-            f"{_shown(text)} does not fit the pattern {pattern}" + (f", e.g. {example!r}" if example else ""),
-        )
+        return ctx.add(node, where, f"{_shown(text)} is not {meta.get('pattern_hint') or 'allowed here'}")
     limit = meta.get("max_length")
     if limit and len(text) > limit:
         return ctx.add(node, where, f"is {len(text)} characters; keep it to {limit} or fewer")
@@ -358,17 +353,41 @@ def from_node(node: yaml.Node, cls: type[T], path: str, folder: Path) -> T:
     ctx = Context(path, folder, [])
     obj = convert_object(node, cls, "", ctx)
     if ctx.problems or obj is INVALID:
+        # document order; a missing key is reported after the keys of its mapping
         raise InvalidInput(ctx.problems or [Problem(path, None, None, "", "invalid")])
     return obj
 
 
+Positions = dict[str, tuple[int, int]]
+
+
+def node_positions(node: yaml.Node, where: str = "") -> Positions:
+    """Line and column (1-based) of every value in a document, by field path."""
+    found: Positions = {}
+    children: list[tuple[str | int, yaml.Node]] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(enumerate(node.value))
+    for name, child in children:
+        path = field_path(where, name)
+        found[path] = (child.start_mark.line + 1, child.start_mark.column + 1)
+        found.update(node_positions(child, path))
+    return found
+
+
 def load(path: Path, cls: type[T]) -> T:
     """Read one YAML file and validate it as ``cls`` (Handout or Layout)."""
+    return load_with_positions(path, cls)[0]
+
+
+def load_with_positions(path: Path, cls: type[T]) -> tuple[T, Positions]:
+    """Like load(), and where each value stands, for problems found after validation."""
     try:
         node = load_file(path)
     except YamlProblem as exc:
         raise InvalidInput([exc.problem]) from None
-    return from_node(node, cls, str(path), path.resolve().parent)
+    return from_node(node, cls, str(path), path.resolve().parent), node_positions(node)
 
 
 def load_handout(path: Path) -> model.Handout:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,6 @@ import pytest
 from click.testing import CliRunner
 
 from psoaspdf import api, model
-from psoaspdf.bundled import bundled_dir
 from psoaspdf.render.inline import spans
 
 TESTS = Path(__file__).resolve().parent
@@ -26,6 +27,14 @@ GOLDEN = TESTS / "golden"
 REPO = TESTS.parent
 
 BUNDLED_ID = "iliopsoas-back-pain"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis keeps caches in ./.hypothesis; the tests must not write into the repository
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        from hypothesis.configuration import set_hypothesis_home_dir
+
+        set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "psoaspdf-tests-hypothesis")
 
 
 def needs_tool(name: str) -> pytest.MarkDecorator:
@@ -119,16 +128,16 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture
-def bundled_handout_file() -> Path:
-    return bundled_dir("handouts") / f"{BUNDLED_ID}.yaml"
+WriteVariant = Callable[..., Path]
 
 
 @pytest.fixture
-def write_variant(tmp_path: Path) -> Callable[..., Path]:
+def write_variant(tmp_path: Path) -> WriteVariant:
     """Copy tests/data/minimal.yaml into tmp_path with text replacements; return the copy."""
 
-    def variant(replacements: dict[str, str], name: str = "variant.yaml", source: Path = DATA / "minimal.yaml") -> Path:
+    def variant(
+        replacements: dict[str, str], name: str = "variant.yaml", source: Path = DATA / "minimal.yaml"
+    ) -> Path:
         text = source.read_text(encoding="utf-8")
         for old, new in replacements.items():
             assert old in text, f"{old!r} is not in {source.name}; the fixture changed"
@@ -177,8 +186,8 @@ def walk_resources(reader: pypdf.PdfReader) -> Iterator[tuple[str, Any]]:
         resources = resolve(resources)
         if not resources:
             return
-        for name, font in resolve(resources.get("/Font", {})).items():
-            yield "font", (name, resolve(font))
+        for font in resolve(resources.get("/Font", {})).values():
+            yield "font", resolve(font)
         for _, ref in resolve(resources.get("/XObject", {})).items():
             xobject = resolve(ref)
             if id(xobject) in seen:
@@ -193,7 +202,7 @@ def walk_resources(reader: pypdf.PdfReader) -> Iterator[tuple[str, Any]]:
 
 
 def fonts_of(reader: pypdf.PdfReader) -> list[Any]:
-    return [font for kind, (_, font) in ((k, v) for k, v in walk_resources(reader) if k == "font")]
+    return [font for kind, font in walk_resources(reader) if kind == "font"]
 
 
 def image_xobjects(reader: pypdf.PdfReader) -> list[Any]:
@@ -228,7 +237,9 @@ def text_runs(reader: pypdf.PdfReader) -> list[TextRun]:
     runs: list[TextRun] = []
     for number, page in enumerate(reader.pages, start=1):
 
-        def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float, number: int = number) -> None:
+        def visit(
+            text: str, cm: list[float], tm: list[float], font: Any, size: float, number: int = number
+        ) -> None:
             if not text.strip():
                 return
             # the text matrix is applied first, then the page's current transformation matrix

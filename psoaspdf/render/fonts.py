@@ -11,11 +11,18 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from .. import model
-from ..errors import InvalidInput, Problem
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FALLBACK = FONT_DIR / "DejaVuSans.ttf"
 FALLBACK_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+
+class BadFont(ValueError):
+    """A font file ReportLab cannot use; ``field`` is the layout key that named it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,7 @@ def _register(path: Path, field: str) -> tuple[str, TTFont]:
         try:
             font = TTFont(name, str(path))
         except (TTFError, OSError, ValueError) as exc:
-            raise InvalidInput(
-                [Problem(str(path), None, None, f"fonts.{field}", f"not a usable TrueType font: {exc}")]
-            ) from None
+            raise BadFont(field, f"{path}: not a usable TrueType font ({exc})") from None
         pdfmetrics.registerFont(font)
     assert isinstance(font, TTFont)
     return name, font

@@ -1,0 +1,131 @@
+"""The bundled handout's words reach the page: headings, symptoms, red flags, exercises."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_ID, Rendered, all_text, contains, needs_tool, page_texts
+
+from psoaspdf import api, model
+from psoaspdf.bundled import labels
+
+
+@pytest.fixture(scope="module")
+def handout() -> model.Handout:
+    return api.load_inputs(BUNDLED_ID).handout
+
+
+@pytest.fixture(scope="module")
+def text(bundled_pdf: Rendered) -> str:
+    return all_text(bundled_pdf.reader)
+
+
+def section_headings(handout: model.Handout) -> list[str]:
+    """Each section's own heading, or the standard one printed when it has none."""
+    words = labels(handout.language)
+    sections = {
+        "about": handout.about,
+        "symptoms": handout.symptoms,
+        "causes": handout.causes,
+        "why_it_hurts": handout.why_it_hurts,
+        "treatment": handout.treatment,
+        "self_care": handout.self_care,
+        "get_help": handout.get_help,
+    }
+    headings = [s.heading or words[key] for key, s in sections.items() if s is not None]
+    if handout.exercises:
+        headings.append(words["exercises"])
+    headings.append(words["sources"])
+    return headings
+
+
+def test_the_bundled_handout_is_the_one_described(handout: model.Handout) -> None:
+    assert handout.id == BUNDLED_ID
+    groups = handout.symptoms.groups
+    assert [len(g.items) for g in groups] == [6, 3]
+    assert len(handout.get_help.urgent) + len(handout.get_help.today) == 8
+
+
+def test_title_subtitle_and_key_message_appear(handout: model.Handout, text: str) -> None:
+    for expected in (handout.title, handout.subtitle or "", handout.key_message, handout.summary):
+        assert contains(text, expected), expected
+    assert "**" not in text
+
+
+def test_every_section_heading_appears(handout: model.Handout, text: str) -> None:
+    headings = section_headings(handout)
+    assert len(headings) >= 9
+    missing = [h for h in headings if not contains(text, h)]
+    assert missing == []
+
+
+def test_every_symptom_and_group_heading_appears(handout: model.Handout, text: str) -> None:
+    for group in handout.symptoms.groups:
+        if group.heading:
+            assert contains(text, group.heading), group.heading
+        missing = [item for item in group.items if not contains(text, item)]
+        assert missing == []
+
+
+def test_all_eight_red_flags_appear(handout: model.Handout, text: str) -> None:
+    flags = handout.get_help.urgent + handout.get_help.today
+    assert len(flags) == 8
+    assert [f for f in flags if not contains(text, f)] == []
+    for f in handout.get_help.call_clinic:
+        assert contains(text, f), f
+
+
+def test_every_bullet_of_every_section_appears(handout: model.Handout, text: str) -> None:
+    sections = [handout.about, handout.causes, handout.why_it_hurts, handout.treatment]
+    items = [item for s in sections if s is not None for item in s.items]
+    items += [s.intro for s in sections if s is not None and s.intro]
+    assert [item for item in items if not contains(text, item)] == []
+
+
+def test_every_exercise_step_and_checklist_item_appears(handout: model.Handout, text: str) -> None:
+    words = labels(handout.language)
+    for number, exercise in enumerate(handout.exercises, start=1):
+        assert contains(text, f"{words['exercise']} {number}: {exercise.name}"), exercise.name
+        assert [s for s in exercise.steps if not contains(text, s)] == [], exercise.name
+        assert [c for c in exercise.cautions if not contains(text, c)] == [], exercise.name
+    for item in handout.self_care.items:
+        assert contains(text, item.text), item.text
+        if item.how_often:
+            assert contains(text, item.how_often), item.how_often
+
+
+def test_sources_and_disclaimer_appear(handout: model.Handout, text: str) -> None:
+    for source in handout.sources:
+        assert contains(text, source.title), source.title
+    assert contains(text, handout.disclaimer)
+
+
+def test_every_page_has_a_numbered_footer(bundled_pdf: Rendered) -> None:
+    pages = page_texts(bundled_pdf.reader)
+    version = bundled_pdf.inputs.handout.version
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert f"Version {version}" in page
+
+
+def test_header_and_footer_name_the_clinic(riverbend_pdf: Rendered) -> None:
+    clinic = riverbend_pdf.inputs.layout.clinic
+    for page in page_texts(riverbend_pdf.reader):
+        assert clinic.name in page
+        assert clinic.contact.phone and clinic.contact.phone in page
+
+
+@needs_tool("pdftotext")
+def test_an_independent_reader_finds_the_same_words(
+    handout: model.Handout, bundled_pdf: Rendered, tmp_path: Path
+) -> None:
+    path = bundled_pdf.write(tmp_path)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    expected = [*section_headings(handout), *(i for g in handout.symptoms.groups for i in g.items)]
+    expected += [*handout.get_help.urgent, *handout.get_help.today]
+    assert [e for e in expected if not contains(result.stdout, e)] == []
