@@ -335,14 +335,17 @@ def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
         ("warning", "#FFFFFF", "white paper"),
         ("warning", colors.warning_tint, "the warning tint"),
     ]
+    failures: dict[str, list[str]] = {}
     for name, bg, bg_name in pairs:
-        fg = getattr(colors, name)
-        ratio = contrast(fg, bg)
+        ratio = contrast(getattr(colors, name), bg)
         if ratio < MIN_CONTRAST:
-            yield (
-                name,
-                f"{fg} on {bg_name} ({bg}) has contrast {ratio:.1f}:1; readers need at least {MIN_CONTRAST}:1",
-            )
+            failures.setdefault(name, []).append(f"{ratio:.1f}:1 on {bg_name} ({bg})")
+    for name, found in failures.items():
+        yield (
+            name,
+            f"{getattr(colors, name)} is too light to read: {'; '.join(found)}. "
+            f"Readers need at least {MIN_CONTRAST}:1; choose a darker colour (or lighter tints)",
+        )
 
 
 # --- entry points -----------------------------------------------------------------------------
