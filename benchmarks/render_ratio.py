@@ -79,9 +79,15 @@ def main() -> None:
         )
         for _ in range(5)
     ]
-    print(f"render time   baseline {t_base * 1000:7.1f} ms   psoaspdf {t_ours * 1000:7.1f} ms   ratio {t_ours / t_base:5.2f}")
-    print(f"peak memory   baseline {m_base / 1e6:7.1f} MB   psoaspdf {m_ours / 1e6:7.1f} MB   ratio {m_ours / m_base:5.2f}")
-    print(f"CLI import    {statistics.median(startup) / 1000:.1f} ms (median of 5; cumulative time of 'import psoaspdf.cli')")
+    print(
+        f"render time   baseline {t_base * 1000:7.1f} ms   psoaspdf {t_ours * 1000:7.1f} ms   ratio {t_ours / t_base:5.2f}"
+    )
+    print(
+        f"peak memory   baseline {m_base / 1e6:7.1f} MB   psoaspdf {m_ours / 1e6:7.1f} MB   ratio {m_ours / m_base:5.2f}"
+    )
+    print(
+        f"CLI import    {statistics.median(startup) / 1000:.1f} ms (median of 5; cumulative time of 'import psoaspdf.cli')"
+    )
 
 
 if __name__ == "__main__":
