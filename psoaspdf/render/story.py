@@ -24,6 +24,7 @@ from .inline import markup
 from .styles import Styles
 
 BOX = 15.0  # tick boxes: big enough to hit with a pen
+NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 
 
@@ -414,7 +415,7 @@ class Story:
             content.append(self.label("today", s.help_lead))
             content.append(self.bullets(help_.today))
         if help_.call_clinic:
-            phone = f" ({contact.phone})" if contact.phone else ""
+            phone = f" {self.labels['at']} {contact.phone}" if contact.phone else ""
             content.append(Spacer(1, 6))
             content.append(self.label("call_clinic", s.help_lead, phone=phone))
             content.append(self.bullets(help_.call_clinic))
@@ -430,6 +431,43 @@ class Story:
             )
         )
         return KeepTogether([Spacer(1, 8), table])
+
+    def notes_and_contact(self) -> Flowable:
+        """Ruled lines for the clinician's own notes, beside the clinic's full contact details."""
+        s = self.s
+        clinic = self.layout.clinic
+        contact = clinic.contact
+        lines = [
+            (self.labels["phone"], contact.phone),
+            (self.labels["web"], contact.web),
+            (self.labels["email"], contact.email),
+        ]
+        block: list[Flowable] = []
+        if any(value for _, value in lines) or contact.address:
+            block.append(self.label("contact", s.subheading))
+            block.append(self.para(clinic.name, s.form_label))
+            if contact.address:
+                block.append(self.para(contact.address, s.body))
+            for label, value in lines:
+                if value:
+                    block.append(Paragraph(markup(f"{label}: {value}", s.fonts, emphasis=False), s.body))
+        notes_width = s.frame_width * (0.58 if block else 1.0)
+        ruled = Table(
+            [[""] for _ in range(NOTE_LINES)], colWidths=[notes_width - 16], rowHeights=[26] * NOTE_LINES
+        )
+        ruled.setStyle(self.table_style(("LINEBELOW", (0, 0), (-1, -1), 0.75, s.colors.rule)))
+        notes: list[Flowable] = [self.label("notes", s.subheading), ruled]
+        if not block:
+            return KeepTogether([Spacer(1, 10), *notes])
+        table = Table([[notes, block]], colWidths=[notes_width, s.frame_width - notes_width])
+        table.setStyle(
+            self.table_style(
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LEFTPADDING", (1, 0), (1, -1), 16),
+                ("LINEBEFORE", (1, 0), (1, -1), 0.75, s.colors.rule),
+            )
+        )
+        return KeepTogether([Spacer(1, 10), table])
 
     def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
         items = []
@@ -458,6 +496,7 @@ class Story:
             story.append(
                 KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
             )
+        story.append(self.notes_and_contact())
         story.append(self.get_help(handout.get_help))
         story += self.sources(handout.sources, handout.disclaimer)
         return story
