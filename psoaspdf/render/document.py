@@ -13,9 +13,9 @@ from .. import __version__, model
 from ..bundled import labels as load_labels
 from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs
-from .page import FOOTER_HEIGHT, HEADER_HEIGHT, make_decorator, numbered_canvas
+from .page import make_decorator, numbered_canvas
 from .story import Story
-from .styles import make_styles
+from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, make_styles
 
 
 def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -54,7 +54,7 @@ def render_pdf(
     styles = make_styles(layout, fonts)
     labels = load_labels(handout.language)
     buffer = io.BytesIO()
-    width, height = styles.page_size
+    width = styles.page_size[0]
     margin = styles.margin
     doc = BaseDocTemplate(
         buffer,
@@ -80,7 +80,7 @@ def render_pdf(
         margin,
         margin + FOOTER_HEIGHT,
         width - 2 * margin,
-        height - 2 * margin - HEADER_HEIGHT - FOOTER_HEIGHT,
+        styles.frame_height,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,

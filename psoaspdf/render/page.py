@@ -11,10 +11,8 @@ from reportlab.platypus import Paragraph
 from .. import model
 from .assets import image_flowable
 from .inline import markup
-from .styles import Styles
+from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, Styles
 
-HEADER_HEIGHT = 46.0
-FOOTER_HEIGHT = 40.0
 LOGO_HEIGHT = 34.0
 RUNNING_TITLE_WIDTH = 250.0  # the handout title, top right from page 2 on
 

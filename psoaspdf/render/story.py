@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -24,8 +25,16 @@ from .inline import markup
 from .styles import Styles
 
 BOX = 15.0  # tick boxes: big enough to hit with a pen
+HEADING_ALLOWANCE = 40.0  # room for the section heading above the first row of cards
 NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
+
+
+def height_of(flowable: Flowable, width: float) -> float:
+    """The height a flowable needs at this width (measured on a scratch canvas)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    return float(flowable.wrapOn(Canvas(io.BytesIO()), width, 1e6)[1])
 
 
 def qr_drawing(url: str, size: float, font_name: str) -> Drawing:
@@ -248,7 +257,7 @@ class Story:
         )
         return KeepTogether([self.label("tracker", self.s.subheading), table])
 
-    def dose(self, dose: model.Dose) -> Table:
+    def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
         d = self.labels["dose"]
         side = f" {d['each_side']}" if dose.each_side else ""
@@ -279,7 +288,12 @@ class Story:
             ]
             for label, value in cells
         ]
-        table = Table([boxes], hAlign="LEFT")
+        per_row = columns or len(boxes)
+        grid: list[list[Any]] = [list(boxes[i : i + per_row]) for i in range(0, len(boxes), per_row)]
+        if len(grid) > 1:
+            grid[-1] += [""] * (per_row - len(grid[-1]))
+        widths = [width / per_row] * per_row if columns and width else None
+        table = Table(grid, hAlign="LEFT", colWidths=widths)
         table.setStyle(
             self.table_style(
                 ("LINEBEFORE", (1, 0), (-1, -1), 0.75, self.s.colors.rule),
@@ -292,10 +306,14 @@ class Story:
         )
         return table
 
-    def exercise_card(self, number: int, exercise: model.Exercise) -> Table:
+    def exercise_card(
+        self, number: int, exercise: model.Exercise, width: float = 0, compact: bool = False
+    ) -> Table:
+        """One exercise, kept whole: full width with the picture beside the steps, or compact
+        (half width, picture above the steps) for two cards side by side."""
         s = self.s
-        width = s.frame_width
-        pad = 12.0
+        width = width or s.frame_width
+        pad = 10.0 if compact else 12.0
         inner = width - 2 * pad
         title = f"{self.labels['exercise']} {number}: {exercise.name}"
         rows: list[list[Any]] = [[self.para(title, s.card_title)]]
@@ -303,13 +321,12 @@ class Story:
         if exercise.purpose:
             body.append(self.para(exercise.purpose, s.body))
         steps = self.numbered(exercise.steps)
-        if exercise.illustration:
+        if exercise.illustration and compact:
+            body += [*self.picture(exercise.illustration, inner, 150), Spacer(1, 8), steps]
+        elif exercise.illustration:
             # the picture beside the steps it shows: the eye goes picture, then steps
             picture_width = inner * 0.45
-            picture = image_flowable(exercise.illustration.image, picture_width, 200, self.s.fonts.regular)
-            # the alt text doubles as a caption: it tells the reader what the picture shows
-            caption = self.para(exercise.illustration.alt, s.caption)
-            left = [picture, Spacer(1, 4), caption]
+            left = self.picture(exercise.illustration, picture_width, 200)
             side = Table([[left, [steps]]], colWidths=[picture_width + 14, inner - picture_width - 14])
             side.setStyle(
                 self.table_style(
@@ -324,10 +341,10 @@ class Story:
         else:
             body.append(steps)
         body.append(Spacer(1, 10))
-        body.append(self.dose(exercise.dose))
+        body.append(self.dose(exercise.dose, columns=2 if compact else 0, width=inner))
         if exercise.cautions:
             body.append(Spacer(1, 8))
-            body.append(self.cautions(exercise.cautions))
+            body.append(self.cautions(exercise.cautions, inner, stacked=compact))
         if exercise.video:
             body.append(Spacer(1, 8))
             body.append(self.video(exercise.video, inner))
@@ -348,6 +365,12 @@ class Story:
         )
         return card
 
+    def picture(self, illustration: model.Illustration, width: float, max_height: float) -> list[Flowable]:
+        """The illustration scaled to fit, with its alt text as a caption saying what it shows."""
+        assert illustration.image is not None
+        image = image_flowable(illustration.image, width, max_height, self.s.fonts.regular)
+        return [image, Spacer(1, 4), self.para(illustration.alt, self.s.caption)]
+
     def video(self, url: str, width: float = 0) -> Table:
         """A QR code a phone camera can open, with a short caption and the address itself."""
         qr = qr_drawing(url, QR_SIZE, self.s.fonts.regular)
@@ -366,17 +389,20 @@ class Story:
         )
         return table
 
-    def cautions(self, cautions: tuple[str, ...]) -> Table:
-        """Cautions beside a warning label, behind a bar in the warning colour."""
+    def cautions(self, cautions: tuple[str, ...], width: float, stacked: bool = False) -> Table:
+        """Cautions behind a bar in the warning colour: beside their label, or under it."""
         size = self.s.caution.fontSize
         label = Paragraph(markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.caution)
-        label_width = (
-            stringWidth("⚠ ", self.s.fonts.fallback_bold, size)
-            + stringWidth(self.labels["caution"], self.s.fonts.bold, size)
-            + 20
-        )
         items = [self.para(c, self.s.bullet) for c in cautions]
-        table = Table([[label, items]], colWidths=[label_width, self.s.frame_width - 24 - label_width])
+        if stacked:
+            table = Table([[[label, *items]]], colWidths=[width])
+        else:
+            label_width = (
+                stringWidth("⚠ ", self.s.fonts.fallback_bold, size)
+                + stringWidth(self.labels["caution"], self.s.fonts.bold, size)
+                + 20
+            )
+            table = Table([[label, items]], colWidths=[label_width, width - label_width])
         table.setStyle(
             self.table_style(
                 ("LINEBEFORE", (0, 0), (0, -1), 4, self.s.colors.warning),
@@ -387,14 +413,32 @@ class Story:
         )
         return table
 
-    def exercises(self, exercises: tuple[model.Exercise, ...]) -> list[Flowable]:
+    def exercises(self, exercises: tuple[model.Exercise, ...], compact: bool = False) -> list[Flowable]:
+        """Exercise cards, one per row, or two per row when compact; a row never splits."""
         if not exercises:
             return []
+        gap = 14.0
+        rows: list[Flowable] = []
+        numbered = list(enumerate(exercises, start=1))
+        if not compact:
+            rows = [self.exercise_card(n, e) for n, e in numbered]
+        half = (self.s.frame_width - gap) / 2
+        for i in range(0, len(numbered) if compact else 0, 2):
+            pair = numbered[i : i + 2]
+            cells: list[Any] = [self.exercise_card(n, e, half, compact=True) for n, e in pair]
+            row = Table([[*cells, ""][:2]], colWidths=[half + gap, half])
+            row.setStyle(
+                self.table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))
+            )
+            if height_of(row, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
+                rows.append(row)
+            else:  # too long for half the page width: these two get full cards instead
+                rows += [self.exercise_card(n, e) for n, e in pair]
         out: list[Flowable] = []
-        for number, exercise in enumerate(exercises, start=1):
-            # a card never splits across pages; the section heading stays with the first card
-            parts: list[Flowable] = [self.exercise_card(number, exercise), Spacer(1, 14)]
-            if number == 1:
+        for index, row in enumerate(rows):
+            # the section heading stays with the first row
+            parts: list[Flowable] = [row, Spacer(1, gap)]
+            if index == 0:
                 parts.insert(0, self.label("exercises", self.s.heading))
             out.append(KeepTogether(parts))
         return out

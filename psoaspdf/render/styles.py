@@ -16,6 +16,8 @@ from .fonts import FontSet
 
 PAPER = {"letter": LETTER, "a4": A4}
 LINE_SPACING = 1.35  # about 1.3 suits long-sighted readers; never tighter
+HEADER_HEIGHT = 46.0  # inside the top margin: logo, clinic name, rule
+FOOTER_HEIGHT = 40.0  # inside the bottom margin: contact, review date, page X of Y
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class Styles:
     @property
     def frame_width(self) -> float:
         return self.page_size[0] - 2 * self.margin
+
+    @property
+    def frame_height(self) -> float:
+        return self.page_size[1] - 2 * self.margin - HEADER_HEIGHT - FOOTER_HEIGHT
 
 
 def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
