@@ -16,10 +16,45 @@ class BadImage(ValueError):
     """An image file that cannot be used; the message says why."""
 
 
+MAX_SVG_BYTES = 5_000_000
+
+
+def _check_svg_references(path: Path) -> None:
+    """Refuse SVGs that point at files outside their own folder or at the network.
+
+    svglib would quietly skip or follow such references; a clinician should hear about them.
+    """
+    from lxml import etree
+
+    if path.stat().st_size > MAX_SVG_BYTES:
+        raise BadImage(f"SVG file is larger than {MAX_SVG_BYTES:,} bytes")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise BadImage(f"not a readable SVG file ({exc.msg})") from None
+    folder = path.parent.resolve()
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if not str(name).endswith("href") or value.startswith("#"):
+                continue
+            target = value.strip()
+            inside = (
+                "://" not in target
+                and not target.startswith(("/", "data:", "file:"))
+                and (folder / target).resolve().is_relative_to(folder)
+            )
+            if not inside:
+                raise BadImage(
+                    f"refers to {target!r}, outside its own folder; SVGs may only use files beside them"
+                )
+
+
 @functools.lru_cache(maxsize=64)
 def _svg(path: str, mtime: float) -> Drawing:
     from svglib.svglib import svg2rlg
 
+    _check_svg_references(Path(path))
     try:
         # an SVG may only reach files in its own folder (svglib follows '../x.png' otherwise)
         drawing = svg2rlg(path, external_reference_root=str(Path(path).parent))
