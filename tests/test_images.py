@@ -1,0 +1,126 @@
+"""Clinic images are checked before layout: each failure names the handout, exercise and file."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, render_bytes
+from PIL import Image
+
+from psoaspdf.cli import main
+from psoaspdf.render import assets
+
+HANDOUT = DATA / "illustrated.yaml"
+
+
+@pytest.fixture
+def handout_dir(tmp_path: Path) -> Path:
+    """A copy of the illustrated test handout whose images a test may spoil."""
+    shutil.copy(HANDOUT, tmp_path / "handout.yaml")
+    shutil.copytree(DATA / "images", tmp_path / "images")
+    return tmp_path
+
+
+def validate(runner: CliRunner, folder: Path) -> tuple[int, str]:
+    result = runner.invoke(main, ["validate", str(folder / "handout.yaml")])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+def test_a_text_file_renamed_png_is_refused(handout_dir: Path, runner: CliRunner) -> None:
+    (handout_dir / "images" / "square.png").write_text("this is not a picture", encoding="utf-8")
+    code, stderr = validate(runner, handout_dir)
+    assert code == 1
+    assert "exercises[2].illustration.image" in stderr
+    assert "exercise 'Bridge'" in stderr
+    assert "square.png" in stderr
+    assert "not a valid PNG or JPEG" in stderr
+    assert "handout.yaml:" in stderr
+
+
+def test_a_truncated_png_is_refused(handout_dir: Path, runner: CliRunner) -> None:
+    picture = handout_dir / "images" / "square.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "#3A7").save(buffer, format="PNG")
+    picture.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    code, stderr = validate(runner, handout_dir)
+    assert code == 1
+    assert "not a valid PNG or JPEG" in stderr
+
+
+def test_too_many_pixels_is_refused(
+    handout_dir: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assets, "MAX_PIXELS", 40)  # the test picture is 8 x 6
+    assets._bitmap_size.cache_clear()
+    code, stderr = validate(runner, handout_dir)
+    assets._bitmap_size.cache_clear()
+    assert code == 1
+    assert "8 x 6 pixels is more than the limit of 40" in stderr
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["../secret.png", "/etc/passwd", "https://example.org/x.png", "file:///etc/passwd"],
+)
+def test_an_svg_reaching_outside_its_folder_is_refused(
+    handout_dir: Path, runner: CliRunner, href: str
+) -> None:
+    (handout_dir / "secret.png").write_bytes((DATA / "images" / "square.png").read_bytes())
+    (handout_dir / "images" / "stretch.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' width="40" height="40"><image xlink:href="{href}" width="40" height="40"/></svg>',
+        encoding="utf-8",
+    )
+    code, stderr = validate(runner, handout_dir)
+    assert code == 1
+    assert "exercise 'Hip stretch'" in stderr
+    assert "outside its own folder" in stderr
+    assert href in stderr
+
+
+def test_an_svg_may_use_a_picture_beside_it(handout_dir: Path) -> None:
+    (handout_dir / "images" / "stretch.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' width="40" height="40"><image xlink:href="square.png" width="40" height="40"/></svg>',
+        encoding="utf-8",
+    )
+    reader = pypdf.PdfReader(io.BytesIO(render_bytes(handout_dir / "handout.yaml")))
+    assert len(reader.pages) >= 1
+
+
+def test_huge_and_tiny_images_are_scaled_into_the_card(handout_dir: Path) -> None:
+    for size in ((4000, 200), (3, 3)):
+        Image.new("RGB", size, "#3A7").save(handout_dir / "images" / "square.png")
+        assets._bitmap_size.cache_clear()
+        reader = pypdf.PdfReader(io.BytesIO(render_bytes(handout_dir / "handout.yaml")))
+        page_width = float(reader.pages[0].mediabox.width)
+        placed = []
+        for page in reader.pages:
+            page.extract_text(visitor_operand_before=lambda op, args, cm, tm: placed.append((op, args, cm)))
+        images = [cm for op, _args, cm in placed if op == b"Do"]
+        assert images, size
+        for cm in images:  # the image's width on the page is its CTM's x scale
+            assert 0 < cm[0] < page_width * 0.5, (size, cm)
+
+
+def test_a_video_link_prints_as_a_qr_code_and_its_address(tmp_path: Path) -> None:
+    text = HANDOUT.read_text(encoding="utf-8").replace(
+        '      alt: "A green square"',
+        '      alt: "A green square"\n    video: https://videos.example.org/bridge',
+    )
+    (tmp_path / "handout.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(DATA / "images", tmp_path / "images")
+    plain = render_bytes(HANDOUT)
+    with_video = render_bytes(tmp_path / "handout.yaml")
+    reader = pypdf.PdfReader(io.BytesIO(with_video))
+    words = " ".join(page.extract_text() for page in reader.pages)
+    assert "https://videos.example.org/bridge" in words
+    assert "phone" in words  # the caption says how to use the code
+    # the QR code is drawn as many small filled squares: the page content grows markedly
+    assert len(with_video) > len(plain) + 1000
