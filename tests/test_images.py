@@ -94,19 +94,28 @@ def test_an_svg_may_use_a_picture_beside_it(handout_dir: Path) -> None:
     assert len(reader.pages) >= 1
 
 
+def placed_image_widths(data: bytes) -> list[float]:
+    """The width on the page of every image drawn (the x scale of the CTM at each 'Do')."""
+    widths: list[float] = []
+
+    def visit(op: bytes, args: object, cm: list[float], tm: object) -> None:
+        if op == b"Do":
+            widths.append(cm[0])
+
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_operand_before=visit)
+    return widths
+
+
 def test_huge_and_tiny_images_are_scaled_into_the_card(handout_dir: Path) -> None:
     for size in ((4000, 200), (3, 3)):
         Image.new("RGB", size, "#3A7").save(handout_dir / "images" / "square.png")
         assets._bitmap_size.cache_clear()
-        reader = pypdf.PdfReader(io.BytesIO(render_bytes(handout_dir / "handout.yaml")))
-        page_width = float(reader.pages[0].mediabox.width)
-        placed = []
-        for page in reader.pages:
-            page.extract_text(visitor_operand_before=lambda op, args, cm, tm: placed.append((op, args, cm)))
-        images = [cm for op, _args, cm in placed if op == b"Do"]
-        assert images, size
-        for cm in images:  # the image's width on the page is its CTM's x scale
-            assert 0 < cm[0] < page_width * 0.5, (size, cm)
+        data = render_bytes(handout_dir / "handout.yaml")
+        page_width = float(pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox.width)
+        widths = placed_image_widths(data)
+        assert widths, size
+        assert all(0 < w < page_width * 0.5 for w in widths), (size, widths)
 
 
 def test_a_video_link_prints_as_a_qr_code_and_its_address(tmp_path: Path) -> None:
