@@ -254,3 +254,62 @@ def preview(
     finally:
         document.close()
     return written
+
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+def figure_colors(layout: model.Layout) -> dict[str, str]:
+    """The colours a figure is drawn in under a layout: its text colour, white, its accent."""
+    return {"ink": layout.colors.text, "fill": "#FFFFFF", "accent": layout.colors.accent}
+
+
+def draw_illustrations(
+    target: str, output: Path | None = None, fmt: str | None = None, layout: str | None = None
+) -> list[Path]:
+    """Draw a pose file's figure, or every pose figure of a handout, as PNG, SVG or PDF files.
+
+    A pose file holds one pose (``base:``, ``joints:``...); OUTPUT is then the file to write
+    (its suffix gives the format). For a handout (file or bundled id), OUTPUT is a folder and
+    each figure is written as ``<handout id>-<exercise number>.<format>``.
+    """
+    from .render.figure import figure_file
+    from .yamlsrc import YamlProblem, load_file
+
+    colors = figure_colors(load_layout(resolve(layout, "layouts")) if layout else model.Layout())
+    path = Path(target)
+    if path.is_file():
+        try:
+            node = load_file(path)
+        except YamlProblem as exc:
+            raise InvalidInput([exc.problem]) from None
+        keys = (
+            {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+            if isinstance(node, yaml.MappingNode)
+            else set()
+        )
+        if "base" in keys:
+            pose = from_node(node, model.Pose, str(path), path.resolve().parent)
+            suffix = (output.suffix.lstrip(".").lower() if output else "") or fmt or "png"
+            if suffix not in FIGURE_FORMATS:
+                raise InvalidInput(
+                    [Problem(str(output), None, None, "", "use a .png, .svg or .pdf file name")]
+                )
+            target_file = output or Path(f"{path.stem}.{suffix}")
+            write_atomic(target_file, figure_file(pose, suffix, **colors))  # type: ignore[arg-type]
+            return [target_file]
+    inputs = load_inputs(target)
+    suffix = (fmt or "png").lower()
+    folder = output or Path(".")
+    if folder.suffix and not folder.is_dir():
+        raise InvalidInput([Problem(str(folder), None, None, "", "for a handout, -o names a folder")])
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for number, exercise in enumerate(inputs.handout.exercises, start=1):
+        if exercise.illustration and exercise.illustration.pose:
+            target_file = folder / f"{inputs.handout.id}-{number}.{suffix}"
+            write_atomic(target_file, figure_file(exercise.illustration.pose, suffix, **colors))  # type: ignore[arg-type]
+            written.append(target_file)
+    if not written:
+        raise InvalidInput([inputs.handout_where.problem("exercises", "no exercise has a pose to draw")])
+    return written

@@ -160,6 +160,36 @@ def preview(handout: str, layout: str | None, output_dir: Path, paper: str | Non
 
 
 @main.command()
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File (for a pose) or folder (for a handout) to write.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf"]),
+    help="Picture format (default: from -o, else png).",
+)
+@click.option("-l", "--layout", help="Layout whose colours to use.")
+def illustration(source: str, output: Path | None, fmt: str | None, layout: str | None) -> None:
+    """Draw the figure of a pose file, or every pose figure of a handout, on its own.
+
+    SOURCE is a YAML file holding one pose (base, joints, props, highlight,
+    start), or a handout file or bundled handout id. See docs/poses.md.
+
+    \b
+    Examples:
+      psoaspdf illustration my-pose.yaml -o my-pose.svg
+      psoaspdf illustration iliopsoas-back-pain -o figures/ --format png
+    """
+    for path in api.draw_illustrations(source, output, fmt, layout):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["handout", "layout"]))
 def schema(kind: str) -> None:
     """Print the JSON Schema for handout or layout files (for editors).

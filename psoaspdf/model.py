@@ -106,11 +106,81 @@ class Dose:
     per: Literal["day", "week"] = spec("Whether 'times' counts per day or per week.", "day")
 
 
+Base = Literal[
+    "standing",
+    "sitting",
+    "kneeling",
+    "half-kneeling",
+    "lying-on-back",
+    "lying-on-front",
+    "hands-and-knees",
+    "side-lying",
+]
+Prop = Literal["floor", "mat", "chair", "ball", "wall", "step", "towel", "strap", "pillow"]
+Muscle = Literal["iliopsoas", "glutes", "abdominals", "hamstrings", "lower-back"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Joints:
+    """Joint angles in degrees; a joint left out keeps the base position's angle."""
+
+    neck: float | None = spec(
+        "Head bent forward, chin to chest (+), or back (-).", None, minimum=-60, maximum=50
+    )
+    trunk: float | None = spec(
+        "Trunk bent forward from the pelvis (+) or arched back (-); 0 is in line.",
+        None,
+        minimum=-40,
+        maximum=90,
+    )
+    left_hip: float | None = spec(
+        "Left thigh forward, towards the chest (+), or behind the body (-).", None, minimum=-30, maximum=140
+    )
+    right_hip: float | None = spec("Right thigh, as left_hip.", None, minimum=-30, maximum=140)
+    left_knee: float | None = spec("Left knee bent; 0 is straight.", None, minimum=0, maximum=150)
+    right_knee: float | None = spec("Right knee bent; 0 is straight.", None, minimum=0, maximum=150)
+    left_ankle: float | None = spec(
+        "Left toes pulled up (+) or pointed (-); 0 is the foot at a right angle to the shin.",
+        None,
+        minimum=-70,
+        maximum=30,
+    )
+    right_ankle: float | None = spec("Right foot, as left_ankle.", None, minimum=-70, maximum=30)
+    left_shoulder: float | None = spec(
+        "Left arm raised forward (+; 90 points ahead, 180 overhead) or back (-).",
+        None,
+        minimum=-60,
+        maximum=180,
+    )
+    right_shoulder: float | None = spec("Right arm, as left_shoulder.", None, minimum=-60, maximum=180)
+    left_elbow: float | None = spec("Left elbow bent; 0 is straight.", None, minimum=0, maximum=150)
+    right_elbow: float | None = spec("Right elbow bent; 0 is straight.", None, minimum=0, maximum=150)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoseStart:
+    """Where the movement starts: drawn faint, with an arrow to the main position."""
+
+    joints: Joints = spec("Joint angles that differ from the main position; the others stay the same.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pose:
+    """A figure in side view, facing right: a base position, joint angles, props and muscles (see poses.md)."""
+
+    base: Base = spec("The starting point: the whole body's position.")
+    joints: Joints = spec("Joint angles that change the base position.", Joints())
+    props: tuple[Prop, ...] = spec("Things drawn with the figure, e.g. a mat or a chair.", ())
+    highlight: tuple[Muscle, ...] = spec("Muscles to show in colour (the near, left side).", ())
+    start: PoseStart | None = spec("The start of the movement, if it moves.", None)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Illustration:
-    """A picture of the exercise: a PNG, JPEG or SVG file and a short description."""
+    """A picture of the exercise: an image file or a figure drawn from a pose, and a short description."""
 
-    image: FilePath = spec("Image file, relative to the handout's folder.")
+    image: FilePath | None = spec("PNG, JPEG or SVG file, relative to the handout's folder.", None)
+    pose: Pose | None = spec("A figure drawn from a position and joint angles, instead of an image.", None)
     alt: str = spec("What the picture shows, in a few words (read aloud by screen readers).")
 
 

@@ -25,6 +25,9 @@ T = TypeVar("T")
 
 _INT = re.compile(r"^[+]?[0-9]{1,9}$")
 _NUMBER = re.compile(r"^[+]?([0-9]{1,6})(\.[0-9]{1,3})?$")
+# only where a field's minimum is below zero (joint angles), so '-3' sets keeps its old message
+_SIGNED_INT = re.compile(r"^[+-]?[0-9]{1,9}$")
+_SIGNED_NUMBER = re.compile(r"^[+-]?([0-9]{1,6})(\.[0-9]{1,3})?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _TRUE = {"true", "yes"}
@@ -165,11 +168,12 @@ def _convert_scalar(node: yaml.ScalarNode, tp: Any, where: str, ctx: Context, me
             return False
         return ctx.add(node, where, f"expected true or false, got {_shown(text)}")
     if tp is int or tp is float:
-        pattern = _INT if tp is int else _NUMBER
+        low, high = meta.get("minimum"), meta.get("maximum")
+        signed = low is not None and low < 0
+        pattern = {int: (_INT, _SIGNED_INT), float: (_NUMBER, _SIGNED_NUMBER)}[tp][signed]
         if not pattern.match(text):
             return ctx.add(node, where, f"expected {describe(tp)}, got {_shown(text)}")
         number: int | float = int(text, 10) if tp is int else float(text)
-        low, high = meta.get("minimum"), meta.get("maximum")
         if (low is not None and number < low) or (high is not None and number > high):
             return ctx.add(node, where, f"{text} is out of range; use {low:g} to {high:g}")
         return number
@@ -304,6 +308,30 @@ def semantic_checks(obj: Any) -> Iterator[tuple[str, str]]:
             yield "italic", "italic fonts need 'regular' and 'bold' too"
     if isinstance(obj, model.Colors):
         yield from _contrast_checks(obj)
+    if isinstance(obj, model.Illustration):
+        if obj.image is None and obj.pose is None:
+            yield "image", "give either 'image' (a picture file) or 'pose' (a figure drawn for you)"
+        elif obj.image is not None and obj.pose is not None:
+            yield "pose", "give either 'image' or 'pose', not both"
+    if isinstance(obj, model.Pose):
+        yield from _pose_checks(obj)
+
+
+def _pose_checks(pose: model.Pose) -> Iterator[tuple[str, str]]:
+    for name in ("props", "highlight"):
+        values: tuple[str, ...] = getattr(pose, name)
+        twice = sorted({v for v in values if values.count(v) > 1})
+        if twice:
+            yield name, f"lists {', '.join(repr(v) for v in twice)} more than once"
+    from .pose import BASES, FRONT_VIEW_PROPS, joint_angles
+
+    if BASES[pose.base].view == "front":
+        extra = [p for p in dict.fromkeys(pose.props) if p not in FRONT_VIEW_PROPS]
+        if extra:
+            allowed = ", ".join(sorted(FRONT_VIEW_PROPS))
+            yield "props", f"{', '.join(extra)} cannot be shown with {pose.base}; use {allowed}"
+    if pose.start is not None and joint_angles(pose) == joint_angles(pose, start=True):
+        yield "start", "is the same as the main position; give at least one joint that differs"
 
 
 def _luminance(color: str) -> float:

@@ -21,6 +21,7 @@ from reportlab.platypus import (
 
 from .. import model
 from .assets import image_flowable
+from .figure import figure_flowable
 from .inline import markup
 from .styles import Styles
 
@@ -367,9 +368,22 @@ class Story:
 
     def picture(self, illustration: model.Illustration, width: float, max_height: float) -> list[Flowable]:
         """The illustration scaled to fit, with its alt text as a caption saying what it shows."""
-        assert illustration.image is not None
-        image = image_flowable(illustration.image, width, max_height, self.s.fonts.regular)
-        return [image, Spacer(1, 4), self.para(illustration.alt, self.s.caption)]
+        picture: Flowable
+        if illustration.pose is not None:
+            colors = self.layout.colors
+            picture = figure_flowable(
+                illustration.pose,
+                width,
+                max_height,
+                ink=colors.text,
+                fill="#FFFFFF",
+                accent=colors.accent,
+                font_name=self.s.fonts.regular,
+            )
+        else:
+            assert illustration.image is not None  # validation guarantees one of the two
+            picture = image_flowable(illustration.image, width, max_height, self.s.fonts.regular)
+        return [picture, Spacer(1, 4), self.para(illustration.alt, self.s.caption)]
 
     def video(self, url: str, width: float = 0) -> Table:
         """A QR code a phone camera can open, with a short caption and the address itself."""

@@ -1,0 +1,438 @@
+"""Line-art figures drawn from a pose: a ReportLab Drawing, a Flowable drawn once per PDF, files.
+
+Every part is a round-capped bar: a wide stroke in ink, then a narrower one in the fill colour,
+so each limb has an outline and the parts of one limb merge. Drawing order makes the depth: props,
+the faint start position, the far (right) limbs a shade greyer, the body, the near (left) leg,
+highlighted muscles, the near arm, a strap, movement arrows. Geometry comes from psoaspdf.pose.
+
+``python -m psoaspdf.render.figure --docs`` refreshes docs/poses.md and its pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from .. import model
+from ..pose import (
+    BASES,
+    FAR,
+    MUSCLE_WIDTH,
+    NEAR,
+    RADIUS,
+    Box,
+    Capsule,
+    Point,
+    Skeleton,
+    direction,
+    heading,
+    joint_range,
+    movement_arrows,
+    muscle_path,
+    solve,
+)
+
+Format = Literal["svg", "png", "pdf"]
+
+OUTLINE = 0.0085  # outline width, in figure heights; never thinner than MIN_OUTLINE points
+MIN_OUTLINE = 0.6
+PROP_FILL = colors.HexColor("#E6E9ED")
+PROP_LINE = colors.HexColor("#B3BAC2")
+STRAP = colors.HexColor("#7D8791")
+GHOST = colors.HexColor("#C3C9D0")
+PAPER = colors.white
+HIGHLIGHT_ALPHA = 0.6
+ARROW_WIDTH = 0.016
+ARROW_HEAD = 0.055
+
+DEFAULT_INK = "#1F2A36"
+DEFAULT_FILL = "#FFFFFF"
+DEFAULT_ACCENT = "#D1495B"
+
+
+def _mix(a: colors.Color, b: colors.Color, t: float) -> colors.Color:
+    """a, moved a share t of the way to b."""
+    return colors.Color(
+        a.red + (b.red - a.red) * t, a.green + (b.green - a.green) * t, a.blue + (b.blue - a.blue) * t
+    )
+
+
+def _bar(a: Point, b: Point, width: float, color: colors.Color) -> Line | Circle:
+    if a == b:  # a zero-length round-capped line is not drawn by every renderer
+        return Circle(a.x, a.y, width / 2, fillColor=color, strokeColor=None)
+    return Line(a.x, a.y, b.x, b.y, strokeColor=color, strokeWidth=width, strokeLineCap=1)
+
+
+def _part(capsules: Iterable[Capsule], ink: colors.Color, fill: colors.Color, outline: float) -> Group:
+    """Parts outlined as one: every ink bar first, then every fill bar on top."""
+    listed = list(capsules)
+    group = Group()
+    for c in listed:
+        group.add(_bar(c.a, c.b, 2 * c.radius + 2 * outline, ink))
+    for c in listed:
+        group.add(_bar(c.a, c.b, 2 * c.radius, fill))
+    return group
+
+
+def _polyline(points: Sequence[Point], width: float, color: colors.Color) -> PolyLine:
+    return PolyLine(
+        [v for p in points for v in (p.x, p.y)],
+        strokeColor=color,
+        strokeWidth=width,
+        strokeLineCap=1,
+        strokeLineJoin=1,
+    )
+
+
+def _props(skeleton: Skeleton, outline: float, *, strap: bool) -> Group:
+    group = Group()
+    for shape in skeleton.props:
+        if (shape.kind == "strap") != strap:
+            continue
+        if shape.kind == "rect":
+            a, b = shape.points
+            group.add(
+                Rect(
+                    a.x,
+                    a.y,
+                    b.x - a.x,
+                    b.y - a.y,
+                    rx=shape.radius,
+                    ry=shape.radius,
+                    fillColor=PROP_FILL,
+                    strokeColor=PROP_LINE,
+                    strokeWidth=outline,
+                )
+            )
+        elif shape.kind == "circle":
+            (c,) = shape.points
+            group.add(
+                Circle(
+                    c.x, c.y, shape.radius, fillColor=PROP_FILL, strokeColor=PROP_LINE, strokeWidth=outline
+                )
+            )
+        elif shape.kind == "strap":
+            group.add(_polyline(shape.points, 2 * shape.radius, STRAP))
+        else:
+            group.add(_polyline(shape.points, 2 * shape.radius, PROP_LINE))
+    return group
+
+
+def _nose(skeleton: Skeleton) -> Capsule:
+    """A small bump on the face, so the figure plainly faces one way."""
+    head, neck = skeleton.points["head"], skeleton.points["neck"]
+    up = direction(heading(neck, head))
+    front = up.rotated(90 if skeleton.mirrored else -90)
+    r = RADIUS["head"]
+    tip = head + front * (r * 0.93) - up * (r * 0.08)
+    return Capsule("nose", "centre", tip, tip, r * 0.22)
+
+
+def _figure(
+    skeleton: Skeleton, ink: colors.Color, fill: colors.Color, outline: float, highlight: Group
+) -> Group:
+    """The solid figure: far limbs, body, near leg, highlighted muscles, near arm."""
+    far_ink, far_fill = _mix(ink, colors.white, 0.4), _mix(fill, ink, 0.14)
+    group = Group()
+    caps = skeleton.capsules
+
+    def limb(side: str, parts: tuple[str, ...]) -> list[Capsule]:
+        return [c for c in caps if c.side == side and c.part in parts]
+
+    arm, leg = ("upper_arm", "forearm", "hand"), ("thigh", "shank", "foot")
+    group.add(_part(limb(FAR, arm), far_ink, far_fill, outline))
+    group.add(_part(limb(FAR, leg), far_ink, far_fill, outline))
+    # seen from the front, the face looks at the reader: no nose in profile
+    body = [c for c in caps if c.side == "centre"] + ([] if skeleton.mirrored else [_nose(skeleton)])
+    group.add(_part(body, ink, fill, outline))
+    group.add(_part(limb(NEAR, leg), ink, fill, outline))
+    group.add(highlight)  # the muscles lie under the near arm
+    group.add(_part(limb(NEAR, arm), ink, fill, outline))
+    return group
+
+
+def _arrow(path: Sequence[Point], color: colors.Color) -> Group:
+    group = Group()
+    end, before = path[-1], path[-2]
+    dx, dy = end.x - before.x, end.y - before.y
+    length = (dx * dx + dy * dy) ** 0.5 or 1.0
+    ux, uy = dx / length, dy / length
+    base = Point(end.x - ux * ARROW_HEAD, end.y - uy * ARROW_HEAD)
+    shaft = [*path[:-1], base] if len(path) > 2 else [path[0], base]
+    group.add(_polyline(shaft, ARROW_WIDTH, color))
+    half = ARROW_HEAD * 0.55
+    tip = Point(end.x + ux * ARROW_WIDTH * 0.5, end.y + uy * ARROW_WIDTH * 0.5)
+    group.add(
+        Polygon(
+            [tip.x, tip.y, base.x - uy * half, base.y + ux * half, base.x + uy * half, base.y - ux * half],
+            fillColor=color,
+            strokeColor=color,
+            strokeWidth=ARROW_WIDTH * 0.5,
+            strokeLineJoin=1,
+        )
+    )
+    return group
+
+
+def figure_drawing(
+    pose: model.Pose,
+    width: float,
+    height: float,
+    *,
+    ink: str,
+    fill: str,
+    accent: str,
+    font_name: str,
+) -> Drawing:
+    """The figure for a pose, scaled to fit in width x height points with its proportions kept;
+    the drawing is as large as the figure needs, no larger."""
+    end = solve(pose)
+    start = solve(pose, start=True) if pose.start else None
+    arrows = movement_arrows(end, start) if start else []
+    box = end.box
+    if start:
+        box = box.union(start.box)
+    for arrow in arrows:
+        for p in arrow.path:
+            box = box.union(Box(p.x - ARROW_HEAD, p.y - ARROW_HEAD, p.x + ARROW_HEAD, p.y + ARROW_HEAD))
+    # room for the outline round the parts at the edge (its width depends on the scale)
+    pad = OUTLINE * 1.5
+    box = Box(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+    scale = min(width / box.width, height / box.height)
+    drawing = Drawing(box.width * scale, box.height * scale)
+    # a drawing starts by selecting Helvetica, which would put an unembedded font in the PDF
+    drawing.initialFontName = font_name
+    outline = max(OUTLINE, MIN_OUTLINE / scale)
+    ink_c, fill_c, accent_c = colors.HexColor(ink), colors.HexColor(fill), colors.HexColor(accent)
+    group = Group()
+    group.add(_props(end, outline, strap=False))
+    if start:
+        # the start position faint and hollow, under the main one
+        group.add(_part(start.capsules, GHOST, PAPER, outline))
+        if not start.mirrored:
+            group.add(_part([_nose(start)], GHOST, PAPER, outline))
+    muscles = Group()
+    shade = colors.Color(accent_c.red, accent_c.green, accent_c.blue, alpha=HIGHLIGHT_ALPHA)
+    for muscle in dict.fromkeys(pose.highlight):
+        muscles.add(_polyline(muscle_path(end, muscle), MUSCLE_WIDTH[muscle], shade))
+    group.add(_figure(end, ink_c, fill_c, outline, muscles))
+    group.add(_props(end, outline, strap=True))
+    for arrow in arrows:
+        group.add(_arrow(arrow.path, accent_c))
+    group.transform = (scale, 0, 0, scale, -box.x0 * scale, -box.y0 * scale)
+    drawing.add(group)
+    return drawing
+
+
+def form_name(*parts: Any) -> str:
+    """A stable PDF form name for what a drawing was made from."""
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+    return f"psoasfig{digest}"
+
+
+class FormFlowable(Flowable):
+    """A Drawing stored once per PDF as a form XObject and shown wherever it is placed.
+
+    ``name`` must stand for the drawing's content: the same name is taken to be the same picture.
+    """
+
+    def __init__(self, drawing: Drawing, name: str) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.name = name
+        self.width = drawing.width
+        self.height = drawing.height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        if not canv.hasForm(self.name):
+            canv.beginForm(self.name, 0, 0, self.width, self.height)
+            renderPDF.draw(self.drawing, canv, 0, 0)
+            canv.endForm()
+        canv.doForm(self.name)
+
+
+def figure_flowable(
+    pose: model.Pose,
+    width: float,
+    height: float,
+    *,
+    ink: str,
+    fill: str,
+    accent: str,
+    font_name: str,
+) -> FormFlowable:
+    """The figure as a flowable; the same pose at the same size and colours is stored once."""
+    drawing = figure_drawing(pose, width, height, ink=ink, fill=fill, accent=accent, font_name=font_name)
+    return FormFlowable(drawing, form_name(pose, width, height, ink, fill, accent, font_name))
+
+
+def _default_font() -> str:
+    from .fonts import load_fonts
+
+    return load_fonts(model.Fonts()).regular
+
+
+def figure_file(
+    pose: model.Pose,
+    fmt: Format,
+    width: float = 240.0,
+    height: float = 240.0,
+    *,
+    ink: str = DEFAULT_INK,
+    fill: str = DEFAULT_FILL,
+    accent: str = DEFAULT_ACCENT,
+    font_name: str | None = None,
+    dpi: float = 144.0,
+) -> bytes:
+    """The figure as an SVG, PNG or one-page PDF file's bytes (width and height in points)."""
+    drawing = figure_drawing(
+        pose, width, height, ink=ink, fill=fill, accent=accent, font_name=font_name or _default_font()
+    )
+    if fmt == "svg":
+        from reportlab.graphics import renderSVG
+
+        return str(renderSVG.drawToString(drawing)).encode("utf-8")
+    pdf = bytes(renderPDF.drawToString(drawing, invariant=1))
+    if fmt == "pdf":
+        return pdf
+    if fmt == "png":
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            image = document[0].render(scale=dpi / 72).to_pil()
+        finally:
+            document.close()
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    raise ValueError(f"unknown format {fmt!r}; use svg, png or pdf")
+
+
+# --- the pictures and tables in docs/poses.md --------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DOCS = ROOT / "docs" / "poses.md"
+PICTURES = ROOT / "docs" / "poses"
+DOC_SIZE = (240.0, 170.0)  # points; drawn at DOC_DPI
+DOC_DPI = 120.0
+HIGHLIGHT_POSES: dict[model.Muscle, model.Pose] = {
+    "iliopsoas": model.Pose(
+        base="half-kneeling", joints=model.Joints(left_hip=-10), highlight=("iliopsoas",)
+    ),
+    "glutes": model.Pose(base="standing", highlight=("glutes",)),
+    "abdominals": model.Pose(base="standing", highlight=("abdominals",)),
+    "hamstrings": model.Pose(base="standing", highlight=("hamstrings",)),
+    "lower-back": model.Pose(base="standing", highlight=("lower-back",)),
+}
+_EXAMPLE = re.compile(r"!\[[^\]]*\]\(poses/([\w.-]+\.png)\)\s*```yaml\n(.*?)```", re.S)
+_GENERATED = re.compile(r"(<!-- poses:(\w+) -->\n).*?(<!-- /poses -->)", re.S)
+
+
+def doc_examples(text: str) -> list[tuple[str, str]]:
+    """(picture file name, YAML) for every YAML block in poses.md right after a picture."""
+    return [(m.group(1), m.group(2)) for m in _EXAMPLE.finditer(text)]
+
+
+def example_pose(yaml_text: str, where: str = str(DOCS)) -> model.Pose:
+    """The pose in an example ``illustration:`` snippet, validated as a handout's would be."""
+    from ..validate import from_node
+    from ..yamlsrc import load_text
+
+    node = load_text(yaml_text, where)
+    illustration = from_node(node, _IllustrationSnippet, where, DOCS.parent).illustration
+    if illustration.pose is None:
+        raise ValueError(f"{where}: the example has no pose")
+    return illustration.pose
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _IllustrationSnippet:
+    """An example as written in the docs: just the ``illustration:`` key of an exercise."""
+
+    illustration: model.Illustration = model.spec("The illustration.")
+
+
+def doc_pictures() -> dict[str, model.Pose]:
+    """Every picture in docs/poses/: each base position, each highlight, each example."""
+    pictures: dict[str, model.Pose] = {f"base-{b}.png": model.Pose(base=b) for b in BASES}
+    pictures.update({f"highlight-{m}.png": pose for m, pose in HIGHLIGHT_POSES.items()})
+    for name, body in doc_examples(DOCS.read_text(encoding="utf-8")):
+        pictures[name] = example_pose(body)
+    return pictures
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def joints_markdown() -> str:
+    """The table of joints, their meaning and ranges, from the model."""
+    rows = ["| joint | what a larger number means | range |", "|---|---|---|"]
+    for f in dataclasses.fields(model.Joints):
+        low, high = joint_range(f.name)
+        rows.append(f"| `{f.name}` | {f.metadata['doc']} | {_number(low)} to {_number(high)} |")
+    return "\n".join(rows) + "\n"
+
+
+def bases_markdown() -> str:
+    """The table of base positions with their pictures and angles, from the base tables."""
+    rows = ["| base | picture | angles (others are 0) |", "|---|---|---|"]
+    for name, base in BASES.items():
+        angles = ", ".join(f"{j}\u00a0{_number(v)}" for j, v in base.angles.items() if v) or "all 0"
+        picture = f'<img src="poses/base-{name}.png" width="220" alt="{base.doc}">'
+        rows.append(f"| `{name}`<br>{base.doc} | {picture} | {angles} |")
+    return "\n".join(rows) + "\n"
+
+
+def refreshed_docs(text: str) -> str:
+    """poses.md with its generated tables brought up to date."""
+    tables = {"joints": joints_markdown, "bases": bases_markdown}
+    return _GENERATED.sub(lambda m: m.group(1) + "\n" + tables[m.group(2)]() + "\n" + m.group(3), text)
+
+
+def _small_png(png: bytes) -> bytes:
+    """Line art needs few colours: a palette PNG is a fraction of the size."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        out = io.BytesIO()
+        image.convert("RGB").quantize(colors=48).save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m psoaspdf.render.figure", description=__doc__)
+    parser.add_argument(
+        "--docs", action="store_true", help="refresh docs/poses.md and redraw docs/poses/*.png"
+    )
+    args = parser.parse_args(argv)
+    if not args.docs:
+        parser.print_help()
+        return
+    DOCS.write_text(refreshed_docs(DOCS.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"refreshed {DOCS.relative_to(ROOT)}")
+    PICTURES.mkdir(exist_ok=True)
+    for name, pose in doc_pictures().items():
+        png = figure_file(pose, "png", *DOC_SIZE, dpi=DOC_DPI)
+        (PICTURES / name).write_bytes(_small_png(png))
+        print(f"wrote {(PICTURES / name).relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
