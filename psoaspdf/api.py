@@ -259,11 +259,6 @@ def preview(
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
-def figure_colors(layout: model.Layout) -> dict[str, str]:
-    """The colours a figure is drawn in under a layout: its text colour, white, its accent."""
-    return {"ink": layout.colors.text, "fill": "#FFFFFF", "accent": layout.colors.accent}
-
-
 def draw_illustrations(
     target: str, output: Path | None = None, fmt: str | None = None, layout: str | None = None
 ) -> list[Path]:
@@ -273,10 +268,10 @@ def draw_illustrations(
     (its suffix gives the format). For a handout (file or bundled id), OUTPUT is a folder and
     each figure is written as ``<handout id>-<exercise number>.<format>``.
     """
-    from .render.figure import figure_file
+    from .render.figure import figure_file, layout_colors
     from .yamlsrc import YamlProblem, load_file
 
-    colors = figure_colors(load_layout(resolve(layout, "layouts")) if layout else model.Layout())
+    colors = layout_colors(load_layout(resolve(layout, "layouts")) if layout else model.Layout())
     path = Path(target)
     if path.is_file():
         try:

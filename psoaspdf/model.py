@@ -321,6 +321,12 @@ class Layout:
     colors: Colors = spec("Brand colours.", Colors())
     fonts: Fonts = spec("Fonts.", Fonts())
     page: Page = spec("Paper and margins.", Page())
+    exercises: Literal["cards", "compact"] = spec(
+        "How exercises are laid out: 'cards', a full-width card each with the picture beside the"
+        " steps, or 'compact', two half-width cards per row for short programmes (an exercise too"
+        " long for half a page still gets a full card).",
+        "cards",
+    )
     footer: Footer = spec("Footer.", Footer())
 
 

@@ -66,7 +66,7 @@ def test_no_images_beyond_the_illustrations(markup_pdf: Rendered, illustrated_pd
 
 def test_bundled_handout_has_no_images_beyond_its_bitmap_illustrations(bundled_pdf: Rendered) -> None:
     illustrations = [e.illustration for e in bundled_pdf.inputs.handout.exercises if e.illustration]
-    bitmaps = [i for i in illustrations if not i.image.lower().endswith(".svg")]
+    bitmaps = [i for i in illustrations if i.image and not i.image.lower().endswith(".svg")]
     assert len(image_xobjects(bundled_pdf.reader)) == len(bitmaps)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
+from typing import Any
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable, Image
 
@@ -109,7 +112,39 @@ def image_flowable(path: str, max_width: float, max_height: float, font_name: st
         group = source.asGroup()
         group.scale(scale, scale)
         drawing.add(group)
-        return drawing
+        # drawn once per PDF however often it appears (a logo is on every page)
+        return FormFlowable(drawing, form_name(path, mtime, max_width, max_height, font_name))
     width, height = _bitmap_size(path, mtime)
     scale = min(max_width / width, max_height / height)
     return Image(path, width=width * scale, height=height * scale)
+
+
+def form_name(*parts: Any) -> str:
+    """A stable PDF form name for what a drawing was made from."""
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+    return f"psoasform{digest}"
+
+
+class FormFlowable(Flowable):
+    """A Drawing stored once per PDF as a form XObject and shown wherever it is placed.
+
+    ``name`` must stand for the drawing's content: the same name is taken to be the same picture.
+    """
+
+    def __init__(self, drawing: Drawing, name: str) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.name = name
+        self.width = drawing.width
+        self.height = drawing.height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        if not canv.hasForm(self.name):
+            canv.beginForm(self.name, 0, 0, self.width, self.height)
+            renderPDF.draw(self.drawing, canv, 0, 0)
+            canv.endForm()
+        canv.doForm(self.name)

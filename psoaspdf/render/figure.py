@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
 
 from .. import model
 from ..pose import (
@@ -42,6 +40,7 @@ from ..pose import (
     muscle_path,
     solve,
 )
+from .assets import FormFlowable, form_name
 
 Format = Literal["svg", "png", "pdf"]
 
@@ -223,7 +222,9 @@ def figure_drawing(
         if not start.mirrored:
             group.add(_part([_nose(start)], GHOST, PAPER, outline))
     muscles = Group()
-    shade = colors.Color(accent_c.red, accent_c.green, accent_c.blue, alpha=HIGHLIGHT_ALPHA)
+    # blended with the fill rather than drawn translucent: a translucent colour needs an ExtGState,
+    # which ReportLab leaves out of a form's resources (poppler then reports 'ExtGState unknown')
+    shade = _mix(accent_c, fill_c, 1 - HIGHLIGHT_ALPHA)
     for muscle in dict.fromkeys(pose.highlight):
         muscles.add(_polyline(muscle_path(end, muscle), MUSCLE_WIDTH[muscle], shade))
     group.add(_figure(end, ink_c, fill_c, outline, muscles))
@@ -235,35 +236,9 @@ def figure_drawing(
     return drawing
 
 
-def form_name(*parts: Any) -> str:
-    """A stable PDF form name for what a drawing was made from."""
-    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
-    return f"psoasfig{digest}"
-
-
-class FormFlowable(Flowable):
-    """A Drawing stored once per PDF as a form XObject and shown wherever it is placed.
-
-    ``name`` must stand for the drawing's content: the same name is taken to be the same picture.
-    """
-
-    def __init__(self, drawing: Drawing, name: str) -> None:
-        super().__init__()
-        self.drawing = drawing
-        self.name = name
-        self.width = drawing.width
-        self.height = drawing.height
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        canv = self.canv
-        if not canv.hasForm(self.name):
-            canv.beginForm(self.name, 0, 0, self.width, self.height)
-            renderPDF.draw(self.drawing, canv, 0, 0)
-            canv.endForm()
-        canv.doForm(self.name)
+def layout_colors(layout: model.Layout) -> dict[str, str]:
+    """The colours a figure is drawn in under a layout: its text colour on white, its accent."""
+    return {"ink": layout.colors.text, "fill": "#FFFFFF", "accent": layout.colors.accent}
 
 
 def figure_flowable(

@@ -21,7 +21,7 @@ from reportlab.platypus import (
 
 from .. import model
 from .assets import image_flowable
-from .figure import figure_flowable
+from .figure import figure_flowable, layout_colors
 from .inline import markup
 from .styles import Styles
 
@@ -370,15 +370,9 @@ class Story:
         """The illustration scaled to fit, with its alt text as a caption saying what it shows."""
         picture: Flowable
         if illustration.pose is not None:
-            colors = self.layout.colors
+            colors = layout_colors(self.layout)
             picture = figure_flowable(
-                illustration.pose,
-                width,
-                max_height,
-                ink=colors.text,
-                fill="#FFFFFF",
-                accent=colors.accent,
-                font_name=self.s.fonts.regular,
+                illustration.pose, width, max_height, font_name=self.s.fonts.regular, **colors
             )
         else:
             assert illustration.image is not None  # validation guarantees one of the two
@@ -549,7 +543,7 @@ class Story:
         story += self.section(handout.why_it_hurts, "why_it_hurts")
         story += self.section(handout.treatment, "treatment")
         story += self.self_care(handout.self_care)
-        story += self.exercises(handout.exercises)
+        story += self.exercises(handout.exercises, compact=self.layout.exercises == "compact")
         if handout.video:
             story.append(
                 KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
