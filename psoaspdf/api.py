@@ -187,7 +187,11 @@ def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
         where = Where(str(path), node_positions(node))
         folder = path.resolve().parent
         try:
-            if is_layout(path, node):
+            if _has_key(node, "items"):
+                from .booklet import load_booklet
+
+                load_booklet(path)  # checks the handouts, layout and PDFs it names too
+            elif is_layout(path, node):
                 layout = from_node(node, model.Layout, str(path), folder)
                 problems += printable_problems(None, BUILT_IN, layout, where)
             else:
@@ -254,6 +258,25 @@ def preview(
     finally:
         document.close()
     return written
+
+
+def is_booklet_file(path: Path) -> bool:
+    """A YAML file whose top level has 'items': a booklet rather than a handout."""
+    from .yamlsrc import YamlProblem, load_file
+
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        node = load_file(path)
+    except YamlProblem:
+        return False
+    return _has_key(node, "items")
+
+
+def _has_key(node: yaml.Node, key: str) -> bool:
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == key for k, _ in node.value
+    )
 
 
 FIGURE_FORMATS = ("png", "svg", "pdf")

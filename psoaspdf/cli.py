@@ -160,6 +160,68 @@ def preview(handout: str, layout: str | None, output_dir: Path, paper: str | Non
 
 
 @main.command()
+@click.argument("items", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="PDF to write (default: <booklet file name>.pdf, or booklet.pdf).",
+)
+@click.option("-l", "--layout", help="Layout file or bundled id (overrides the booklet file's).")
+@click.option("--title", help="Cover title, for a booklet made from ITEMS on the command line.")
+@click.option("--patient", help="Patient's name on the cover (never stored in metadata).")
+@click.option("--clinician", help="Clinician's name on the cover.")
+@click.option("--date", "date_", metavar="DATE", help="Date on the cover.")
+@click.option(
+    "--impose", type=click.Choice(["saddle-stitch", "2-up"]), help="Arrange pages on sheets for printing."
+)
+@click.option("--marks", is_flag=True, help="With --impose: add fold and crop marks.")
+def booklet(
+    items: tuple[str, ...],
+    output: Path | None,
+    layout: str | None,
+    title: str | None,
+    patient: str | None,
+    clinician: str | None,
+    date_: str | None,
+    impose: str | None,
+    marks: bool,
+) -> None:
+    """Build a booklet: a cover, contents, handouts and the clinic's own PDFs in one file.
+
+    ITEMS is one booklet file (see docs/booklet-format.md), or handout files or
+    ids and PDF files, in order.
+
+    \b
+    Examples:
+      psoaspdf booklet handouts/booklets/low-back-care.yaml -o low-back.pdf
+      psoaspdf booklet -l riverbend -o pack.pdf iliopsoas-back-pain welcome.pdf
+      psoaspdf booklet low-back-care.yaml --impose saddle-stitch --marks
+    """
+    from . import booklet as booklets
+
+    given = [p for p in (patient, clinician, date_) if p]
+    if len(items) == 1 and api.is_booklet_file(Path(items[0])):
+        loaded = booklets.load_booklet(Path(items[0]), layout)
+        default = Path(f"{Path(items[0]).stem}.pdf")
+    else:
+        loaded = booklets.quick_booklet(list(items), layout, title)
+        default = Path("booklet.pdf")
+    b = loaded.booklet
+    personal = (
+        model.Personal(patient=patient or b.patient, clinician=clinician or b.clinician, date=date_ or b.date)
+        if given
+        else None
+    )
+    data = booklets.build_booklet(loaded, personal, impose, marks)  # type: ignore[arg-type]
+    target = output or default
+    from .output import write_atomic
+
+    write_atomic(target, data)
+    click.echo(f"wrote {target}")
+
+
+@main.command()
 @click.argument("source")
 @click.option(
     "-o",
@@ -190,9 +252,9 @@ def illustration(source: str, output: Path | None, fmt: str | None, layout: str 
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["handout", "layout"]))
+@click.argument("kind", type=click.Choice(["handout", "layout", "booklet"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema for handout or layout files (for editors).
+    """Print the JSON Schema for handout, layout or booklet files (for editors).
 
     \b
     Example:

@@ -330,6 +330,53 @@ class Layout:
     footer: Footer = spec("Footer.", Footer())
 
 
+# --- booklets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookletItem:
+    """One item of a booklet: a handout, one of the clinic's own PDF files, or a divider page."""
+
+    handout: str | None = spec(
+        "A handout: its YAML file (relative to the booklet's folder) or a bundled id.", None
+    )
+    pdf: FilePath | None = spec("One of the clinic's own PDF files, relative to the booklet's folder.", None)
+    divider: str | None = spec("A divider page with this title, starting a new section.", None, max_length=80)
+    title: str | None = spec(
+        "Title in the contents and bookmarks; for a PDF, its own title or file name otherwise.",
+        None,
+        max_length=80,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Booklet:
+    """Several handouts and the clinic's own pages under one branded cover."""
+
+    title: str = spec("The booklet's title, on the cover.", max_length=80)
+    subtitle: str | None = spec("A line under the title.", None, max_length=120)
+    layout: str | None = spec(
+        "The layout: its YAML file (relative to the booklet's folder) or a bundled id; built-in if left out.",
+        None,
+    )
+    language: str = spec(
+        "Language code of the booklet's own words (cover, contents).",
+        "en",
+        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+        pattern_hint="a language code: write one such as en, en-US or es",
+    )
+    start_on_right: bool = spec("Start every item on a right-hand page, for double-sided printing.", False)
+    blank_pages: Literal["notes", "marked"] = spec(
+        "What a page left empty by start_on_right shows: 'notes' (ruled lines) or 'marked'"
+        " ('This page is left blank on purpose.').",
+        "notes",
+    )
+    patient: str | None = spec("Patient's name for the cover (better given on the command line).", None)
+    clinician: str | None = spec("Clinician's name for the cover.", None)
+    date: str | None = spec("Date for the cover, as it should be printed.", None)
+    items: tuple[BookletItem, ...] = spec("What the booklet holds, in order.", min_items=1, max_items=60)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Personal:
     """Details for one patient's copy; given on the command line, never stored in metadata."""

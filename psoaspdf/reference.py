@@ -13,17 +13,12 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from . import model
-from .schema import json_schema
+from .schema import ROOTS, json_schema
 from .validate import describe, hints, is_model, unwrap_optional
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = {"handout": ROOT / "docs" / "handout-format.md", "layout": ROOT / "docs" / "layout-format.md"}
-SCHEMAS = {
-    "handout": ROOT / "schemas" / "handout.schema.json",
-    "layout": ROOT / "schemas" / "layout.schema.json",
-}
-ROOTS: dict[str, type] = {"handout": model.Handout, "layout": model.Layout}
+DOCS = {kind: ROOT / "docs" / f"{kind}-format.md" for kind in ROOTS}
+SCHEMAS = {kind: ROOT / "schemas" / f"{kind}.schema.json" for kind in ROOTS}
 
 
 def _default(f: dataclasses.Field[Any]) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from . import model
 from .validate import hints, is_model, unwrap_optional
 
+ROOTS: dict[str, type] = {"handout": model.Handout, "layout": model.Layout, "booklet": model.Booklet}
 SCHEMA_ID = "https://github.com/psoaspdf/psoaspdf/schemas/{kind}.schema.json"
 
 
@@ -98,7 +99,7 @@ def _object(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) for 'handout' or 'layout' files."""
-    root = {"handout": model.Handout, "layout": model.Layout}[kind]
+    root = ROOTS[kind]
     defs: dict[str, Any] = {}
     _object(root, defs)
     top = defs.pop(root.__name__)

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
+from reportlab.platypus.flowables import DocIf
 
 from .. import __version__, model
 from ..bundled import labels as load_labels
 from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs
-from .page import make_decorator, numbered_canvas
-from .story import Story
+from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
+from .story import OUTLINE_ATTR, Story
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, make_styles
 
 
@@ -43,52 +52,256 @@ def unprintable(obj: Any, fonts: FontSet) -> list[tuple[str, str]]:
     return found
 
 
+CLINIC_INSET = 18.0  # points kept clear round a clinic's own page; our footer stays below it
+PART_ATTR = "psoaspdf_part_start"
+PLACEHOLDER_ATTR = "psoaspdf_placeholder"
+BODY_ATTR = "psoaspdf_body_start"
+
+
+@dataclasses.dataclass(frozen=True)
+class HandoutPart:
+    handout: model.Handout
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfPart:
+    """Pages kept free for one of the clinic's own PDFs; stamped in later by the booklet."""
+
+    title: str
+    pages: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DividerPart:
+    title: str
+
+
+Part = HandoutPart | PdfPart | DividerPart
+
+
+def part_title(part: Part) -> str:
+    return part.handout.title if isinstance(part, HandoutPart) else part.title
+
+
+@dataclasses.dataclass(frozen=True)
+class BookletPlan:
+    """What a booklet holds, in order, and how it is put together (all already validated)."""
+
+    title: str
+    subtitle: str | None
+    language: str
+    parts: tuple[Part, ...]
+    start_on_right: bool = False
+    blank_pages: str = "notes"  # 'notes': ruled lines; 'marked': "This page is left blank"
+
+
+@dataclasses.dataclass
+class PartPages:
+    """Where one part landed: physical page numbers, counted from 1."""
+
+    first: int = 0
+    sections: list[tuple[str, int]] = dataclasses.field(default_factory=list)
+    placeholders: list[int] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class PageMap:
+    """Where everything landed, for the contents, the outline, page labels and stamping."""
+
+    parts: list[PartPages]
+    body_start: int = 1  # the physical page printed as page 1
+    total: int = 0
+    insert_area: tuple[float, float, float, float] = (0, 0, 0, 0)  # where a clinic's page goes
+
+    def printed(self, physical: int) -> int:
+        return physical - self.body_start + 1
+
+
+class _Recorder(BaseDocTemplate):
+    """Notes the page of every marked flowable as it is laid out."""
+
+    def __init__(self, *args: Any, page_map: PageMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_map = page_map
+        self.current = -1
+
+    def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 (ReportLab's name)
+        pages = self.page_map.parts
+        if hasattr(flowable, BODY_ATTR):
+            self.page_map.body_start = self.page
+        if hasattr(flowable, PART_ATTR):
+            self.current = getattr(flowable, PART_ATTR)
+            pages[self.current].first = self.page
+        if hasattr(flowable, PLACEHOLDER_ATTR):
+            pages[self.current].placeholders.append(self.page)
+        title = getattr(flowable, OUTLINE_ATTR, None)
+        if title and self.current >= 0:
+            pages[self.current].sections.append((title, self.page))
+
+
+def _marker(attr: str, value: Any = True) -> Flowable:
+    marker = Spacer(0, 0)
+    setattr(marker, attr, value)
+    return marker
+
+
+class _IfPage(DocIf):
+    """Adds its flowables when a test on the current page number holds."""
+
+    def __init__(self, test: Callable[[int], bool], block: list[Flowable]) -> None:
+        super().__init__("", block)
+        self.test = test
+
+    def funcWrap(self, avail_width: float, avail_height: float) -> bool:  # noqa: N802
+        return self.test(int(self._doctemplateAttr("page")))
+
+
+class _Renderer:
+    """Shared set-up for one document: fonts, styles, labels, page templates, metadata."""
+
+    def __init__(self, layout: model.Layout, language: str, personal: model.Personal) -> None:
+        self.layout = layout
+        self.personal = personal
+        self.fonts = load_fonts(layout.fonts)
+        self.styles = make_styles(layout, self.fonts)
+        self.labels = load_labels(language)
+        self.story = Story(self.styles, self.labels, layout)
+
+    def document(self, buffer: io.BytesIO, page_map: PageMap, **metadata: Any) -> _Recorder:
+        styles = self.styles
+        width, margin = styles.page_size[0], styles.margin
+        doc = _Recorder(
+            buffer,
+            page_map=page_map,
+            pagesize=styles.page_size,
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin + HEADER_HEIGHT,
+            bottomMargin=margin + FOOTER_HEIGHT,
+            creator=f"psoaspdf {__version__}",
+            producer=f"psoaspdf {__version__} (ReportLab)",
+            displayDocTitle=1,
+            invariant=1,
+            initialFontName=self.fonts.regular,
+            initialFontSize=self.layout.fonts.size,
+            **metadata,
+        )
+
+        def frame(frame_id: str, top: float) -> Frame:
+            return Frame(
+                margin,
+                margin + FOOTER_HEIGHT,
+                width - 2 * margin,
+                styles.page_size[1] - top - margin - FOOTER_HEIGHT,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=frame_id,
+            )
+
+        doc.addPageTemplates(
+            [
+                PageTemplate(id="page", frames=[frame("body", margin + HEADER_HEIGHT)]),
+                PageTemplate(id="cover", frames=[frame("cover", margin)]),
+            ]
+        )
+        return doc
+
+    def handout(self, handout: model.Handout) -> list[Flowable]:
+        context = PageContext(title=handout.title, review=review_line(handout, self.labels))
+        return [ContextMarker(context), *self.story.build(handout, self.personal)]
+
+    def build(self, doc: _Recorder, story: list[Flowable]) -> None:
+        decorate = make_decorator(self.layout, self.styles, self.labels)
+        doc.build(story, canvasmaker=numbered_canvas(decorate))
+
+
 def render_pdf(
     handout: model.Handout,
     layout: model.Layout,
     personal: model.Personal | None = None,
 ) -> bytes:
     """Lay out one handout as a PDF and return its bytes."""
-    personal = personal or model.Personal()
-    fonts = load_fonts(layout.fonts)
-    styles = make_styles(layout, fonts)
-    labels = load_labels(handout.language)
+    renderer = _Renderer(layout, handout.language, personal or model.Personal())
     buffer = io.BytesIO()
-    width = styles.page_size[0]
-    margin = styles.margin
-    doc = BaseDocTemplate(
+    page_map = PageMap([PartPages()])
+    doc = renderer.document(
         buffer,
-        pagesize=styles.page_size,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin + HEADER_HEIGHT,
-        bottomMargin=margin + FOOTER_HEIGHT,
+        page_map,
         # Metadata names the clinic and the handout, never the patient.
         title=handout.title,
         author=layout.clinic.name,
         subject=handout.key_message.replace("*", ""),
         keywords=list(handout.keywords),
-        creator=f"psoaspdf {__version__}",
-        producer=f"psoaspdf {__version__} (ReportLab)",
         lang=handout.language,
-        displayDocTitle=1,
-        invariant=1,
-        initialFontName=fonts.regular,
-        initialFontSize=layout.fonts.size,
     )
-    frame = Frame(
-        margin,
-        margin + FOOTER_HEIGHT,
-        width - 2 * margin,
-        styles.frame_height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = Story(styles, labels, layout).build(handout, personal)
-    decorate = make_decorator(handout, layout, styles, labels)
-    doc.build(story, canvasmaker=numbered_canvas(decorate))
+    renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout)])
     return buffer.getvalue()
+
+
+def render_booklet(
+    plan: BookletPlan, layout: model.Layout, personal: model.Personal | None = None
+) -> tuple[bytes, PageMap]:
+    """Lay out a booklet: cover, contents, then every part with continuous page numbers.
+
+    Laid out twice: the first pass finds where each part starts, the second prints those page
+    numbers in the contents (whose size does not depend on them, so nothing moves).
+    """
+    renderer = _Renderer(layout, plan.language, personal or model.Personal())
+    numbers: list[int] | None = None
+    for _ in range(3):
+        buffer = io.BytesIO()
+        page_map = PageMap([PartPages() for _ in plan.parts])
+        keywords = sorted({k for p in plan.parts if isinstance(p, HandoutPart) for k in p.handout.keywords})
+        doc = renderer.document(
+            buffer,
+            page_map,
+            title=plan.title,
+            author=layout.clinic.name,
+            subject=plan.subtitle or "; ".join(part_title(p) for p in plan.parts),
+            keywords=keywords,
+            lang=plan.language,
+        )
+        renderer.build(doc, _booklet_story(renderer, plan, numbers))
+        page_map.total = doc.page
+        width, height = renderer.styles.page_size
+        bottom = renderer.styles.margin + FOOTER_HEIGHT
+        page_map.insert_area = (CLINIC_INSET, bottom, width - CLINIC_INSET, height - CLINIC_INSET)
+        found = [page_map.printed(part.first) for part in page_map.parts]
+        if found == numbers:
+            return buffer.getvalue(), page_map
+        numbers = found
+    raise RuntimeError("booklet page numbers did not settle")  # a bug: the contents changed size
+
+
+def _booklet_story(renderer: _Renderer, plan: BookletPlan, numbers: list[int] | None) -> list[Flowable]:
+    story = renderer.story
+    out: list[Flowable] = [ContextMarker(PageContext(kind="cover"))]
+    out += story.cover(plan.title, plan.subtitle, renderer.personal)
+    out += [NextPageTemplate("page"), PageBreak(), ContextMarker(PageContext(kind="front"))]
+    entries = [(part_title(p), numbers[i] if numbers else None) for i, p in enumerate(plan.parts)]
+    out += story.contents(entries)
+
+    def blank_page(kind: Literal["front", "body"]) -> list[Flowable]:
+        return [ContextMarker(PageContext(kind=kind)), *story.blank_page(plan.blank_pages), PageBreak()]
+
+    out.append(PageBreak())
+    if plan.start_on_right:  # front matter of an even length, so page 1 is a right-hand page
+        out.append(_IfPage(lambda page: page % 2 == 0, blank_page("front")))
+    out.append(_marker(BODY_ATTR))
+    for index, part in enumerate(plan.parts):
+        if index:
+            out.append(PageBreak())
+            if plan.start_on_right:
+                out.append(_IfPage(lambda page: page % 2 == 0, blank_page("body")))
+        out.append(_marker(PART_ATTR, index))
+        if isinstance(part, HandoutPart):
+            out += renderer.handout(part.handout)
+        elif isinstance(part, DividerPart):
+            out += [ContextMarker(PageContext()), *story.divider(part.title)]
+        else:
+            out.append(ContextMarker(PageContext(header=False)))
+            for page in range(part.pages):
+                out += [_marker(PLACEHOLDER_ATTR, page)] + ([PageBreak()] if page < part.pages - 1 else [])
+    return out

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from .. import model
 from .assets import image_flowable
@@ -27,9 +28,56 @@ def contact_line(layout: model.Layout) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def make_decorator(
-    handout: model.Handout, layout: model.Layout, styles: Styles, labels: dict[str, Any]
-) -> Callable[[Canvas, int, int], None]:
+@dataclass(frozen=True)
+class PageContext:
+    """What the header and footer show on the pages that follow a ContextMarker.
+
+    ``kind``: 'cover' (nothing drawn), 'front' (header, footer without a number: contents
+    pages) or 'body' (numbered). ``title`` is the running title at the top right; ``review`` the
+    review line in the footer.
+    """
+
+    kind: Literal["cover", "front", "body"] = "body"
+    title: str | None = None
+    review: str | None = None
+    header: bool = True  # off for a clinic's own pages, which fill the page above the footer
+
+
+CONTEXT_ATTR = "_psoaspdf_context"
+
+
+class ContextMarker(Flowable):
+    """Zero-size flowable: from the page it lands on, pages carry this context."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, context: PageContext) -> None:
+        super().__init__()
+        self.context = context
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        # kept in the canvas's state, which NumberedCanvas saves page by page
+        self.canv.__dict__[CONTEXT_ATTR] = (self.context, self.canv.getPageNumber())
+
+
+def review_line(handout: model.Handout, labels: dict[str, Any]) -> str:
+    return " · ".join(
+        [
+            labels["reviewed"].format(date=month_year(handout.reviewed, labels)),
+            labels["review_due"].format(date=month_year(handout.review_due, labels)),
+            labels["version"].format(version=handout.version),
+        ]
+    )
+
+
+Decorator = Callable[[Canvas, PageContext, bool, int, int], None]
+
+
+def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any]) -> Decorator:
     """A function drawing header and footer on a page once the page count is known."""
     width, height = styles.page_size
     margin = styles.margin
@@ -40,21 +88,20 @@ def make_decorator(
         else None
     )
     footer_left = markup(contact_line(layout), fonts, emphasis=False)
-    review = " · ".join(
-        [
-            labels["reviewed"].format(date=month_year(handout.reviewed, labels)),
-            labels["review_due"].format(date=month_year(handout.review_due, labels)),
-            labels["version"].format(version=handout.version),
-        ]
-    )
-    footer_second = markup(review, fonts, emphasis=False)
-    if layout.footer.disclaimer:
-        footer_second += "<br/>" + markup(layout.footer.disclaimer, fonts, emphasis=False)
+    disclaimer = markup(layout.footer.disclaimer, fonts, emphasis=False) if layout.footer.disclaimer else ""
     clinic = markup(layout.clinic.name, fonts, emphasis=False)
-    title = markup(handout.title, fonts)
 
-    def draw(canvas: Canvas, page: int, pages: int) -> None:
+    def draw(canvas: Canvas, context: PageContext, first: bool, page: int, pages: int) -> None:
+        """Header and footer for one page; ``first`` is the first page of its part."""
+        if context.kind == "cover":
+            return
         canvas.saveState()
+        if context.header:
+            draw_header(canvas, context, first)
+        draw_footer(canvas, context, page, pages)
+        canvas.restoreState()
+
+    def draw_header(canvas: Canvas, context: PageContext, first: bool) -> None:
         top = height - margin
         x = margin
         if logo is not None:
@@ -64,8 +111,8 @@ def make_decorator(
         name = Paragraph(clinic, styles.header)
         _, h = name.wrapOn(canvas, width - margin - x - RUNNING_TITLE_WIDTH - 12, LOGO_HEIGHT)
         name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
-        if page > 1:
-            running = Paragraph(title, styles.footer_right)
+        if context.title and not first:
+            running = Paragraph(markup(context.title, fonts), styles.footer_right)
             _, h = running.wrapOn(canvas, RUNNING_TITLE_WIDTH, LOGO_HEIGHT)
             running.drawOn(canvas, width - margin - RUNNING_TITLE_WIDTH, top - LOGO_HEIGHT / 2 - h / 2)
         canvas.setStrokeColor(styles.colors.primary)
@@ -73,22 +120,32 @@ def make_decorator(
         rule_y = top - HEADER_HEIGHT + 6
         canvas.line(margin, rule_y, width - margin, rule_y)
 
+    def draw_footer(canvas: Canvas, context: PageContext, page: int, pages: int) -> None:
         canvas.setStrokeColor(styles.colors.rule)
         canvas.setLineWidth(0.75)
         canvas.line(margin, margin + FOOTER_HEIGHT - 4, width - margin, margin + FOOTER_HEIGHT - 4)
-        number = Paragraph(labels["page"].format(page=page, pages=pages), styles.footer_right)
-        _, nh = number.wrapOn(canvas, 110, FOOTER_HEIGHT)
-        number.drawOn(canvas, width - margin - 110, margin + FOOTER_HEIGHT - 8 - nh)
-        left = Paragraph(footer_left + "<br/>" + footer_second, styles.footer)
+        if context.kind == "body":
+            number = Paragraph(labels["page"].format(page=page, pages=pages), styles.footer_right)
+            _, nh = number.wrapOn(canvas, 110, FOOTER_HEIGHT)
+            number.drawOn(canvas, width - margin - 110, margin + FOOTER_HEIGHT - 8 - nh)
+        lines = [footer_left]
+        if context.review:
+            lines.append(markup(context.review, fonts, emphasis=False))
+        if disclaimer:
+            lines.append(disclaimer)
+        left = Paragraph("<br/>".join(lines), styles.footer)
         _, lh = left.wrapOn(canvas, width - 2 * margin - 120, FOOTER_HEIGHT + 20)
         left.drawOn(canvas, margin, margin + FOOTER_HEIGHT - 8 - lh)
-        canvas.restoreState()
 
     return draw
 
 
-def numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    """A Canvas class that holds pages back until the end, so each can say 'page X of Y'."""
+def numbered_canvas(decorate: Decorator) -> type[Canvas]:
+    """A Canvas class that holds pages back until the end, so each can say 'page X of Y'.
+
+    Cover and contents pages ('cover' and 'front' contexts) are not counted: the first body page
+    is page 1, as the contents and the PDF's page labels say.
+    """
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,10 +157,15 @@ def numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._held)
-            for number, state in enumerate(self._held, start=1):
+            default = (PageContext(), 1)
+            contexts = [state.get(CONTEXT_ATTR, default) for state in self._held]
+            front = sum(1 for context, _ in contexts if context.kind != "body")
+            total = len(self._held) - front
+            for number, (state, (context, first_page)) in enumerate(
+                zip(self._held, contexts, strict=True), start=1
+            ):
                 self.__dict__.update(state)
-                decorate(self, number, total)
+                decorate(self, context, number == first_page, number - front, total)
                 super().showPage()
             super().save()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -22,13 +22,23 @@ from reportlab.platypus import (
 from .. import model
 from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
-from .inline import markup
+from .inline import markup, spans
 from .styles import Styles
 
+F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
 HEADING_ALLOWANCE = 40.0  # room for the section heading above the first row of cards
 NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
+
+
+OUTLINE_ATTR = "psoaspdf_outline_title"
+
+
+def bookmarked(flowable: F, title: str) -> F:
+    """Mark a flowable whose page becomes an outline entry (read back in afterFlowable)."""
+    setattr(flowable, OUTLINE_ATTR, "".join(text for _, text in spans(title)))
+    return flowable
 
 
 def height_of(flowable: Flowable, width: float) -> float:
@@ -84,9 +94,10 @@ class Story:
         return Paragraph(markup(text, self.s.fonts, emphasis=False), style)
 
     def heading(self, text: str | None, default_key: str) -> Paragraph:
-        if text:
-            return self.para(text, self.s.heading)
-        return self.label(default_key, self.s.heading)
+        """A section heading, marked to become an entry in the PDF's outline."""
+        return bookmarked(
+            self.para(text or self.labels[default_key], self.s.heading), text or self.labels[default_key]
+        )
 
     def bullets(self, items: tuple[str, ...]) -> ListFlowable:
         return ListFlowable(
@@ -447,7 +458,7 @@ class Story:
             # the section heading stays with the first row
             parts: list[Flowable] = [row, Spacer(1, gap)]
             if index == 0:
-                parts.insert(0, self.label("exercises", self.s.heading))
+                parts.insert(0, self.heading(None, "exercises"))
             out.append(KeepTogether(parts))
         return out
 
@@ -482,7 +493,7 @@ class Story:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
             )
         )
-        return KeepTogether([Spacer(1, 8), table])
+        return KeepTogether([Spacer(1, 8), bookmarked(table, help_.heading or self.labels["get_help"])])
 
     def notes_and_contact(self) -> Flowable:
         """Ruled lines for the clinician's own notes, beside the clinic's full contact details."""
@@ -528,11 +539,82 @@ class Story:
             items.append(
                 ". ".join(p.rstrip(".") for p in parts[:-1]) + (". " if len(parts) > 1 else "") + parts[-1]
             )
-        out: list[Flowable] = [self.label("sources", self.s.heading), self.bullets(tuple(items))]
+        out: list[Flowable] = [self.heading(None, "sources"), self.bullets(tuple(items))]
         note = f"**{self.labels['disclaimer']}:** {disclaimer}"
         out.append(Spacer(1, 8))
         out.append(self.para(note, self.s.body))
         return [KeepTogether(out[:2]), *out[2:]]
+
+    # --- booklet pages ------------------------------------------------------------------------
+
+    def cover(self, title: str, subtitle: str | None, personal: model.Personal) -> list[Flowable]:
+        """The booklet's cover: logo, clinic, title, and lines for patient, clinician and date."""
+        s = self.s
+        clinic = self.layout.clinic
+        out: list[Flowable] = []
+        if clinic.logo:
+            logo = image_flowable(clinic.logo, 160, 110, s.fonts.regular)
+            logo.hAlign = "LEFT"
+            out += [logo, Spacer(1, 14)]
+        out.append(self.para(clinic.name, s.cover_clinic))
+        out.append(Spacer(1, s.frame_height * 0.16))
+        out.append(self.para(title, s.cover_title))
+        if subtitle:
+            out.append(self.para(subtitle, s.subtitle))
+        out.append(Spacer(1, s.frame_height * 0.12))
+        rows = []
+        for key, value in (
+            ("patient", personal.patient),
+            ("clinician", personal.clinician),
+            ("date", personal.date),
+        ):
+            rows.append([self.label(key, s.form_label), self.para(value, s.body) if value else ""])
+        table = Table(rows, colWidths=[110, s.frame_width * 0.6], rowHeights=[34] * len(rows), hAlign="LEFT")
+        table.setStyle(
+            self.table_style(
+                ("LINEBELOW", (1, 0), (1, -1), 0.9, s.colors.text),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            )
+        )
+        out.append(table)
+        contact = [p for p in (clinic.contact.address, clinic.contact.phone, clinic.contact.web) if p]
+        if contact:
+            out.append(Spacer(1, 40))
+            out.append(Paragraph(markup(" · ".join(contact), s.fonts, emphasis=False), s.body))
+        return out
+
+    def contents(self, entries: list[tuple[str, int | None]]) -> list[Flowable]:
+        """The contents: one line per item, with the page number printed on that item's pages."""
+        s = self.s
+        rows = [
+            [self.para(title, s.body), Paragraph(str(page) if page is not None else "00", s.contents_number)]
+            for title, page in entries
+        ]
+        table = Table(rows, colWidths=[s.frame_width - 70, 70])
+        table.setStyle(
+            self.table_style(
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, s.colors.rule),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            )
+        )
+        return [self.label("contents", s.title), Spacer(1, 8), table]
+
+    def blank_page(self, kind: str) -> list[Flowable]:
+        """A page left empty so the next part starts on a right-hand page."""
+        if kind == "notes":
+            s = self.s
+            lines = int((s.frame_height - 60) // 30)
+            ruled = Table([[""] for _ in range(lines)], colWidths=[s.frame_width], rowHeights=[30] * lines)
+            ruled.setStyle(self.table_style(("LINEBELOW", (0, 0), (-1, -1), 0.75, s.colors.rule)))
+            return [self.label("notes_page", s.heading), ruled]
+        return [Spacer(1, self.s.frame_height * 0.45), self.label("blank_page", self.s.centered)]
+
+    def divider(self, title: str) -> list[Flowable]:
+        """A section divider page: its title, large, a third of the way down."""
+        return [Spacer(1, self.s.frame_height * 0.33), self.para(title, self.s.divider)]
 
     def build(self, handout: model.Handout, personal: model.Personal) -> list[Flowable]:
         story: list[Flowable] = []

@@ -61,6 +61,11 @@ class Styles:
     footer_right: ParagraphStyle
     caption: ParagraphStyle
     caution: ParagraphStyle
+    cover_title: ParagraphStyle
+    cover_clinic: ParagraphStyle
+    contents_number: ParagraphStyle
+    centered: ParagraphStyle
+    divider: ParagraphStyle
     url: ParagraphStyle
 
     @property
@@ -157,5 +162,16 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         footer_right=style("footer_right", fontName=fonts.bold, fontSize=11, leading=13, alignment=TA_RIGHT),
         caption=style("caption", fontSize=12, leading=15),
         caution=style("caution", fontName=fonts.bold, textColor=palette.warning),
+        cover_title=style(
+            "cover_title", fontName=fonts.bold, fontSize=size * 2.6, textColor=palette.primary, spaceAfter=10
+        ),
+        cover_clinic=style(
+            "cover_clinic", fontName=fonts.bold, fontSize=size * 1.5, textColor=palette.primary
+        ),
+        contents_number=style("contents_number", fontName=fonts.bold, alignment=TA_RIGHT),
+        centered=style("centered", alignment=1),
+        divider=style(
+            "divider", fontName=fonts.bold, fontSize=size * 2.4, textColor=palette.primary, alignment=1
+        ),
         url=style("url", fontSize=12, leading=15, wordWrap="CJK"),  # long addresses break anywhere
     )

@@ -1,0 +1,190 @@
+"""Booklets: several handouts, dividers and a clinic's own PDFs under one cover.
+
+The booklet is laid out as one ReportLab document (so fonts and figures are embedded once and
+page numbers run on), with pages kept free for the clinic's PDFs. pypdf then stamps those pages
+in, writes the outline and the page labels, and can impose the result for printing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from . import model
+from .api import BUILT_IN, Where, printable_problems
+from .bundled import resolve
+from .errors import InvalidInput, NotFound, Problem
+from .validate import load_handout, load_layout, load_with_positions
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
+
+    from .clinicpdf import ClinicPdf
+    from .render.document import BookletPlan, PageMap
+
+Imposition = Literal["saddle-stitch", "2-up"]
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedItem:
+    """One booklet item, validated: a handout, a clinic PDF or a divider."""
+
+    title: str
+    handout: model.Handout | None = None
+    pdf: ClinicPdf | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedBooklet:
+    booklet: model.Booklet
+    where: Where
+    layout: model.Layout
+    items: tuple[LoadedItem, ...]
+
+
+def load_booklet(path: Path, layout_override: str | None = None) -> LoadedBooklet:
+    """Read a booklet file and everything it names; every problem is reported in one run."""
+    booklet, positions = load_with_positions(path, model.Booklet)
+    return _load(booklet, Where(str(path), positions), path.resolve().parent, layout_override)
+
+
+def quick_booklet(items: list[str], layout: str | None, title: str | None) -> LoadedBooklet:
+    """A booklet from the command line: handout files or ids and PDF files, in order."""
+    entries = []
+    for item in items:
+        if item.lower().endswith(".pdf"):
+            entries.append(model.BookletItem(pdf=model.FilePath(str(Path(item).resolve()))))
+        else:
+            entries.append(model.BookletItem(handout=item))
+    booklet = model.Booklet(title=title or "Your handouts", items=tuple(entries))
+    return _load(booklet, Where("command line"), Path.cwd(), layout)
+
+
+def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: str | None) -> LoadedBooklet:
+    from .clinicpdf import BadClinicPdf, load_clinic_pdf
+
+    problems: list[Problem] = []
+    layout, layout_where = model.Layout(), BUILT_IN
+    layout_name = layout_override or booklet.layout
+    if layout_name:
+        try:
+            layout_path = _find(layout_name, "layouts", folder if not layout_override else Path.cwd())
+            layout = load_layout(layout_path)
+            layout_where = Where(str(layout_path))
+        except (InvalidInput, NotFound) as exc:
+            problems += _problems(exc, where, "layout")
+    items: list[LoadedItem] = []
+    for i, item in enumerate(booklet.items, start=1):
+        field = f"items[{i}]"
+        try:
+            if item.handout is not None:
+                handout_path = _find(item.handout, "handouts", folder)
+                handout = load_handout(handout_path)
+                problems += printable_problems(handout, Where(str(handout_path)), layout, layout_where)
+                items.append(LoadedItem(item.title or handout.title, handout=handout))
+            elif item.pdf is not None:
+                pdf = load_clinic_pdf(Path(item.pdf))
+                title = item.title or pdf.title or Path(item.pdf).stem.replace("-", " ").capitalize()
+                items.append(LoadedItem(title, pdf=pdf))
+            else:
+                items.append(LoadedItem(item.title or item.divider or ""))
+        except (InvalidInput, NotFound) as exc:
+            problems += _problems(exc, where, f"{field}.handout")
+        except BadClinicPdf as exc:
+            problems.append(where.problem(f"{field}.pdf", f"{item.pdf}: {exc}"))
+    if problems:
+        raise InvalidInput(problems)
+    return LoadedBooklet(booklet, where, layout, tuple(items))
+
+
+def _find(name: str, kind: str, folder: Path) -> Path:
+    """A file relative to the booklet's folder, or a bundled id."""
+    candidate = folder / name
+    if candidate.suffix.lower() in (".yaml", ".yml") and candidate.is_file():
+        return candidate
+    return resolve(str(candidate) if candidate.is_file() else name, kind)
+
+
+def _problems(exc: InvalidInput | NotFound, where: Where, field: str) -> list[Problem]:
+    if isinstance(exc, InvalidInput):
+        return list(exc.problems)
+    return [where.problem(field, str(exc))]
+
+
+def plan_of(loaded: LoadedBooklet) -> BookletPlan:
+    from .render.document import BookletPlan, DividerPart, HandoutPart, PdfPart
+
+    parts: list[HandoutPart | PdfPart | DividerPart] = []
+    for item in loaded.items:
+        if item.handout is not None:
+            parts.append(HandoutPart(item.handout))
+        elif item.pdf is not None:
+            parts.append(PdfPart(item.title, len(item.pdf.pages)))
+        else:
+            parts.append(DividerPart(item.title))
+    b = loaded.booklet
+    return BookletPlan(b.title, b.subtitle, b.language, tuple(parts), b.start_on_right, b.blank_pages)
+
+
+def build_booklet(
+    loaded: LoadedBooklet,
+    personal: model.Personal | None = None,
+    impose: Imposition | None = None,
+    marks: bool = False,
+) -> bytes:
+    """The booklet's PDF bytes: laid out, clinic pages stamped in, outline and labels written."""
+    from pypdf import PdfReader, PdfWriter
+
+    from .clinicpdf import place_pages, strip_active_content
+    from .render.document import render_booklet
+
+    b = loaded.booklet
+    personal = personal or model.Personal(patient=b.patient, clinician=b.clinician, date=b.date)
+    data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for item, pages in zip(loaded.items, page_map.parts, strict=True):
+        if item.pdf is not None:
+            placements = [(p - 1, page) for p, page in zip(pages.placeholders, item.pdf.pages, strict=True)]
+            place_pages(writer, placements, page_map.insert_area)
+    _outline(writer, loaded, page_map)
+    _page_labels(writer, page_map)
+    writer.page_mode = "/UseOutlines"
+    strip_active_content(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    result = out.getvalue()
+    if impose:
+        from .impose import impose as impose_pages
+
+        result = impose_pages(result, impose, marks=marks)
+    return result
+
+
+def _outline(writer: PdfWriter, loaded: LoadedBooklet, page_map: PageMap) -> None:
+    """One entry per item at its first page; a handout's sections and a PDF's bookmarks under it."""
+    for item, pages in zip(loaded.items, page_map.parts, strict=True):
+        entry = writer.add_outline_item(title=item.title, page_number=pages.first - 1, is_open=False)
+        for title, page in pages.sections:
+            writer.add_outline_item(title=title, page_number=page - 1, parent=entry)
+        if item.pdf is not None:
+            parents = [entry]
+            for level, title, index in item.pdf.outline:
+                del parents[level + 1 :]
+                parent = parents[-1]
+                if index < len(pages.placeholders):
+                    page_number = pages.placeholders[index] - 1
+                    parents.append(
+                        writer.add_outline_item(title=title, page_number=page_number, parent=parent)
+                    )
+
+
+def _page_labels(writer: PdfWriter, page_map: PageMap) -> None:
+    """Cover and contents as i, ii...; then 1, 2... exactly as printed in the footers."""
+    from pypdf.constants import PageLabelStyle
+
+    front = page_map.body_start - 1
+    if front:
+        writer.set_page_label(0, front - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
+    writer.set_page_label(front, page_map.total - 1, style=PageLabelStyle.DECIMAL, start=1)

@@ -1,0 +1,276 @@
+"""Booklets: cover, contents, page numbers and labels that agree, outline, clinic PDFs, imposition."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pytest
+from click.testing import CliRunner
+from conftest import BUNDLED_ID, REPO, needs_tool, render_bytes
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfgen.canvas import Canvas
+
+from psoaspdf.booklet import build_booklet, load_booklet, quick_booklet
+from psoaspdf.cli import main
+from psoaspdf.model import Personal
+
+EXAMPLE = REPO / "handouts" / "booklets" / "low-back-care.yaml"
+
+
+@pytest.fixture(scope="module")
+def example() -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(build_booklet(load_booklet(EXAMPLE))))
+
+
+def page_text(reader: pypdf.PdfReader, index: int) -> str:
+    return " ".join(reader.pages[index].extract_text().split())
+
+
+def contents_entries(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
+    """(title, page) rows read back from the contents page."""
+    text = reader.pages[1].extract_text()
+    rows = re.findall(r"^(.+?)\s+(\d+)\s*$", text, re.M)
+    return [(title.strip(), int(number)) for title, number in rows]
+
+
+def outline(reader: pypdf.PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """Top-level entries (title, page index, [children as (title, page index)])."""
+    out = []
+    items = reader.outline
+    for i, entry in enumerate(items):
+        if isinstance(entry, list):
+            continue
+        children = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1], list) else []
+        kids = [(c.title, reader.get_destination_page_number(c)) for c in children if not isinstance(c, list)]
+        out.append((entry.title, reader.get_destination_page_number(entry), kids))
+    return out
+
+
+def labels(reader: pypdf.PdfReader) -> list[str]:
+    return list(reader.page_labels)
+
+
+def test_contents_numbers_are_where_each_item_starts(example: pypdf.PdfReader) -> None:
+    entries = contents_entries(example)
+    assert [title for title, _ in entries] == [
+        "Welcome to Riverbend",
+        "Your back and your hips",
+        "Low back pain and your hip flexor muscle",
+    ]
+    page_labels = labels(example)
+    for title, number in entries:
+        index = page_labels.index(str(number))
+        if title != "Welcome to Riverbend":  # the clinic's page carries its own words
+            assert title in page_text(example, index), (title, number)
+
+
+def test_printed_numbers_page_labels_and_outline_agree(example: pypdf.PdfReader) -> None:
+    page_labels = labels(example)
+    assert page_labels[:2] == ["i", "ii"]
+    body = [i for i, label in enumerate(page_labels) if label.isdigit()]
+    assert [page_labels[i] for i in body] == [str(n) for n in range(1, len(body) + 1)]
+    for i in body:
+        found = re.search(r"Page (\d+) of (\d+)", page_text(example, i))
+        assert found, i
+        assert found.group(1) == page_labels[i]
+        assert int(found.group(2)) == len(body)
+    contents = dict(contents_entries(example))
+    for title, page, _ in outline(example):
+        assert page_labels[page] == str(contents[title])
+
+
+def test_outline_has_sections_and_the_clinic_pdf_bookmarks(example: pypdf.PdfReader) -> None:
+    entries = {title: kids for title, _, kids in outline(example)}
+    handout = [title for title, _ in entries["Low back pain and your hip flexor muscle"]]
+    assert "Signs and symptoms" in handout
+    assert "Your exercises" in handout
+    assert "When to get help" in handout
+    assert [title for title, _ in entries["Welcome to Riverbend"]]  # the clinic PDF's own bookmarks
+    assert example.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_every_item_starts_on_a_right_hand_page(example: pypdf.PdfReader) -> None:
+    page_labels = labels(example)
+    for _, page, _ in outline(example):
+        assert page % 2 == 0  # index 0, 2, 4...: physical pages 1, 3, 5: right-hand pages
+        assert int(page_labels[page]) % 2 == 1
+
+
+def test_booklet_metadata_is_the_booklets(example: pypdf.PdfReader) -> None:
+    meta = example.metadata
+    assert meta is not None
+    assert meta["/Title"] == "Caring for your lower back"
+    assert meta["/Author"] == "Riverbend Physical Therapy"
+    assert example.trailer["/Root"]["/Lang"] == "en"
+
+
+@needs_tool("qpdf")
+def test_qpdf_accepts_the_booklet(tmp_path: Path) -> None:
+    out = tmp_path / "b.pdf"
+    out.write_bytes(build_booklet(load_booklet(EXAMPLE)))
+    assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
+
+
+def clinic_pdf(path: Path, size: tuple[float, float], pages: int = 1, colour: str = "#0000FF") -> Path:
+    canvas = Canvas(str(path), pagesize=size, invariant=1)
+    for _ in range(pages):
+        canvas.setFillColor(colour)
+        canvas.rect(0, 0, size[0], size[1], stroke=0, fill=1)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def coloured_box(data: bytes, index: int) -> tuple[int, int, int, int, int, int]:
+    """Bounding box (x0, y0, x1, y1) of the blue pixels on a page, and the page's pixel size."""
+    page = pypdfium2.PdfDocument(data)[index].render(scale=1).to_pil().convert("RGB")
+    width, height = page.size
+    blue = [
+        (x, y)
+        for x in range(0, width, 2)
+        for y in range(0, height, 2)
+        if page.getpixel((x, y)) == (0, 0, 255)
+    ]
+    xs, ys = [x for x, _ in blue], [y for _, y in blue]
+    return min(xs), min(ys), max(xs), max(ys), width, height
+
+
+def test_an_a4_page_is_centred_on_letter_without_distortion(tmp_path: Path) -> None:
+    pdf = clinic_pdf(tmp_path / "a4.pdf", A4)
+    data = build_booklet(quick_booklet([str(pdf)], None, "Test"))
+    x0, y0, x1, y1, width, _ = coloured_box(data, 2)
+    assert abs((x0 + x1) / 2 - width / 2) <= 3  # centred across the page
+    aspect = (y1 - y0) / (x1 - x0)
+    assert abs(aspect - A4[1] / A4[0]) < 0.02  # not stretched
+
+
+def test_a_letter_page_is_centred_on_a4(tmp_path: Path) -> None:
+    layout = tmp_path / "a4.yaml"
+    layout.write_text("page:\n  paper: a4\n", encoding="utf-8")
+    pdf = clinic_pdf(tmp_path / "letter.pdf", LETTER)
+    data = build_booklet(quick_booklet([str(pdf)], str(layout), "Test"))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert round(float(reader.pages[0].mediabox.height)) == 842
+    x0, y0, x1, y1, width, _ = coloured_box(data, 2)
+    assert abs((x0 + x1) / 2 - width / 2) <= 3
+    assert abs((y1 - y0) / (x1 - x0) - LETTER[1] / LETTER[0]) < 0.02
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"%PDF-1.4\n%garbage that is not a pdf at all\n", "pdf"),
+        (b"", "empty"),
+    ],
+)
+def test_a_broken_clinic_pdf_is_a_clear_error(
+    content: bytes, expected: str, tmp_path: Path, runner: CliRunner
+) -> None:
+    bad = tmp_path / "intake.pdf"
+    bad.write_bytes(content)
+    out = tmp_path / "b.pdf"
+    result = runner.invoke(main, ["booklet", BUNDLED_ID, str(bad), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "intake.pdf" in result.stderr
+    assert expected in result.stderr.lower()
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_an_encrypted_clinic_pdf_is_a_clear_error(tmp_path: Path, runner: CliRunner) -> None:
+    plain = clinic_pdf(tmp_path / "plain.pdf", LETTER)
+    writer = pypdf.PdfWriter(clone_from=str(plain))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    result = runner.invoke(main, ["booklet", BUNDLED_ID, str(locked), "-o", str(tmp_path / "b.pdf")])
+    assert result.exit_code == 1
+    assert "locked.pdf" in result.stderr
+    assert "password" in result.stderr
+
+
+def test_scripts_in_a_clinic_pdf_do_not_reach_the_booklet(tmp_path: Path) -> None:
+    plain = clinic_pdf(tmp_path / "plain.pdf", LETTER)
+    writer = pypdf.PdfWriter(clone_from=str(plain))
+    writer._root_object[pypdf.generic.NameObject("/OpenAction")] = pypdf.generic.DictionaryObject(
+        {
+            pypdf.generic.NameObject("/S"): pypdf.generic.NameObject("/JavaScript"),
+            pypdf.generic.NameObject("/JS"): pypdf.generic.TextStringObject("app.alert('hello');"),
+        }
+    )
+    writer.pages[0][pypdf.generic.NameObject("/AA")] = pypdf.generic.DictionaryObject(
+        {
+            pypdf.generic.NameObject("/O"): pypdf.generic.DictionaryObject(
+                {
+                    pypdf.generic.NameObject("/S"): pypdf.generic.NameObject("/JavaScript"),
+                    pypdf.generic.NameObject("/JS"): pypdf.generic.TextStringObject("app.alert(1)"),
+                }
+            )
+        }
+    )
+    scripted = tmp_path / "scripted.pdf"
+    with scripted.open("wb") as handle:
+        writer.write(handle)
+    data = build_booklet(quick_booklet([BUNDLED_ID, str(scripted)], None, "Test"))
+    # as PDF names, not as parts of longer ones (font subsets are called /AAAAAA+...)
+    found = re.findall(rb"/(JavaScript|JS|Launch|EmbeddedFiles|AA)(?![A-Za-z0-9+])", data)
+    assert found == []
+
+
+def test_saddle_stitch_of_ten_pages_gives_three_sheets(tmp_path: Path) -> None:
+    pdf = clinic_pdf(tmp_path / "eight.pdf", LETTER, pages=8)
+    loaded = quick_booklet([str(pdf)], None, "Ten pages")
+    flat = pypdf.PdfReader(io.BytesIO(build_booklet(loaded)))
+    assert len(flat.pages) == 10  # cover, contents, eight pages
+    imposed = pypdf.PdfReader(io.BytesIO(build_booklet(loaded, impose="saddle-stitch")))
+    assert len(imposed.pages) == 6  # three sheets, printed on both sides
+    side = imposed.pages[0].mediabox
+    assert round(float(side.width)) == 2 * 612 and round(float(side.height)) == 792
+
+
+def test_a_booklet_is_much_smaller_than_its_handouts_rendered_alone() -> None:
+    three = quick_booklet([BUNDLED_ID, BUNDLED_ID, BUNDLED_ID], None, "Three")
+    booklet = build_booklet(three)
+    alone = 3 * len(render_bytes(BUNDLED_ID))
+    assert len(booklet) < 0.6 * alone, (len(booklet), alone)
+
+
+def test_the_patient_is_on_the_cover_but_not_in_the_metadata() -> None:
+    data = build_booklet(load_booklet(EXAMPLE), Personal(patient="Rosa Quintero", date="25 Nov 2026"))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert "Rosa Quintero" in page_text(reader, 0)
+    assert all("Rosa" not in str(value) for value in (reader.metadata or {}).values())
+
+
+def test_booklet_command_writes_the_example(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["booklet", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert len(pypdf.PdfReader("low-back-care.pdf").pages) >= 10
+
+
+def test_validate_checks_a_booklet_and_what_it_names(tmp_path: Path, runner: CliRunner) -> None:
+    assert runner.invoke(main, ["validate", str(EXAMPLE)]).exit_code == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "title: Broken\nitems:\n  - handout: no-such-handout\n  - divider: A\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.yaml:3:14: items[1].handout: no-such-handout: no such file" in result.stderr
+    broken.write_text("title: Broken\nitems:\n  - divider: A\n    pdf: x.pdf\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert "broken.yaml:4:10: items[1].pdf: file not found: x.pdf" in result.stderr
+    broken.write_text(
+        "title: Broken\nitems:\n  - divider: A\n    title: B\n    handout: c\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert "items[1].handout: give exactly one of handout, pdf or divider (found 2)" in result.stderr
