@@ -6,10 +6,14 @@ A clinic PDF can come from anywhere, so it is read defensively:
   before any real work. While pypdf reads, its resource limits (``pypdf.Configuration``) are
   tightened for the duration of the call: one decoded stream at most :data:`MAX_STREAM_BYTES`,
   a short zlib recovery loop, small page and outline trees, no external ``jbig2dec``. On top of
-  that every stream the kept pages use is decoded once, so a decompression bomb anywhere on a
-  page is refused at load time, and the whole file is held to :data:`MAX_DECODED_BYTES` of
-  decoded data, :data:`MAX_OBJECTS` walked PDF objects and a :data:`MAX_SECONDS` deadline
+  that every packed stream the kept pages use is unpacked once and let go, so a decompression
+  bomb anywhere on a page is refused at load time (packing pypdf cannot unpack is refused, and
+  images are held to :data:`MAX_IMAGE_PIXELS`); the whole file is held to
+  :data:`MAX_DECODED_BYTES` of unpacked data, :data:`MAX_CONTENT_BYTES` of drawing
+  instructions, :data:`MAX_OBJECTS` walked PDF objects and a :data:`MAX_SECONDS` deadline
   (checked between steps; every single step is itself bounded by the limits above).
+  The drawing instructions are parsed once at load time, within the same limits, so that
+  :func:`place_pages` cannot fail later on an accepted page.
 * **Sanitised.** Only the pages are returned, rebuilt from a short list of keys (boxes,
   rotation, resources, contents) in a private document, so document-level things (open actions,
   JavaScript and embedded files in ``/Names``, forms, outlines) never come along. Page
@@ -791,6 +795,9 @@ def strip_active_content(writer: pypdf.PdfWriter) -> None:
     open_action = _get(root, "/OpenAction")
     if isinstance(open_action, DictionaryObject) and _get(open_action, "/S") != "/GoTo":
         del root["/OpenAction"]
+        _walk(open_action, _WRITER_RULES, None)  # actions chained after it, if it stays written
+        if _forbidden(open_action, _WRITER_RULES):
+            open_action.clear()
     _walk(root, _WRITER_RULES, None)
     names = _get(root, "/Names")
     if isinstance(names, DictionaryObject) and not names:

@@ -248,11 +248,13 @@ def names_in(obj: Any) -> Iterator[str]:
         yield str(obj)
 
 
-def assert_nothing_active(data: bytes) -> None:
+def assert_nothing_active(data: bytes, *, open_action: bool = False) -> None:
+    """Neither the bytes nor any object, referenced or not, names anything that can act."""
     found = sorted({m.decode() for m in FORBIDDEN_BYTES.findall(data)})
     assert not found, f"the file's bytes still name {found}"
     names = {name for obj in every_object(data) for name in names_in(obj)}
-    assert not names & ({f"/{n}" for n in FORBIDDEN_NAMES} | {"/OpenAction"})
+    assert not names & {f"/{n}" for n in FORBIDDEN_NAMES}
+    assert open_action or "/OpenAction" not in names
     assert b"evil" not in data and b"launchMe" not in data and b"MZ payload" not in data
 
 
@@ -887,6 +889,31 @@ def test_qpdf_finds_nothing_wrong_with_a_stripped_document(tmp_path: Path) -> No
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(hostile_pdf())))
     strip_active_content(writer)
     qpdf_check(tmp_path, written(writer))
+
+
+def test_scripts_chained_to_a_page_open_action_or_kept_indirect_are_removed() -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(reportlab_pdf(A4, A4))))
+    script = writer._add_object(js("evilChained()"))  # an indirect object, written even if unreferenced
+    go_to = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/GoTo"),
+            NameObject("/D"): ArrayObject([writer.pages[1].indirect_reference, NameObject("/Fit")]),
+            NameObject("/Next"): script,
+        }
+    )
+    writer.root_object[NameObject("/OpenAction")] = go_to
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): script})
+    strip_active_content(writer)
+    assert_nothing_active(written(writer), open_action=True)
+    assert entry(writer.root_object, "/OpenAction")["/S"] == "/GoTo"  # still opens at page 2
+
+
+def test_a_scripted_open_action_kept_as_an_indirect_object_is_emptied() -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(reportlab_pdf(A4))))
+    writer.root_object[NameObject("/OpenAction")] = writer._add_object(js("evilOpenIndirect()"))
+    strip_active_content(writer)
+    assert "/OpenAction" not in writer.root_object
+    assert_nothing_active(written(writer))
 
 
 def test_open_action_that_only_goes_to_a_page_is_kept() -> None:
