@@ -222,6 +222,73 @@ def booklet(
 
 
 @main.command()
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), help="Processes to use (default: every core).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (overrides the manifest's).",
+)
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("--dry-run", is_flag=True, help="Say what would be built; write nothing.")
+@click.option("--paper", type=PAPERS, help="Paper size for every PDF.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where items run.",
+)
+@click.option(
+    "--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local Dask cluster)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress output; only problems and the summary.")
+def batch(
+    manifest: Path,
+    jobs: int | None,
+    out: Path | None,
+    force: bool,
+    dry_run: bool,
+    paper: str | None,
+    executor: str,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Build every PDF a manifest names: clinics x handouts and booklets, and patients' copies.
+
+    Only what changed since the last run is rebuilt; an interrupted run picks up where it
+    stopped. One bad item never stops the others; the run exits with code 5 if any failed, and
+    OUT/report.json lists every item (patients by id only).
+
+    \b
+    Example:
+      psoaspdf batch examples/clinic-batch/manifest.yaml --out /srv/handouts
+    """
+    from . import batch as batches
+    from .progress import progress_printer
+
+    the_plan = batches.plan(manifest, out, paper.lower() if paper else None)
+    runner = (
+        batches.dask_executor(scheduler)
+        if executor == "dask"
+        else batches.local_executor(jobs or batches.default_jobs())
+    )
+    progress = None if quiet else progress_printer()
+    summary = batches.run(the_plan, runner, force=force, dry_run=dry_run, progress=progress)
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            click.echo(f"failed: {outcome.key}: {outcome.reason}", err=True)
+    rate = summary.count("written") / summary.seconds if summary.seconds else 0.0
+    click.echo(
+        f"{summary.count('written')} written, {summary.count('skipped')} up to date, "
+        f"{summary.count('failed')} failed in {summary.seconds:.1f} s ({rate:.1f}/s); "
+        f"report: {summary.output / batches.REPORT_FILE}"
+    )
+    if summary.count("failed"):
+        sys.exit(int(ExitCode.SOME_FAILED))
+
+
+@main.command()
 @click.argument("source")
 @click.option(
     "-o",
@@ -252,9 +319,9 @@ def illustration(source: str, output: Path | None, fmt: str | None, layout: str 
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["handout", "layout", "booklet"]))
+@click.argument("kind", type=click.Choice(["handout", "layout", "booklet", "manifest"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema for handout, layout or booklet files (for editors).
+    """Print the JSON Schema for handout, layout, booklet or manifest files (for editors).
 
     \b
     Example:

@@ -14,6 +14,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # the command line itself is wrong (Click's own code)
     INTERNAL = 3  # a bug in psoaspdf: please report it
     CANNOT_WRITE = 4  # the output could not be written (permissions, disk full)
+    SOME_FAILED = 5  # a batch run finished, but some of its items failed (see its report)
 
 
 @dataclass(frozen=True)

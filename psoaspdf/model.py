@@ -377,6 +377,32 @@ class Booklet:
     items: tuple[BookletItem, ...] = spec("What the booklet holds, in order.", min_items=1, max_items=60)
 
 
+# --- batch manifests ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Manifest:
+    """What one batch run builds: every clinic's copy of each handout and booklet, and one
+    personalised copy per row of a patients file."""
+
+    output: str = spec("Folder the PDFs go in, relative to the manifest (--out overrides).", "out")
+    path: str = spec(
+        "File name of a clinic's copy, from {clinic} and {item}.", "{clinic}/{item}.pdf", max_length=200
+    )
+    patient_path: str = spec(
+        "File name of a patient's copy, from {clinic}, {item} and {patient_id}.",
+        "{clinic}/patients/{patient_id}-{item}.pdf",
+        max_length=200,
+    )
+    clinics: tuple[str, ...] = spec(
+        "Layouts: files relative to the manifest, or bundled ids.", ("default",), min_items=1
+    )
+    handouts: tuple[str, ...] = spec("Handouts every clinic gets: files or bundled ids.", ())
+    booklets: tuple[str, ...] = spec("Booklet files every clinic gets, relative to the manifest.", ())
+    patients: FilePath | None = spec("A CSV file of patients' copies (see docs/manifest-format.md).", None)
+    paper: Literal["letter", "a4"] | None = spec("Paper size for every PDF, overriding the layouts'.", None)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Personal:
     """Details for one patient's copy; given on the command line, never stored in metadata."""
@@ -384,3 +410,4 @@ class Personal:
     patient: str | None = None
     clinician: str | None = None
     date: str | None = None
+    note: str | None = None  # the clinician's note, printed in the "Notes for you" box

@@ -10,8 +10,12 @@ from pathlib import Path
 from .errors import CannotWrite
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path via a temporary file in the same folder and an atomic rename."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write data to path via a temporary file in the same folder and an atomic rename.
+
+    ``mode`` sets the file's permissions (0o600 for a patient's copy); otherwise a replaced file
+    keeps its permissions and a new one gets the usual ones (0o666 less the umask).
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise CannotWrite(f"{path}: is a folder; give a file name such as {path / 'handout.pdf'}")
@@ -24,7 +28,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
+        if mode is not None:
+            os.chmod(tmp_name, mode)
+        elif path.exists():
             # keep the permissions a user gave the file they are replacing
             os.chmod(tmp_name, path.stat().st_mode & 0o7777)
         else:

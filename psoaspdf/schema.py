@@ -10,7 +10,12 @@ from typing import Any, Literal
 from . import model
 from .validate import hints, is_model, unwrap_optional
 
-ROOTS: dict[str, type] = {"handout": model.Handout, "layout": model.Layout, "booklet": model.Booklet}
+ROOTS: dict[str, type] = {
+    "handout": model.Handout,
+    "layout": model.Layout,
+    "booklet": model.Booklet,
+    "manifest": model.Manifest,
+}
 SCHEMA_ID = "https://github.com/psoaspdf/psoaspdf/schemas/{kind}.schema.json"
 
 

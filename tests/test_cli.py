@@ -32,7 +32,7 @@ def pages(path: Path) -> int:
 
 
 def test_exit_codes_are_the_documented_numbers() -> None:
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5]
 
 
 def test_render_ok_exits_0(runner: CliRunner, tmp_path: Path) -> None:

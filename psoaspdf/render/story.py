@@ -495,8 +495,8 @@ class Story:
         )
         return KeepTogether([Spacer(1, 8), bookmarked(table, help_.heading or self.labels["get_help"])])
 
-    def notes_and_contact(self) -> Flowable:
-        """Ruled lines for the clinician's own notes, beside the clinic's full contact details."""
+    def notes_and_contact(self, note: str | None = None) -> Flowable:
+        """The clinician's note (or ruled lines to write one), beside the clinic's contact details."""
         s = self.s
         clinic = self.layout.clinic
         contact = clinic.contact
@@ -519,7 +519,10 @@ class Story:
             [[""] for _ in range(NOTE_LINES)], colWidths=[notes_width - 16], rowHeights=[26] * NOTE_LINES
         )
         ruled.setStyle(self.table_style(("LINEBELOW", (0, 0), (-1, -1), 0.75, s.colors.rule)))
-        notes: list[Flowable] = [self.label("notes", s.subheading), ruled]
+        notes: list[Flowable] = [self.label("notes", s.subheading)]
+        if note:
+            notes.append(self.para(note, s.body))
+        notes.append(ruled)
         if not block:
             return KeepTogether([Spacer(1, 10), *notes])
         table = Table([[notes, block]], colWidths=[notes_width, s.frame_width - notes_width])
@@ -630,7 +633,7 @@ class Story:
             story.append(
                 KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
             )
-        story.append(self.notes_and_contact())
+        story.append(self.notes_and_contact(personal.note))
         story.append(self.get_help(handout.get_help))
         story += self.sources(handout.sources, handout.disclaimer)
         return story

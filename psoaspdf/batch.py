@@ -1,0 +1,576 @@
+"""Batch runs: a manifest → many PDFs, in parallel, incrementally, one bad item never stopping
+the rest. Patient data stays out of logs, reports, metadata and file names (ids only).
+
+The parent process reads and checks everything up front and decides what is out of date; workers
+only render (pure: inputs in, bytes out) and write atomically, so any executor with ``map`` can
+run them: a local process pool, or Dask for runs that outgrow one machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import hashlib
+import io
+import json
+import os
+import re
+import string
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from . import __version__, model
+from .bundled import resolve
+from .errors import InvalidInput, Problem, PsoasError
+from .output import write_atomic
+from .validate import load, load_with_positions
+
+STATE_FILE = ".psoaspdf-batch.json"
+REPORT_FILE = "report.json"
+PATIENT_COLUMNS = (
+    "patient_id",
+    "name",
+    "clinician",
+    "date",
+    "language",
+    "item",
+    "clinic",
+    "doses",
+    "note",
+    "password",
+)
+REQUIRED_COLUMNS = ("patient_id", "item")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DOSE = re.compile(r"^\s*(\d+)\s*:\s*(.*)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One PDF to build: everything a worker needs, and nothing it has to look up."""
+
+    key: str  # output path relative to the output folder; also the report's name for it
+    target: str  # absolute output path
+    kind: Literal["handout", "booklet"]
+    source: str  # handout or booklet file
+    layout: str  # layout file ('' for the built-in one)
+    paper: str | None = None
+    personal: model.Personal | None = None
+    doses: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = ()  # (exercise number, (field, value)...)
+    password: str | None = None
+    patient_id: str | None = None
+    digest: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    key: str
+    status: Literal["written", "skipped", "failed"]
+    reason: str = ""
+    patient_id: str | None = None
+
+
+def safe_name(value: str) -> str:
+    """A value made safe for one path component: no separators, no dots at the ends."""
+    return _SAFE.sub("-", value).strip(".-") or "_"
+
+
+def _fill(template: str, values: dict[str, str], folder: Path, where: str) -> Path:
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    unknown = names - set(values)
+    if unknown:
+        raise InvalidInput(
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    "path",
+                    f"unknown placeholder {{{sorted(unknown)[0]}}}; use {', '.join('{' + v + '}' for v in values)}",
+                )
+            ]
+        )
+    relative = template.format(**{k: safe_name(v) for k, v in values.items()})
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder.resolve()) or target.suffix.lower() != ".pdf":
+        raise InvalidInput(
+            [
+                Problem(
+                    where, None, None, "path", f"{template!r} must give a .pdf file inside the output folder"
+                )
+            ]
+        )
+    return target
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _file_digest(path: str) -> str:
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return "missing"
+    return _content_digest(path, info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_digest(path: str, mtime_ns: int, size: int) -> str:
+    """The file's hash; cached while its time and size stay the same (a changed file re-hashes)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _handout_files(path: Path) -> list[str]:
+    handout = load(path, model.Handout)
+    images = [e.illustration.image for e in handout.exercises if e.illustration and e.illustration.image]
+    return [str(path), *images]
+
+
+def _layout_files(path: str) -> list[str]:
+    if not path:
+        return []
+    layout = load(Path(path), model.Layout)
+    f = layout.fonts
+    return [path, *(p for p in (layout.clinic.logo, f.regular, f.bold, f.italic, f.bold_italic) if p)]
+
+
+def _booklet_files(path: Path) -> list[str]:
+    from .booklet import load_booklet
+
+    loaded = load_booklet(path)
+    files = [str(path)]
+    for item in loaded.booklet.items:
+        if item.pdf:
+            files.append(item.pdf)
+    return files
+
+
+@dataclasses.dataclass
+class Plan:
+    jobs: list[Job]
+    failed: list[Outcome]  # rows that could not even be planned
+    output: Path
+
+
+def plan(manifest_path: Path, output: Path | None = None, paper: str | None = None) -> Plan:
+    """Read a manifest and its patients file; list every PDF to build with its dependencies' digest."""
+    manifest, positions = load_with_positions(manifest_path, model.Manifest)
+    folder = manifest_path.resolve().parent
+    out = (output or folder / manifest.output).resolve()
+    where = str(manifest_path)
+    clinics: dict[str, str] = {}
+    problems: list[Problem] = []
+    for i, name in enumerate(manifest.clinics, start=1):
+        try:
+            layout_path = _find(name, "layouts", folder)
+            _layout_files(str(layout_path))
+            clinics[Path(name).stem] = str(layout_path)
+        except (InvalidInput, PsoasError) as exc:
+            problems += _as_problems(exc, where, f"clinics[{i}]", positions)
+    items: dict[str, tuple[Literal["handout", "booklet"], Path]] = {}
+    for field, names, kind in (
+        ("handouts", manifest.handouts, "handout"),
+        ("booklets", manifest.booklets, "booklet"),
+    ):
+        for i, name in enumerate(names, start=1):
+            try:
+                path = _find(name, "handouts", folder) if kind == "handout" else _existing(folder / name)
+                (_handout_files if kind == "handout" else _booklet_files)(path)
+                items[Path(name).stem] = (kind, path)  # type: ignore[assignment]
+            except (InvalidInput, PsoasError) as exc:
+                problems += _as_problems(exc, where, f"{field}[{i}]", positions)
+    if problems:
+        raise InvalidInput(problems)
+    options = (paper or manifest.paper, __version__)
+    jobs: list[Job] = []
+    for clinic, layout in clinics.items():
+        for item, (kind, path) in items.items():
+            target = _fill(manifest.path, {"clinic": clinic, "item": item}, out, where)
+            files = _deps(kind, path, layout)
+            jobs.append(
+                Job(
+                    str(target.relative_to(out)),
+                    str(target),
+                    kind,
+                    str(path),
+                    layout,
+                    paper or manifest.paper,
+                    digest=_digest(files, options),
+                )
+            )
+    failed: list[Outcome] = []
+    if manifest.patients:
+        rows_jobs, failed = _patient_jobs(
+            Path(manifest.patients), manifest, clinics, folder, out, where, paper or manifest.paper, options
+        )
+        jobs += rows_jobs
+    return Plan(jobs, failed, out)
+
+
+def _deps(kind: str, path: Path, layout: str) -> list[tuple[str, str]]:
+    files = (_handout_files if kind == "handout" else _booklet_files)(path) + _layout_files(layout)
+    return [(f, _file_digest(f)) for f in files]
+
+
+def _find(name: str, kind: str, folder: Path) -> Path:
+    candidate = folder / name
+    return candidate if candidate.is_file() else resolve(name, kind)
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise InvalidInput([Problem(str(path), None, None, "", "file not found")])
+    return path
+
+
+def _as_problems(
+    exc: Exception, where: str, field: str, positions: dict[str, tuple[int, int]]
+) -> list[Problem]:
+    if isinstance(exc, InvalidInput):
+        return list(exc.problems)
+    line, col = positions.get(field, (None, None))
+    return [Problem(where, line, col, field, str(exc))]
+
+
+def parse_doses(text: str) -> tuple[tuple[int, tuple[tuple[str, int], ...]], ...]:
+    """'1: sets=2 reps=10 hold=30 times=2/day; 3: reps=8' → overrides by exercise number."""
+    names = {"sets": "sets", "reps": "reps", "hold": "hold_seconds", "minutes": "minutes", "times": "times"}
+    limits = {
+        f.name: (f.metadata["minimum"], f.metadata["maximum"])
+        for f in dataclasses.fields(model.Dose)
+        if "minimum" in f.metadata
+    }
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        match = _DOSE.match(part)
+        if not match:
+            raise ValueError(
+                f"{part!r}: write exercise number, colon, then name=value, e.g. '1: sets=2 reps=10'"
+            )
+        changes: list[tuple[str, int]] = []
+        for pair in match.group(2).split():
+            name, _, value = pair.partition("=")
+            if name not in names:
+                raise ValueError(f"{name!r} is not a dose; use {', '.join(names)}")
+            number, _, per = value.partition("/")
+            if not number.isdigit():
+                raise ValueError(f"{pair!r}: the value must be a whole number")
+            field = names[name]
+            low, high = limits[field]
+            if not low <= int(number) <= high:
+                raise ValueError(f"{pair!r}: {name} must be {low} to {high}")
+            changes.append((field, int(number)))
+            if per:
+                if per not in ("day", "week"):
+                    raise ValueError(f"{pair!r}: write times=N/day or times=N/week")
+                changes.append(("per_week", int(per == "week")))
+        out.append((int(match.group(1)), tuple(changes)))
+    return tuple(out)
+
+
+def _patient_jobs(
+    csv_path: Path,
+    manifest: model.Manifest,
+    clinics: dict[str, str],
+    folder: Path,
+    out: Path,
+    where: str,
+    paper: str | None,
+    options: tuple[Any, ...],
+) -> tuple[list[Job], list[Outcome]]:
+    try:
+        text = csv_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput([Problem(str(csv_path), None, None, "", f"cannot read: {exc}")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in PATIENT_COLUMNS]
+    if missing or unknown:
+        message = f"missing column {missing[0]!r}" if missing else f"unknown column {unknown[0]!r}"
+        raise InvalidInput(
+            [Problem(str(csv_path), 1, 1, "", f"{message}; the columns are: {', '.join(PATIENT_COLUMNS)}")]
+        )
+    jobs: list[Job] = []
+    failed: list[Outcome] = []
+    seen: set[str] = set()
+    first_clinic = next(iter(clinics))
+    for row in reader:
+        line = reader.line_num
+        pid = (row.get("patient_id") or "").strip()
+        try:
+            if not pid:
+                raise ValueError("patient_id is empty")
+            if pid in seen:
+                raise ValueError(f"patient_id {pid!r} appears twice")
+            seen.add(pid)
+            clinic = (row.get("clinic") or "").strip() or first_clinic
+            if clinic not in clinics:
+                raise ValueError(f"clinic {clinic!r} is not in the manifest's clinics ({', '.join(clinics)})")
+            item_name = (row.get("item") or "").strip()
+            path = folder / item_name
+            kind: Literal["handout", "booklet"]
+            if item_name.endswith((".yaml", ".yml")) and path.is_file():
+                from .api import is_booklet_file
+
+                kind = "booklet" if is_booklet_file(path) else "handout"
+            else:
+                kind, path = "handout", resolve(item_name, "handouts")
+            files = _deps(kind, path, clinics[clinic])
+            language = (row.get("language") or "").strip()
+            if kind == "handout" and language:
+                handout_language = load(path, model.Handout).language
+                if language != handout_language:
+                    raise ValueError(
+                        f"language {language!r}: the handout {item_name!r} is in {handout_language!r}"
+                    )
+            doses = parse_doses(row.get("doses") or "")
+            personal = model.Personal(
+                patient=(row.get("name") or "").strip() or None,
+                clinician=(row.get("clinician") or "").strip() or None,
+                date=(row.get("date") or "").strip() or None,
+                note=" ".join((row.get("note") or "").split()) or None,
+            )
+            target = _fill(
+                manifest.patient_path,
+                {"clinic": clinic, "item": Path(item_name).stem, "patient_id": pid},
+                out,
+                where,
+            )
+            password = (row.get("password") or "").strip() or None
+            row_values = sorted((k, v) for k, v in row.items() if k and k != "password")
+            digest = _digest(files, options, row_values, password is not None)
+            jobs.append(
+                Job(
+                    str(target.relative_to(out)),
+                    str(target),
+                    kind,
+                    str(path),
+                    clinics[clinic],
+                    paper,
+                    personal,
+                    doses,
+                    password,
+                    pid,
+                    digest,
+                )
+            )
+        except (ValueError, PsoasError) as exc:
+            # the reason names the row and column, never the patient's details
+            failed.append(
+                Outcome(f"{csv_path.name}:{line}", "failed", f"{csv_path.name}:{line}: {exc}", pid or None)
+            )
+    return jobs, failed
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+
+def _apply_doses(
+    handout: model.Handout, doses: tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
+) -> model.Handout:
+    exercises = list(handout.exercises)
+    for number, changes in doses:
+        if not 1 <= number <= len(exercises):
+            raise ValueError(f"doses: there is no exercise {number} (the handout has {len(exercises)})")
+        values: dict[str, Any] = {}
+        for field, value in changes:
+            if field == "per_week":
+                values["per"] = "week" if value else "day"
+            else:
+                values[field] = value
+        exercise = exercises[number - 1]
+        exercises[number - 1] = dataclasses.replace(
+            exercise, dose=dataclasses.replace(exercise.dose, **values)
+        )
+    return dataclasses.replace(handout, exercises=tuple(exercises))
+
+
+def render_job(job: Job) -> bytes:
+    """The PDF bytes for one job (pure apart from reading its input files)."""
+    from . import api
+
+    personal = job.personal
+    if job.kind == "booklet":
+        from .booklet import build_booklet, load_booklet
+
+        data = build_booklet(load_booklet(Path(job.source), job.layout or None), personal)
+    else:
+        inputs = api.load_inputs(job.source, job.layout or None, job.paper)  # type: ignore[arg-type]
+        if job.doses:
+            inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
+        data = api.render_handout(inputs, personal)
+    if job.password:
+        data = _encrypt(data, job.password)
+    return data
+
+
+def _encrypt(data: bytes, password: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    try:
+        writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
+    except Exception as exc:  # pypdf raises DependencyError without the cryptography package
+        raise ValueError(f"cannot encrypt: {exc}; install psoaspdf[crypto]") from None
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def run_job(job: Job) -> Outcome:
+    """Render and write one job; any failure becomes an Outcome, never an exception."""
+    try:
+        data = render_job(job)
+        target = Path(job.target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data, mode=0o600 if job.personal else None)
+        return Outcome(job.key, "written", patient_id=job.patient_id)
+    except InvalidInput as exc:
+        reason = "; ".join(str(p) for p in exc.problems[:3])
+        return Outcome(job.key, "failed", reason, job.patient_id)
+    except (PsoasError, ValueError, OSError) as exc:
+        return Outcome(job.key, "failed", str(exc), job.patient_id)
+    except Exception as exc:  # a bug; the run goes on and the report says so
+        return Outcome(job.key, "failed", f"internal error: {type(exc).__name__}: {exc}", job.patient_id)
+
+
+# --- executors ---------------------------------------------------------------------------------
+
+Executor = Callable[[Callable[[Job], Outcome], list[Job]], Iterator[Outcome]]
+
+
+def local_executor(jobs_count: int) -> Executor:
+    """A process pool on this machine (or in-process for one job at a time)."""
+
+    def run(fn: Callable[[Job], Outcome], jobs: list[Job]) -> Iterator[Outcome]:
+        if jobs_count <= 1 or len(jobs) <= 1:
+            yield from map(fn, jobs)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs_count) as pool:
+            yield from pool.map(fn, jobs, chunksize=max(1, min(16, len(jobs) // (jobs_count * 4) or 1)))
+
+    return run
+
+
+def dask_executor(scheduler: str | None) -> Executor:
+    """Dask distributed: a cluster at ``scheduler``, or a local cluster when none is given."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise PsoasError("the Dask executor needs the extra: pip install 'psoaspdf[dask]'") from None
+
+    def run(fn: Callable[[Job], Outcome], jobs: list[Job]) -> Iterator[Outcome]:
+        with Client(scheduler) if scheduler else Client(processes=True) as client:
+            futures = client.map(fn, jobs, pure=False)
+            for future in as_completed(futures):
+                yield future.result()
+
+    return run
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Summary:
+    outcomes: list[Outcome]
+    output: Path
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def _load_state(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in data.get("built", {}).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _save_state(out: Path, state: dict[str, str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"psoaspdf": __version__, "built": dict(sorted(state.items()))}, indent=1)
+    write_atomic(out / STATE_FILE, text.encode("utf-8"), mode=0o600)
+
+
+def run(
+    the_plan: Plan,
+    executor: Executor,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """Build what is out of date; record each result as it comes, so an interrupted run resumes."""
+    start = time.monotonic()
+    out = the_plan.output
+    state = {} if force else _load_state(out)
+    outcomes: list[Outcome] = list(the_plan.failed)
+    todo: list[Job] = []
+    for job in the_plan.jobs:
+        if not force and state.get(job.key) == job.digest and Path(job.target).is_file():
+            outcomes.append(Outcome(job.key, "skipped", "up to date", job.patient_id))
+        else:
+            todo.append(job)
+    if dry_run:
+        outcomes += [Outcome(j.key, "skipped", "would be built (dry run)", j.patient_id) for j in todo]
+        return Summary(outcomes, out, time.monotonic() - start)
+    digests = {job.key: job.digest for job in todo}
+    done = 0
+    last_save = time.monotonic()
+    try:
+        for outcome in executor(run_job, todo):
+            outcomes.append(outcome)
+            done += 1
+            if outcome.status == "written":
+                state[outcome.key] = digests[outcome.key]
+            else:
+                state.pop(outcome.key, None)
+            if progress:
+                progress(done, len(todo))
+            if time.monotonic() - last_save > 2:
+                _save_state(out, state)
+                last_save = time.monotonic()
+    finally:
+        _save_state(out, state)
+    summary = Summary(outcomes, out, time.monotonic() - start)
+    write_report(summary)
+    return summary
+
+
+def write_report(summary: Summary) -> Path:
+    """report.json: every item by its output path and patient id only, with its status and reason."""
+    items = [
+        {
+            "item": o.key,
+            "status": o.status,
+            "reason": o.reason,
+            **({"patient_id": o.patient_id} if o.patient_id else {}),
+        }
+        for o in sorted(summary.outcomes, key=lambda o: o.key)
+    ]
+    report = {
+        "psoaspdf": __version__,
+        "written": summary.count("written"),
+        "skipped": summary.count("skipped"),
+        "failed": summary.count("failed"),
+        "seconds": round(summary.seconds, 2),
+        "items": items,
+    }
+    path = summary.output / REPORT_FILE
+    write_atomic(path, (json.dumps(report, indent=1) + "\n").encode("utf-8"), mode=0o600)
+    return path
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

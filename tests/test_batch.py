@@ -1,0 +1,201 @@
+"""Batch runs: every item built, incremental rebuilds, one bad row failing alone, resumable,
+patients' data kept private, personal copies encrypted on request, Dask as an executor."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from psoaspdf import batch
+from psoaspdf.cli import main
+
+EXAMPLE = REPO / "examples" / "clinic-batch" / "manifest.yaml"
+HANDOUT = REPO / "handouts" / "iliopsoas-back-pain.yaml"
+NAMES = [
+    line.split(",")[1]
+    for line in (EXAMPLE.parent / "patients.csv").read_text(encoding="utf-8").splitlines()[1:]
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str, int]:
+    out = tmp_path_factory.mktemp("batch")
+    result = CliRunner().invoke(main, ["batch", str(EXAMPLE), "--out", str(out), "-j", "2"])
+    return out, result.stdout, result.stderr, result.exit_code
+
+
+def report(out: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def test_the_example_manifest_builds_every_item(built: tuple[Path, str, str, int]) -> None:
+    out, stdout, _, code = built
+    assert code == 0, stdout
+    data = report(out)
+    assert data["failed"] == 0
+    assert data["written"] == len(data["items"]) == 2 * 2 + 22  # two clinics x two items, 22 patients
+    for item in data["items"]:
+        pdf = pypdf.PdfReader(out / item["item"])
+        if pdf.is_encrypted:
+            pdf.decrypt("open-sesame-12")
+        assert len(pdf.pages) >= 10, item
+
+
+def test_a_second_run_skips_everything(built: tuple[Path, str, str, int], runner: CliRunner) -> None:
+    out = built[0]
+    result = runner.invoke(main, ["batch", str(EXAMPLE), "--out", str(out)])
+    assert result.exit_code == 0
+    assert report(out)["skipped"] == 26 and report(out)["written"] == 0
+
+
+def test_patient_names_stay_out_of_reports_logs_and_metadata(built: tuple[Path, str, str, int]) -> None:
+    out, stdout, stderr, _ = built
+    text = (out / "report.json").read_text(encoding="utf-8") + stdout + stderr
+    text += (out / batch.STATE_FILE).read_text(encoding="utf-8")
+    for name in NAMES:
+        assert name not in text
+    for path in (out / "riverbend" / "patients").glob("*.pdf"):
+        if "P0012" in path.name:
+            continue  # encrypted
+        reader = pypdf.PdfReader(path)
+        assert all(n not in str(v) for v in (reader.metadata or {}).values() for n in NAMES)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_patients_copy_carries_their_name_dose_and_note(built: tuple[Path, str, str, int]) -> None:
+    pdf = pypdf.PdfReader(built[0] / "riverbend" / "patients" / "P0002-iliopsoas-back-pain.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "Tomás Okafor" in text
+    assert "20 seconds" in text  # hold=20 for exercise 1
+    assert "Start with a shorter hold for the first week." in text
+
+
+def test_a_password_column_encrypts_with_aes_256(built: tuple[Path, str, str, int]) -> None:
+    path = built[0] / "riverbend" / "patients" / "P0012-iliopsoas-back-pain.pdf"
+    reader = pypdf.PdfReader(path)
+    assert reader.is_encrypted
+    assert reader.decrypt("wrong") == 0
+    assert reader.decrypt("open-sesame-12") != 0
+    assert reader.trailer["/Encrypt"]["/V"] == 5  # AES-256
+
+
+def small_manifest(tmp_path: Path, rows: list[str]) -> Path:
+    for name in ("alpha", "beta"):
+        text = HANDOUT.read_text(encoding="utf-8").replace("id: iliopsoas-back-pain", f"id: {name}")
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "patients.csv").write_text(
+        "patient_id,name,item,doses\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(
+        "clinics: [riverbend]\nhandouts: [alpha.yaml, beta.yaml]\npatients: patients.csv\n", encoding="utf-8"
+    )
+    return manifest
+
+
+def statuses(out: Path) -> dict[str, str]:
+    return {item["item"]: item["status"] for item in report(out)["items"]}
+
+
+def test_touching_one_handout_rebuilds_only_what_uses_it(tmp_path: Path, runner: CliRunner) -> None:
+    manifest = small_manifest(tmp_path, ["A1,Ann Example,alpha.yaml,", "B1,Bob Example,beta.yaml,"])
+    assert runner.invoke(main, ["batch", str(manifest), "-j", "1", "-q"]).exit_code == 0
+    beta = tmp_path / "beta.yaml"
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'), encoding="utf-8"
+    )
+    assert runner.invoke(main, ["batch", str(manifest), "-j", "1", "-q"]).exit_code == 0
+    assert statuses(tmp_path / "out") == {
+        "riverbend/alpha.pdf": "skipped",
+        "riverbend/beta.pdf": "written",
+        "riverbend/patients/A1-alpha.pdf": "skipped",
+        "riverbend/patients/B1-beta.pdf": "written",
+    }
+
+
+def test_a_bad_row_fails_alone_with_its_reason(tmp_path: Path, runner: CliRunner) -> None:
+    manifest = small_manifest(
+        tmp_path,
+        [
+            "A1,Ann Example,alpha.yaml,1: reps=500",
+            "A2,Al Example,alpha.yaml,9: reps=5",
+            "A3,Amy Example,nothing,",
+            "A4,Ava Example,beta.yaml,",
+        ],
+    )
+    result = runner.invoke(main, ["batch", str(manifest), "-j", "2"])
+    assert result.exit_code == 5
+    found = statuses(tmp_path / "out")
+    assert found["riverbend/patients/A4-beta.pdf"] == "written"
+    assert found["riverbend/alpha.pdf"] == "written"
+    reasons = " ".join(item["reason"] for item in report(tmp_path / "out")["items"])
+    assert "patients.csv:2: 'reps=500': reps must be 1 to 100" in reasons
+    assert "there is no exercise 9" in reasons
+    assert "patients.csv:4: nothing: no such file" in reasons
+    assert "Example" not in result.stdout + result.stderr  # names never shown
+
+
+def test_file_names_cannot_leave_the_output_folder(tmp_path: Path, runner: CliRunner) -> None:
+    manifest = small_manifest(tmp_path, ["../../../etc/evil,Eve Example,alpha.yaml,"])
+    assert runner.invoke(main, ["batch", str(manifest), "-q"]).exit_code == 0
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.pdf"))
+    assert "riverbend/patients/etc-evil-alpha.pdf" in written
+    assert not (tmp_path / "etc").exists()
+
+
+def interrupting_executor(after: int) -> batch.Executor:
+    def run(fn: Callable[[batch.Job], batch.Outcome], jobs: list[batch.Job]) -> Iterator[batch.Outcome]:
+        for index, job in enumerate(jobs):
+            if index == after:
+                raise KeyboardInterrupt
+            yield fn(job)
+
+    return run
+
+
+def test_an_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path: Path) -> None:
+    manifest = small_manifest(tmp_path, ["A1,Ann Example,alpha.yaml,", "B1,Bob Example,beta.yaml,"])
+    the_plan = batch.plan(manifest)
+    with pytest.raises(KeyboardInterrupt):
+        batch.run(the_plan, interrupting_executor(2))
+    out = tmp_path / "out"
+    assert len(list(out.rglob("*.pdf"))) == 2
+    assert list(out.rglob("*.part")) == []
+    summary = batch.run(batch.plan(manifest), batch.local_executor(1))
+    assert summary.count("skipped") == 2 and summary.count("written") == 2
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, runner: CliRunner) -> None:
+    manifest = small_manifest(tmp_path, ["A1,Ann Example,alpha.yaml,"])
+    result = runner.invoke(main, ["batch", str(manifest), "--dry-run", "-q"])
+    assert result.exit_code == 0
+    assert list((tmp_path / "out").rglob("*.pdf")) == []
+
+
+def test_a_manifest_mistake_is_reported_with_its_line(tmp_path: Path, runner: CliRunner) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("clinics: [riverbend]\nhandouts: [no-such-handout]\nextra: 1\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(manifest)])
+    assert result.exit_code == 1
+    assert "m.yaml:3:1: extra: unknown key" in result.stderr
+
+
+def test_the_dask_executor_runs_the_same_items(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the Dask extra is not installed: pip install 'psoaspdf[dask]'")
+    from distributed import LocalCluster
+
+    manifest = small_manifest(tmp_path, ["A1,Ann Example,alpha.yaml,"])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        summary = batch.run(batch.plan(manifest), batch.dask_executor(cluster.scheduler_address))
+    assert summary.count("written") == 3
+    assert pypdf.PdfReader(io.BytesIO((tmp_path / "out" / "riverbend" / "alpha.pdf").read_bytes())).pages
+    shutil.rmtree(tmp_path / "out")
