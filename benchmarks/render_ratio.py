@@ -37,11 +37,8 @@ def peak_memory(fn: Callable[[], object]) -> int:
     return peak
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
-
+def measure(repeat: int = 20) -> tuple[float, float, int, int]:
+    """(baseline seconds, psoaspdf seconds, baseline peak bytes, psoaspdf peak bytes) for one render."""
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
@@ -63,8 +60,15 @@ def main() -> None:
 
     ours()  # warm caches (fonts, parsed SVGs) the way a batch run would
     baseline()
-    t_base, t_ours = best_of(baseline, args.repeat), best_of(ours, args.repeat)
-    m_base, m_ours = peak_memory(baseline), peak_memory(ours)
+    t_base, t_ours = best_of(baseline, repeat), best_of(ours, repeat)
+    return t_base, t_ours, peak_memory(baseline), peak_memory(ours)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    t_base, t_ours, m_base, m_ours = measure(args.repeat)
     startup = [
         float(
             subprocess.run(

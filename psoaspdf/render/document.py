@@ -23,7 +23,7 @@ from ..bundled import labels as load_labels
 from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
-from .story import OUTLINE_ATTR, Story
+from .story import HELP_ATTR, OUTLINE_ATTR, Story
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, make_styles
 
 
@@ -100,6 +100,7 @@ class PartPages:
     """Where one part landed: physical page numbers, counted from 1."""
 
     first: int = 0
+    help: int = 0  # the page of its "when to get help" box (handouts)
     sections: list[tuple[str, int]] = dataclasses.field(default_factory=list)
     placeholders: list[int] = dataclasses.field(default_factory=list)
 
@@ -132,6 +133,8 @@ class _Recorder(BaseDocTemplate):
         if hasattr(flowable, PART_ATTR):
             self.current = getattr(flowable, PART_ATTR)
             pages[self.current].first = self.page
+        if hasattr(flowable, HELP_ATTR):
+            pages[self.current].help = self.page
         if hasattr(flowable, PLACEHOLDER_ATTR):
             pages[self.current].placeholders.append(self.page)
         title = getattr(flowable, OUTLINE_ATTR, None)
@@ -208,9 +211,9 @@ class _Renderer:
         )
         return doc
 
-    def handout(self, handout: model.Handout) -> list[Flowable]:
+    def handout(self, handout: model.Handout, help_page: int | None) -> list[Flowable]:
         context = PageContext(title=handout.title, review=review_line(handout, self.labels))
-        return [ContextMarker(context), *self.story.build(handout, self.personal)]
+        return [ContextMarker(context), *self.story.build(handout, self.personal, help_page)]
 
     def build(self, doc: _Recorder, story: list[Flowable]) -> None:
         decorate = make_decorator(self.layout, self.styles, self.labels)
@@ -224,20 +227,26 @@ def render_pdf(
 ) -> bytes:
     """Lay out one handout as a PDF and return its bytes."""
     renderer = _Renderer(layout, handout.language, personal or model.Personal())
-    buffer = io.BytesIO()
-    page_map = PageMap([PartPages()])
-    doc = renderer.document(
-        buffer,
-        page_map,
-        # Metadata names the clinic and the handout, never the patient.
-        title=handout.title,
-        author=layout.clinic.name,
-        subject=handout.key_message.replace("*", ""),
-        keywords=list(handout.keywords),
-        lang=handout.language,
-    )
-    renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout)])
-    return buffer.getvalue()
+    help_page: int | None = None
+    for _ in range(3):  # the first page says on which page the warning signs are
+        buffer = io.BytesIO()
+        page_map = PageMap([PartPages()])
+        doc = renderer.document(
+            buffer,
+            page_map,
+            # Metadata names the clinic and the handout, never the patient.
+            title=handout.title,
+            author=layout.clinic.name,
+            subject=handout.key_message.replace("*", ""),
+            keywords=list(handout.keywords),
+            lang=handout.language,
+        )
+        renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout, help_page)])
+        found = page_map.parts[0].help
+        if found == help_page:
+            return buffer.getvalue()
+        help_page = found
+    raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
 
 def render_booklet(
@@ -250,6 +259,7 @@ def render_booklet(
     """
     renderer = _Renderer(layout, plan.language, personal or model.Personal())
     numbers: list[int] | None = None
+    helps: list[int] | None = None
     for _ in range(3):
         buffer = io.BytesIO()
         page_map = PageMap([PartPages() for _ in plan.parts])
@@ -263,19 +273,22 @@ def render_booklet(
             keywords=keywords,
             lang=plan.language,
         )
-        renderer.build(doc, _booklet_story(renderer, plan, numbers))
+        renderer.build(doc, _booklet_story(renderer, plan, numbers, helps))
         page_map.total = doc.page
         width, height = renderer.styles.page_size
         bottom = renderer.styles.margin + FOOTER_HEIGHT
         page_map.insert_area = (CLINIC_INSET, bottom, width - CLINIC_INSET, height - CLINIC_INSET)
         found = [page_map.printed(part.first) for part in page_map.parts]
-        if found == numbers:
+        found_helps = [page_map.printed(part.help) for part in page_map.parts]
+        if found == numbers and found_helps == helps:
             return buffer.getvalue(), page_map
-        numbers = found
+        numbers, helps = found, found_helps
     raise RuntimeError("booklet page numbers did not settle")  # a bug: the contents changed size
 
 
-def _booklet_story(renderer: _Renderer, plan: BookletPlan, numbers: list[int] | None) -> list[Flowable]:
+def _booklet_story(
+    renderer: _Renderer, plan: BookletPlan, numbers: list[int] | None, helps: list[int] | None
+) -> list[Flowable]:
     story = renderer.story
     out: list[Flowable] = [ContextMarker(PageContext(kind="cover"))]
     out += story.cover(plan.title, plan.subtitle, renderer.personal)
@@ -297,7 +310,7 @@ def _booklet_story(renderer: _Renderer, plan: BookletPlan, numbers: list[int] | 
                 out.append(_IfPage(lambda page: page % 2 == 0, blank_page("body")))
         out.append(_marker(PART_ATTR, index))
         if isinstance(part, HandoutPart):
-            out += renderer.handout(part.handout)
+            out += renderer.handout(part.handout, helps[index] if helps else None)
         elif isinstance(part, DividerPart):
             out += [ContextMarker(PageContext()), *story.divider(part.title)]
         else:

@@ -15,7 +15,7 @@ from .inline import markup
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, Styles
 
 LOGO_HEIGHT = 34.0
-RUNNING_TITLE_WIDTH = 250.0  # the handout title, top right from page 2 on
+RUNNING_TITLE_SHARE = 0.42  # of the text width: the handout title, top right from page 2 on
 
 
 def month_year(date: Any, labels: dict[str, Any]) -> str:
@@ -90,6 +90,7 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
     footer_left = markup(contact_line(layout), fonts, emphasis=False)
     disclaimer = markup(layout.footer.disclaimer, fonts, emphasis=False) if layout.footer.disclaimer else ""
     clinic = markup(layout.clinic.name, fonts, emphasis=False)
+    running_width = (width - 2 * margin) * RUNNING_TITLE_SHARE
 
     def draw(canvas: Canvas, context: PageContext, first: bool, page: int, pages: int) -> None:
         """Header and footer for one page; ``first`` is the first page of its part."""
@@ -109,12 +110,12 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             logo.drawOn(canvas, x, top - LOGO_HEIGHT + (LOGO_HEIGHT - h) / 2)
             x += w + 10
         name = Paragraph(clinic, styles.header)
-        _, h = name.wrapOn(canvas, width - margin - x - RUNNING_TITLE_WIDTH - 12, LOGO_HEIGHT)
+        _, h = name.wrapOn(canvas, width - margin - x - running_width - 12, LOGO_HEIGHT)
         name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
         if context.title and not first:
             running = Paragraph(markup(context.title, fonts), styles.footer_right)
-            _, h = running.wrapOn(canvas, RUNNING_TITLE_WIDTH, LOGO_HEIGHT)
-            running.drawOn(canvas, width - margin - RUNNING_TITLE_WIDTH, top - LOGO_HEIGHT / 2 - h / 2)
+            _, h = running.wrapOn(canvas, running_width, LOGO_HEIGHT)
+            running.drawOn(canvas, width - margin - running_width, top - LOGO_HEIGHT / 2 - h / 2)
         canvas.setStrokeColor(styles.colors.primary)
         canvas.setLineWidth(2)
         rule_y = top - HEADER_HEIGHT + 6
@@ -131,11 +132,14 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
         lines = [footer_left]
         if context.review:
             lines.append(markup(context.review, fonts, emphasis=False))
-        if disclaimer:
-            lines.append(disclaimer)
         left = Paragraph("<br/>".join(lines), styles.footer)
         _, lh = left.wrapOn(canvas, width - 2 * margin - 120, FOOTER_HEIGHT + 20)
-        left.drawOn(canvas, margin, margin + FOOTER_HEIGHT - 8 - lh)
+        top = margin + FOOTER_HEIGHT - 8
+        left.drawOn(canvas, margin, top - lh)
+        if disclaimer:  # the whole width, under the page number, so it rarely wraps
+            line = Paragraph(disclaimer, styles.footer)
+            _, dh = line.wrapOn(canvas, width - 2 * margin, FOOTER_HEIGHT)
+            line.drawOn(canvas, margin, top - lh - dh)
 
     return draw
 

@@ -28,11 +28,13 @@ from .styles import Styles
 F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
 HEADING_ALLOWANCE = 40.0  # room for the section heading above the first row of cards
+WIDE_PICTURE = 2.2  # wider than this (width : height) goes above the steps, not beside them
 NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 
 
 OUTLINE_ATTR = "psoaspdf_outline_title"
+HELP_ATTR = "psoaspdf_get_help"
 
 
 def bookmarked(flowable: F, title: str) -> F:
@@ -132,14 +134,25 @@ class Story:
 
     # --- sections -----------------------------------------------------------------------------
 
-    def title_block(self, handout: model.Handout, personal: model.Personal) -> list[Flowable]:
+    def title_block(
+        self, handout: model.Handout, personal: model.Personal, help_page: int | None = None
+    ) -> list[Flowable]:
         out: list[Flowable] = [self.para(handout.title, self.s.title)]
         if handout.subtitle:
             out.append(self.para(handout.subtitle, self.s.subtitle))
         out.append(self.patient_line(personal))
         out.append(Spacer(1, 12))
         out.append(self.key_message(handout.key_message))
-        out.append(Spacer(1, 10))
+        # the warning signs are near the end: say where, from the first page
+        page = str(help_page) if help_page is not None else "00"  # "00": same size on the first pass
+        out.append(Spacer(1, 6))
+        out.append(
+            Paragraph(
+                markup("⚠ " + self.labels["help_pointer"].format(page=page), self.s.fonts, emphasis=False),
+                self.s.caution,
+            )
+        )
+        out.append(Spacer(1, 8))
         out.append(self.para(handout.summary, self.s.body))
         return out
 
@@ -148,9 +161,9 @@ class Story:
         cells: list[Any] = []
         widths: list[float] = []
         entries = [
-            ("patient", personal.patient, 0.42),
-            ("date", personal.date, 0.22),
-            ("clinician", personal.clinician, 0.36),
+            ("patient", personal.patient, 0.38),
+            ("date", personal.date, 0.27),
+            ("clinician", personal.clinician, 0.35),
         ]
         usable = self.s.frame_width
         for key, value, share in entries:
@@ -277,7 +290,8 @@ class Story:
         if dose.sets:
             cells.append((d["sets"], str(dose.sets)))
         if dose.reps:
-            cells.append((d["reps"], f"{dose.reps}{side}"))
+            count = d["time_count"] if dose.reps == 1 else d["times_count"].format(n=dose.reps)
+            cells.append((d["reps"], f"{count}{side}"))
             side = ""
         if dose.hold_seconds:
             value = d["second"] if dose.hold_seconds == 1 else d["seconds"].format(n=dose.hold_seconds)
@@ -335,6 +349,9 @@ class Story:
         steps = self.numbered(exercise.steps)
         if exercise.illustration and compact:
             body += [*self.picture(exercise.illustration, inner, 150), Spacer(1, 8), steps]
+        elif exercise.illustration and self.is_wide(exercise.illustration, inner * 0.45, 200):
+            # a lying-down figure beside the steps would be a thin strip: give it the width instead
+            body += [*self.picture(exercise.illustration, inner * 0.8, 170), Spacer(1, 8), steps]
         elif exercise.illustration:
             # the picture beside the steps it shows: the eye goes picture, then steps
             picture_width = inner * 0.45
@@ -376,6 +393,11 @@ class Story:
             )
         )
         return card
+
+    def is_wide(self, illustration: model.Illustration, width: float, max_height: float) -> bool:
+        """Whether the picture is much wider than tall (more than WIDE_PICTURE : 1) at this size."""
+        w, h = self.picture(illustration, width, max_height)[0].wrap(width, max_height)
+        return bool(w > WIDE_PICTURE * h)
 
     def picture(self, illustration: model.Illustration, width: float, max_height: float) -> list[Flowable]:
         """The illustration scaled to fit, with its alt text as a caption saying what it shows."""
@@ -478,7 +500,8 @@ class Story:
             content.append(self.label("today", s.help_lead))
             content.append(self.bullets(help_.today))
         if help_.call_clinic:
-            phone = f" {self.labels['at']} {contact.phone}" if contact.phone else ""
+            # no number in the layout: a line to write it on, never a sentence that leads nowhere
+            phone = f" {self.labels['at']} {contact.phone or '____________________'}"
             content.append(Spacer(1, 6))
             content.append(self.label("call_clinic", s.help_lead, phone=phone))
             content.append(self.bullets(help_.call_clinic))
@@ -493,6 +516,7 @@ class Story:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
             )
         )
+        setattr(table, HELP_ATTR, True)
         return KeepTogether([Spacer(1, 8), bookmarked(table, help_.heading or self.labels["get_help"])])
 
     def notes_and_contact(self, note: str | None = None) -> Flowable:
@@ -619,9 +643,12 @@ class Story:
         """A section divider page: its title, large, a third of the way down."""
         return [Spacer(1, self.s.frame_height * 0.33), self.para(title, self.s.divider)]
 
-    def build(self, handout: model.Handout, personal: model.Personal) -> list[Flowable]:
+    def build(
+        self, handout: model.Handout, personal: model.Personal, help_page: int | None = None
+    ) -> list[Flowable]:
+        """The handout's flowables; ``help_page`` is the printed page of 'when to get help'."""
         story: list[Flowable] = []
-        story += self.title_block(handout, personal)
+        story += self.title_block(handout, personal, help_page)
         story += self.section(handout.about, "about")
         story += self.symptoms(handout.symptoms)
         story += self.section(handout.causes, "causes")

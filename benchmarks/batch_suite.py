@@ -1,0 +1,145 @@
+"""The batch benchmarks of issue 5, printed as one table in one run.
+
+    python benchmarks/batch_suite.py [--items 1000]
+
+1. one handout rendered in-process vs the same words laid out by bare ReportLab (ratio);
+2. N personalised 2-page handouts through `psoaspdf batch` on every core: per second, and the
+   ratio against `psoaspdf render` once per handout in a shell loop (timed on a sample);
+3. `psoaspdf render` as a whole process, cold;
+4. a 50-handout booklet: time, and size against the 50 PDFs rendered alone;
+5. peak memory of a batch of 100 vs N items.
+Targets are printed beside each figure; record results in benchmarks/RESULTS.md, met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHORT = REPO / "tests" / "data" / "illustrated.yaml"  # a short handout: two pages
+
+
+def cli(*args: str, cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "psoaspdf", *args], check=True, capture_output=True, cwd=cwd)
+    return time.perf_counter() - start
+
+
+def manifest(folder: Path, items: int) -> Path:
+    rows = [f"P{i:05d},Test Person {i},Dr Example,2026-11-25,,{SHORT},," for i in range(items)]
+    (folder / "patients.csv").write_text(
+        "patient_id,name,clinician,date,language,item,doses,note\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    path = folder / "manifest.yaml"
+    path.write_text("clinics: [riverbend]\npatients: patients.csv\n", encoding="utf-8")
+    return path
+
+
+def peak_child_kb(items: int, folder: Path) -> int:
+    """Peak resident memory (KB) of any process of a batch run of ``items`` items."""
+    code = (
+        "import resource, subprocess, sys;"
+        f"subprocess.run([sys.executable, '-m', 'psoaspdf', 'batch', {str(manifest(folder, items))!r}, '-q'], check=True);"
+        "print(max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1000)
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from render_ratio import measure
+
+    t_base, t_ours, _, _ = measure(10)
+    rows.append(
+        (
+            "1. one handout vs bare ReportLab",
+            f"{t_ours * 1000:.0f} ms vs {t_base * 1000:.0f} ms = {t_ours / t_base:.1f}x",
+            "<= 1.2x",
+        )
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = manifest(folder, args.items)
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "psoaspdf", "batch", str(path), "-q"], check=True, capture_output=True
+        )
+        batch_seconds = time.perf_counter() - start
+        per_second = args.items / batch_seconds
+        sample = 10
+        loop = (
+            sum(
+                cli(
+                    "render",
+                    str(SHORT),
+                    "-l",
+                    "riverbend",
+                    "--patient",
+                    f"P {i}",
+                    "-o",
+                    str(folder / f"x{i}.pdf"),
+                )
+                for i in range(sample)
+            )
+            / sample
+        )
+        rows.append(
+            (
+                f"2. {args.items} personalised handouts, batch",
+                f"{per_second:.0f}/s; {loop * per_second:.1f}x a shell loop",
+                ">= 200/s; >= 20x",
+            )
+        )
+        cold = min(cli("render", str(SHORT), "-o", str(folder / "cold.pdf")) for _ in range(3))
+        rows.append(("3. psoaspdf render, whole process", f"{cold:.2f} s", "<= 0.4 s"))
+
+        from psoaspdf import api
+        from psoaspdf.booklet import build_booklet, quick_booklet
+
+        items = [str(SHORT)] * 50
+        start = time.perf_counter()
+        booklet = build_booklet(quick_booklet(items, "riverbend", "Fifty"))
+        booklet_seconds = time.perf_counter() - start
+        alone = 50 * len(api.render_handout(api.load_inputs(str(SHORT), "riverbend")))
+        rows.append(
+            (
+                "4. 50-handout booklet",
+                f"{booklet_seconds:.2f} s; {len(booklet) / alone:.2f}x the separate PDFs",
+                "<= 2 s; <= 0.5x",
+            )
+        )
+
+        small = peak_child_kb(100, Path(tempfile.mkdtemp(dir=tmp)))
+        large = peak_child_kb(args.items, Path(tempfile.mkdtemp(dir=tmp)))
+        rows.append(
+            (
+                f"5. peak memory, 100 vs {args.items} items",
+                f"{small / 1024:.0f} MB vs {large / 1024:.0f} MB (+{(large / small - 1) * 100:.0f} %)",
+                "< 10 % growth",
+            )
+        )
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    )
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:<48}  target {target}")
+
+
+if __name__ == "__main__":
+    main()
