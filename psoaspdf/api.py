@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -11,8 +13,8 @@ import yaml
 
 from . import model
 from .bundled import bundled, resolve
-from .errors import InvalidInput, Problem
-from .output import write_atomic
+from .errors import CannotWrite, InvalidInput, Problem
+from .output import ensure_folder, refuse_overwriting_inputs, write_atomic
 from .validate import Positions, from_node, load_handout, load_layout, load_with_positions, node_positions
 
 Paper = Literal["letter", "a4"]
@@ -76,21 +78,31 @@ def load_inputs(handout: str, layout: str | None = None, paper: Paper | None = N
 
 
 def printable_problems(
-    handout: model.Handout | None, handout_where: Where, layout: model.Layout, layout_where: Where
+    layout: model.Layout,
+    layout_where: Where,
+    documents: Sequence[tuple[Where, object]] = (),
+    check_layout: bool = True,
 ) -> list[Problem]:
-    """Images, fonts and glyphs, checked before layout so each failure names file, line and field."""
+    """Images, fonts and glyphs, checked before layout so each failure names file, line and field.
+
+    ``documents`` are (where, model object) pairs printed with this layout: handouts (whose
+    pictures are checked too), a booklet.
+    """
     from .render.assets import BadImage, check_image
     from .render.document import unprintable
     from .render.fonts import BadFont, load_fonts
 
     problems: list[Problem] = []
     images: list[tuple[Where, str, str, str]] = []  # (file, field, what it is, image path)
-    if layout.clinic.logo:
+    if layout.clinic.logo and check_layout:
         images.append((layout_where, "clinic.logo", "the logo", layout.clinic.logo))
-    for i, exercise in enumerate(handout.exercises if handout else (), start=1):
-        if exercise.illustration and exercise.illustration.image:
-            field = f"exercises[{i}].illustration.image"
-            images.append((handout_where, field, f"exercise {exercise.name!r}", exercise.illustration.image))
+    for where, document in documents:
+        if isinstance(document, model.Handout):
+            for i, exercise in enumerate(document.exercises, start=1):
+                if exercise.illustration and exercise.illustration.image:
+                    field = f"exercises[{i}].illustration.image"
+                    owner = f"exercise {exercise.name!r}"
+                    images.append((where, field, owner, exercise.illustration.image))
     for where, field, owner, image in images:
         try:
             check_image(image)
@@ -99,28 +111,22 @@ def printable_problems(
     try:
         fonts = load_fonts(layout.fonts)
     except BadFont as exc:
-        return [*problems, layout_where.problem(f"fonts.{exc.field}", str(exc))]
-    checked: list[tuple[Where, object]] = [(layout_where, layout)]
-    if handout:
-        checked.append((handout_where, handout))
-    for where, obj in checked:
+        return [*problems, layout_where.problem(f"fonts.{exc.field}", str(exc))] if check_layout else problems
+    checked = [(layout_where, layout)] if check_layout else []
+    for where, obj in [*checked, *documents]:
         problems += [where.problem(field, message) for field, message in unprintable(obj, fonts)]
     return problems
 
 
-def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> bytes:
-    """Render validated inputs to PDF bytes."""
+@contextlib.contextmanager
+def rendering(source: str) -> Iterator[None]:
+    """Turn what can only go wrong during layout into a user's error about ``source``."""
     from reportlab.platypus.doctemplate import LayoutError
 
-    from .render.document import render_pdf
     from .render.inline import MissingGlyph
 
-    problems = printable_problems(inputs.handout, inputs.handout_where, inputs.layout, inputs.layout_where)
-    if problems:
-        raise InvalidInput(problems)
-    personal = personal or model.Personal()
     try:
-        return render_pdf(inputs.handout, inputs.layout, personal)
+        yield
     except MissingGlyph as exc:  # text given on the command line
         raise InvalidInput([Problem("command line", None, None, "", str(exc))]) from None
     except LayoutError:
@@ -128,7 +134,24 @@ def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> by
             "a part of the handout is too tall to fit on one page (an exercise with many long steps,"
             " or a very long list); shorten it or split it in two"
         )
-        raise InvalidInput([Problem(inputs.handout_where.file, None, None, "", message)]) from None
+        raise InvalidInput([Problem(source, None, None, "", message)]) from None
+
+
+def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> bytes:
+    """Render validated inputs to PDF bytes."""
+    from .render.document import render_pdf
+
+    problems = printable_problems(
+        inputs.layout, inputs.layout_where, [(inputs.handout_where, inputs.handout)]
+    )
+    if personal:
+        problems += printable_problems(
+            inputs.layout, Where("command line"), [(Where("command line"), personal)], check_layout=False
+        )
+    if problems:
+        raise InvalidInput(problems)
+    with rendering(inputs.handout_where.file):
+        return render_pdf(inputs.handout, inputs.layout, personal or model.Personal())
 
 
 def render_to_file(
@@ -140,9 +163,43 @@ def render_to_file(
 ) -> Path:
     """Render a handout (path or bundled id) and write the PDF atomically; return its path."""
     inputs = load_inputs(handout, layout, paper)
+    target = pdf_target(output, Path(f"{inputs.handout.id}.pdf"))
+    sources = [Path(inputs.handout_where.file), Path(inputs.layout_where.file)]
+    refuse_overwriting_inputs(target, sources)
     data = render_handout(inputs, personal)
-    target = output or Path(f"{inputs.handout.id}.pdf")
     write_atomic(target, data)
+    return target
+
+
+def pdf_target(output: Path | None, default: Path) -> Path:
+    """The output path: the default, or the one given, which must end in .pdf."""
+    if output is None:
+        return default
+    if output.suffix.lower() != ".pdf" and not output.is_dir():
+        raise CannotWrite(f"{output}: give a file name ending in .pdf")
+    return output
+
+
+def booklet_to_file(
+    items: list[str],
+    output: Path | None = None,
+    layout: str | None = None,
+    title: str | None = None,
+    personal: model.Personal | None = None,
+    impose: Literal["saddle-stitch", "2-up"] | None = None,
+    marks: bool = False,
+) -> Path:
+    """Build a booklet from one booklet file, or from handouts and PDFs in order; write it."""
+    from .booklet import build_booklet, load_booklet, quick_booklet
+
+    if len(items) == 1 and is_booklet_file(Path(items[0])):
+        loaded = load_booklet(Path(items[0]), layout)
+        target = pdf_target(output, Path(f"{Path(items[0]).stem}.pdf"))
+    else:
+        loaded = quick_booklet(items, layout, title)
+        target = pdf_target(output, Path("booklet.pdf"))
+    refuse_overwriting_inputs(target, [Path(i) for i in items])
+    write_atomic(target, build_booklet(loaded, personal, impose, marks))
     return target
 
 
@@ -159,17 +216,47 @@ def yaml_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-LAYOUT_ONLY_KEYS = {"clinic", "colors", "fonts", "page", "footer"}
+Kind = Literal["handout", "layout", "booklet", "manifest", "pose"]
+KINDS: dict[str, type] = {
+    "handout": model.Handout,
+    "layout": model.Layout,
+    "booklet": model.Booklet,
+    "manifest": model.Manifest,
+    "pose": model.Pose,
+}
+# keys only one kind of file has, for files whose keys fit several kinds
+TELLING_KEYS = {
+    "items": "booklet",
+    "clinics": "manifest",
+    "patients": "manifest",
+    "base": "pose",
+    "key_message": "handout",
+}
 
 
-def is_layout(path: Path, node: yaml.Node) -> bool:
-    """A file in a 'layouts' folder, or one whose top-level keys are layout keys."""
-    if path.parent.name in ("layouts", "handouts"):
-        return path.parent.name == "layouts"
+def top_keys(node: yaml.Node) -> set[str]:
     if not isinstance(node, yaml.MappingNode):
-        return False  # the handout validator explains what is wrong with it
-    keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    return bool(keys & LAYOUT_ONLY_KEYS) and "title" not in keys
+        return set()
+    return {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def detect_kind(path: Path, node: yaml.Node) -> Kind:
+    """What a YAML file is, from its folder and its top-level keys (misspellings allowed)."""
+    if path.parent.name == "layouts":
+        return "layout"
+    keys = top_keys(node)
+    for key, kind in TELLING_KEYS.items():
+        if key in keys:
+            return kind  # type: ignore[return-value]
+    fields = {kind: {f.name for f in dataclasses.fields(cls)} for kind, cls in KINDS.items()}
+    fitting = [kind for kind, names in fields.items() if keys and keys <= names]
+    if len(fitting) == 1:
+        return fitting[0]  # type: ignore[return-value]
+    if "layout" in fitting and "title" not in keys:
+        return "layout"
+    # unknown keys: the kind sharing most keys, a handout when in doubt
+    best = max(fields, key=lambda kind: (len(keys & fields[kind]), kind == "handout"))
+    return best if keys & fields[best] else "handout"  # type: ignore[return-value]
 
 
 def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
@@ -186,17 +273,27 @@ def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
             continue
         where = Where(str(path), node_positions(node))
         folder = path.resolve().parent
+        kind = detect_kind(path, node)
         try:
-            if _has_key(node, "items"):
+            if kind == "booklet":
                 from .booklet import load_booklet
 
                 load_booklet(path)  # checks the handouts, layout and PDFs it names too
-            elif is_layout(path, node):
+            elif kind == "manifest":
+                from .batch import plan
+
+                # checks the clinics, handouts, booklets and patients file it names
+                problems += [Problem(str(path), None, None, "patients", o.reason) for o in plan(path).failed]
+            elif kind == "pose":
+                from_node(node, model.Pose, str(path), folder)
+            elif kind == "layout":
                 layout = from_node(node, model.Layout, str(path), folder)
-                problems += printable_problems(None, BUILT_IN, layout, where)
+                problems += printable_problems(layout, where)
             else:
                 handout = from_node(node, model.Handout, str(path), folder)
-                problems += printable_problems(handout, where, model.Layout(), BUILT_IN)
+                problems += printable_problems(
+                    model.Layout(), BUILT_IN, [(where, handout)], check_layout=False
+                )
         except InvalidInput as exc:
             problems += exc.problems
     return len(files), problems
@@ -244,7 +341,7 @@ def preview(
 
     inputs = load_inputs(handout, layout, paper)
     data = render_handout(inputs, personal)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out_dir)
     written = []
     document = pdfium.PdfDocument(data)
     try:
@@ -261,7 +358,7 @@ def preview(
 
 
 def is_booklet_file(path: Path) -> bool:
-    """A YAML file whose top level has 'items': a booklet rather than a handout."""
+    """A YAML file that is a booklet rather than a handout."""
     from .yamlsrc import YamlProblem, load_file
 
     if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
@@ -270,13 +367,7 @@ def is_booklet_file(path: Path) -> bool:
         node = load_file(path)
     except YamlProblem:
         return False
-    return _has_key(node, "items")
-
-
-def _has_key(node: yaml.Node, key: str) -> bool:
-    return isinstance(node, yaml.MappingNode) and any(
-        isinstance(k, yaml.ScalarNode) and k.value == key for k, _ in node.value
-    )
+    return detect_kind(path, node) == "booklet"
 
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -301,12 +392,7 @@ def draw_illustrations(
             node = load_file(path)
         except YamlProblem as exc:
             raise InvalidInput([exc.problem]) from None
-        keys = (
-            {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-            if isinstance(node, yaml.MappingNode)
-            else set()
-        )
-        if "base" in keys:
+        if detect_kind(path, node) == "pose":
             pose = from_node(node, model.Pose, str(path), path.resolve().parent)
             suffix = (output.suffix.lstrip(".").lower() if output else "") or fmt or "png"
             if suffix not in FIGURE_FORMATS:
@@ -321,7 +407,7 @@ def draw_illustrations(
     folder = output or Path(".")
     if folder.suffix and not folder.is_dir():
         raise InvalidInput([Problem(str(folder), None, None, "", "for a handout, -o names a folder")])
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     written: list[Path] = []
     for number, exercise in enumerate(inputs.handout.exercises, start=1):
         if exercise.illustration and exercise.illustration.pose:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from . import __version__, model
 from .bundled import resolve
 from .errors import InvalidInput, Problem, PsoasError
-from .output import write_atomic
+from .output import ensure_folder, write_atomic
 from .validate import load, load_with_positions
 
 STATE_FILE = ".psoaspdf-batch.json"
@@ -429,7 +429,7 @@ def run_job(job: Job) -> Outcome:
     try:
         data = render_job(job)
         target = Path(job.target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(target.parent)
         write_atomic(target, data, mode=0o600 if job.personal else None)
         return Outcome(job.key, "written", patient_id=job.patient_id)
     except InvalidInput as exc:
@@ -499,7 +499,7 @@ def _load_state(out: Path) -> dict[str, str]:
 
 
 def _save_state(out: Path, state: dict[str, str]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out)
     text = json.dumps({"psoaspdf": __version__, "built": dict(sorted(state.items()))}, indent=1)
     write_atomic(out / STATE_FILE, text.encode("utf-8"), mode=0o600)
 

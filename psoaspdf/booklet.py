@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from . import model
-from .api import BUILT_IN, Where, printable_problems
+from .api import BUILT_IN, Where, printable_problems, rendering
 from .bundled import resolve
 from .errors import InvalidInput, NotFound, Problem
-from .validate import load_handout, load_layout, load_with_positions
+from .validate import load_layout, load_with_positions
 
 if TYPE_CHECKING:
     from pypdf import PdfWriter
@@ -75,14 +75,19 @@ def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: s
             layout_where = Where(str(layout_path))
         except (InvalidInput, NotFound) as exc:
             problems += _problems(exc, where, "layout")
+    # the layout once, and the booklet's own words (title, dividers, cover details) with it
+    problems += printable_problems(layout, layout_where, [(where, booklet)])
     items: list[LoadedItem] = []
     for i, item in enumerate(booklet.items, start=1):
         field = f"items[{i}]"
         try:
             if item.handout is not None:
                 handout_path = _find(item.handout, "handouts", folder)
-                handout = load_handout(handout_path)
-                problems += printable_problems(handout, Where(str(handout_path)), layout, layout_where)
+                handout, positions = load_with_positions(handout_path, model.Handout)
+                handout_where = Where(str(handout_path), positions)
+                problems += printable_problems(
+                    layout, layout_where, [(handout_where, handout)], check_layout=False
+                )
                 items.append(LoadedItem(item.title or handout.title, handout=handout))
             elif item.pdf is not None:
                 pdf = load_clinic_pdf(Path(item.pdf))
@@ -141,8 +146,21 @@ def build_booklet(
     from .render.document import render_booklet
 
     b = loaded.booklet
-    personal = personal or model.Personal(patient=b.patient, clinician=b.clinician, date=b.date)
-    data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal)
+    given = personal or model.Personal()
+    personal = model.Personal(  # the command line's details win over the booklet file's
+        patient=given.patient or b.patient,
+        clinician=given.clinician or b.clinician,
+        date=given.date or b.date,
+    )
+    if given.patient or given.clinician or given.date:
+        command_line = Where("command line")
+        problems = printable_problems(
+            loaded.layout, command_line, [(command_line, given)], check_layout=False
+        )
+        if problems:
+            raise InvalidInput(problems)
+    with rendering(loaded.where.file):
+        data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     for item, pages in zip(loaded.items, page_map.parts, strict=True):
         if item.pdf is not None:
@@ -164,8 +182,12 @@ def build_booklet(
 
 def _outline(writer: PdfWriter, loaded: LoadedBooklet, page_map: PageMap) -> None:
     """One entry per item at its first page; a handout's sections and a PDF's bookmarks under it."""
+    from .render.inline import plain_text
+
     for item, pages in zip(loaded.items, page_map.parts, strict=True):
-        entry = writer.add_outline_item(title=item.title, page_number=pages.first - 1, is_open=False)
+        entry = writer.add_outline_item(
+            title=plain_text(item.title), page_number=pages.first - 1, is_open=False
+        )
         for title, page in pages.sections:
             writer.add_outline_item(title=title, page_number=page - 1, parent=entry)
         if item.pdf is not None:

@@ -198,26 +198,14 @@ def booklet(
       psoaspdf booklet -l riverbend -o pack.pdf iliopsoas-back-pain welcome.pdf
       psoaspdf booklet low-back-care.yaml --impose saddle-stitch --marks
     """
-    from . import booklet as booklets
-
-    given = [p for p in (patient, clinician, date_) if p]
-    if len(items) == 1 and api.is_booklet_file(Path(items[0])):
-        loaded = booklets.load_booklet(Path(items[0]), layout)
-        default = Path(f"{Path(items[0]).stem}.pdf")
-    else:
-        loaded = booklets.quick_booklet(list(items), layout, title)
-        default = Path("booklet.pdf")
-    b = loaded.booklet
+    if marks and not impose:
+        raise click.UsageError("--marks needs --impose")
     personal = (
-        model.Personal(patient=patient or b.patient, clinician=clinician or b.clinician, date=date_ or b.date)
-        if given
+        model.Personal(patient=patient, clinician=clinician, date=date_)
+        if patient or clinician or date_
         else None
     )
-    data = booklets.build_booklet(loaded, personal, impose, marks)  # type: ignore[arg-type]
-    target = output or default
-    from .output import write_atomic
-
-    write_atomic(target, data)
+    target = api.booklet_to_file(list(items), output, layout, title, personal, impose, marks)  # type: ignore[arg-type]
     click.echo(f"wrote {target}")
 
 

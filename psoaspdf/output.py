@@ -19,6 +19,10 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise CannotWrite(f"{path}: is a folder; give a file name such as {path / 'handout.pdf'}")
+    if path.exists() and not path.is_file():
+        raise CannotWrite(f"{path}: is not a regular file (a device or a pipe); give a file name")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CannotWrite(f"{path}: is read-only; nothing was written")
     if not folder.is_dir():
         raise CannotWrite(f"{path}: the folder {folder} does not exist")
     tmp_name = None
@@ -45,3 +49,20 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def ensure_folder(path: Path) -> Path:
+    """Create a folder (and its parents) for output; a file in the way is a clear error."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotWrite(f"{path}: cannot make this folder: {exc.strerror or exc}") from None
+    return path
+
+
+def refuse_overwriting_inputs(target: Path, inputs: list[Path]) -> None:
+    """An output may never replace one of the files it is made from."""
+    resolved = target.resolve()
+    for source in inputs:
+        if source.resolve() == resolved:
+            raise CannotWrite(f"{target}: is one of the input files; choose another output name")

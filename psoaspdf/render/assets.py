@@ -22,6 +22,12 @@ class BadImage(ValueError):
 MAX_SVG_BYTES = 5_000_000
 
 
+@functools.lru_cache(maxsize=64)
+def _content_hash(path: str, mtime: float) -> str:
+    """What the file holds, not where it is: copies of a layout folder give the same PDF."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _check_svg_references(path: Path) -> None:
     """Refuse SVGs that point at files outside their own folder or at the network.
 
@@ -113,7 +119,7 @@ def image_flowable(path: str, max_width: float, max_height: float, font_name: st
         group.scale(scale, scale)
         drawing.add(group)
         # drawn once per PDF however often it appears (a logo is on every page)
-        return FormFlowable(drawing, form_name(path, mtime, max_width, max_height, font_name))
+        return FormFlowable(drawing, form_name(_content_hash(path, mtime), max_width, max_height, font_name))
     width, height = _bitmap_size(path, mtime)
     scale = min(max_width / width, max_height / height)
     return Image(path, width=width * scale, height=height * scale)

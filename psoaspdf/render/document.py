@@ -21,7 +21,7 @@ from reportlab.platypus.flowables import DocIf
 from .. import __version__, model
 from ..bundled import labels as load_labels
 from .fonts import FontSet, load_fonts
-from .inline import missing_glyphs
+from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
 from .story import HELP_ATTR, OUTLINE_ATTR, Story
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, make_styles
@@ -235,9 +235,9 @@ def render_pdf(
             buffer,
             page_map,
             # Metadata names the clinic and the handout, never the patient.
-            title=handout.title,
+            title=plain_text(handout.title),
             author=layout.clinic.name,
-            subject=handout.key_message.replace("*", ""),
+            subject=plain_text(handout.key_message),
             keywords=list(handout.keywords),
             lang=handout.language,
         )
@@ -267,9 +267,9 @@ def render_booklet(
         doc = renderer.document(
             buffer,
             page_map,
-            title=plan.title,
+            title=plain_text(plan.title),
             author=layout.clinic.name,
-            subject=plan.subtitle or "; ".join(part_title(p) for p in plan.parts),
+            subject=plain_text(plan.subtitle or "; ".join(part_title(p) for p in plan.parts)),
             keywords=keywords,
             lang=plan.language,
         )

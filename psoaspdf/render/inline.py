@@ -42,6 +42,11 @@ def spans(text: str) -> Iterator[tuple[str, str]]:
         yield "", text[pos:]
 
 
+def plain_text(text: str) -> str:
+    """The text without our emphasis marks, for metadata and bookmarks."""
+    return "".join(run for _, run in spans(text))
+
+
 def missing_glyphs(text: str, fonts: FontSet) -> list[str]:
     """Characters in text that no embedded font can draw (whitespace aside)."""
     return sorted(

@@ -22,12 +22,13 @@ from reportlab.platypus import (
 from .. import model
 from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
-from .inline import markup, spans
+from .inline import markup, plain_text
 from .styles import Styles
 
 F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
 HEADING_ALLOWANCE = 40.0  # room for the section heading above the first row of cards
+MIN_WRITE_IN = 60.0  # points: the shortest line worth writing a name or date on
 WIDE_PICTURE = 2.2  # wider than this (width : height) goes above the steps, not beside them
 NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
@@ -39,7 +40,7 @@ HELP_ATTR = "psoaspdf_get_help"
 
 def bookmarked(flowable: F, title: str) -> F:
     """Mark a flowable whose page becomes an outline entry (read back in afterFlowable)."""
-    setattr(flowable, OUTLINE_ATTR, "".join(text for _, text in spans(title)))
+    setattr(flowable, OUTLINE_ATTR, plain_text(title))
     return flowable
 
 
@@ -85,6 +86,7 @@ class Story:
         self.s = styles
         self.labels = labels
         self.layout = layout
+        self.indent = styles.body.fontSize * 1.5  # room for "10." beside a step, at any type size
 
     # --- small pieces -------------------------------------------------------------------------
 
@@ -103,24 +105,24 @@ class Story:
 
     def bullets(self, items: tuple[str, ...]) -> ListFlowable:
         return ListFlowable(
-            [ListItem(self.para(item, self.s.bullet), leftIndent=20) for item in items],
+            [ListItem(self.para(item, self.s.bullet), leftIndent=self.indent) for item in items],
             bulletType="bullet",
             start="•",
             bulletFontName=self.s.fonts.bold,
             bulletFontSize=self.s.body.fontSize,
             bulletColor=self.s.colors.primary,
-            leftIndent=20,
+            leftIndent=self.indent,
         )
 
     def numbered(self, items: tuple[str, ...]) -> ListFlowable:
         return ListFlowable(
-            [ListItem(self.para(item, self.s.bullet), leftIndent=22) for item in items],
+            [ListItem(self.para(item, self.s.bullet), leftIndent=self.indent * 1.15) for item in items],
             bulletType="1",
             bulletFormat="%s.",
             bulletFontName=self.s.fonts.bold,
             bulletFontSize=self.s.body.fontSize,
             bulletColor=self.s.colors.primary,
-            leftIndent=22,
+            leftIndent=self.indent * 1.15,
         )
 
     def table_style(self, *commands: tuple[Any, ...]) -> TableStyle:
@@ -157,27 +159,49 @@ class Story:
         return out
 
     def patient_line(self, personal: model.Personal) -> Table:
-        """Name, date and clinician: filled in when given, else a line to write on."""
-        cells: list[Any] = []
-        widths: list[float] = []
+        """Name, date and clinician: filled in when given, else a line to write on.
+
+        Labels sit beside their lines; with large type or narrow paper, above them instead.
+        """
         entries = [
             ("patient", personal.patient, 0.38),
             ("date", personal.date, 0.27),
             ("clinician", personal.clinician, 0.35),
         ]
         usable = self.s.frame_width
-        for key, value, share in entries:
-            label = self.label(key, self.s.form_label)
-            label_width = stringWidth(self.labels[key], self.s.fonts.bold, self.s.form_label.fontSize) + 16
-            cells.append(label)
-            cells.append(self.para(value, self.s.body) if value else "")
-            widths.extend([label_width, share * usable - label_width])
-        table = Table([cells], colWidths=widths)
-        commands: list[tuple[Any, ...]] = [("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
-        for i in range(1, 6, 2):
-            commands.append(("LINEBELOW", (i, 0), (i, 0), 0.9, self.s.colors.text))
-            commands.append(("RIGHTPADDING", (i, 0), (i, 0), 4))
-        table.setStyle(self.table_style(*commands, ("VALIGN", (0, 0), (-1, -1), "BOTTOM")))
+        size = self.s.form_label.fontSize
+        label_widths = [stringWidth(self.labels[key], self.s.fonts.bold, size) + 16 for key, _, _ in entries]
+        labels = [self.label(key, self.s.form_label) for key, _, _ in entries]
+        values = [self.para(value, self.s.body) if value else "" for _, value, _ in entries]
+        side_by_side = all(
+            share * usable - w >= MIN_WRITE_IN for (_, _, share), w in zip(entries, label_widths, strict=True)
+        )
+        commands: list[tuple[Any, ...]] = [
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ]
+        if side_by_side:
+            cells: list[Any] = [cell for pair in zip(labels, values, strict=True) for cell in pair]
+            widths = [
+                w
+                for (_, _, share), lw in zip(entries, label_widths, strict=True)
+                for w in (lw, share * usable - lw)
+            ]
+            table = Table([cells], colWidths=widths)
+            for i in range(1, 6, 2):
+                commands += [
+                    ("LINEBELOW", (i, 0), (i, 0), 0.9, self.s.colors.text),
+                    ("RIGHTPADDING", (i, 0), (i, 0), 4),
+                ]
+        else:
+            table = Table(
+                [labels, values], colWidths=[share * usable for _, _, share in entries], rowHeights=[None, 30]
+            )
+            commands += [
+                ("LINEBELOW", (0, 1), (-1, 1), 0.9, self.s.colors.text),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ]
+        table.setStyle(self.table_style(*commands))
         return table
 
     def key_message(self, text: str) -> Table:
@@ -394,6 +418,32 @@ class Story:
         )
         return card
 
+    def card_or_open(self, number: int, exercise: model.Exercise) -> list[Flowable]:
+        """The exercise's card; if even a whole page cannot hold it (very large type, many long
+        steps), the same content without the frame, free to continue on the next page."""
+        card = self.exercise_card(number, exercise)
+        if height_of(card, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
+            return [card]
+        s = self.s
+        title = self.para(f"{self.labels['exercise']} {number}: {exercise.name}", s.card_title)
+        head: list[Flowable] = [title, Spacer(1, 6)]
+        if exercise.purpose:
+            head.append(self.para(exercise.purpose, s.body))
+        if exercise.illustration:
+            head += self.picture(exercise.illustration, s.frame_width * 0.6, s.frame_height * 0.3)
+        rest: list[Flowable] = [
+            self.numbered(exercise.steps),
+            Spacer(1, 8),
+            self.dose(exercise.dose, columns=2, width=s.frame_width),
+        ]
+        if exercise.cautions:
+            rest += [Spacer(1, 8), self.cautions(exercise.cautions, s.frame_width, stacked=True)]
+        if exercise.video:
+            rest += [Spacer(1, 8), self.video(exercise.video)]
+        for flowable in head:
+            flowable.keepWithNext = True  # the title and picture go with the first steps
+        return [*head, *rest]
+
     def is_wide(self, illustration: model.Illustration, width: float, max_height: float) -> bool:
         """Whether the picture is much wider than tall (more than WIDE_PICTURE : 1) at this size."""
         w, h = self.picture(illustration, width, max_height)[0].wrap(width, max_height)
@@ -459,10 +509,10 @@ class Story:
         if not exercises:
             return []
         gap = 14.0
-        rows: list[Flowable] = []
+        rows: list[list[Flowable]] = []
         numbered = list(enumerate(exercises, start=1))
         if not compact:
-            rows = [self.exercise_card(n, e) for n, e in numbered]
+            rows = [self.card_or_open(n, e) for n, e in numbered]
         half = (self.s.frame_width - gap) / 2
         for i in range(0, len(numbered) if compact else 0, 2):
             pair = numbered[i : i + 2]
@@ -472,16 +522,18 @@ class Story:
                 self.table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))
             )
             if height_of(row, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
-                rows.append(row)
+                rows.append([row])
             else:  # too long for half the page width: these two get full cards instead
-                rows += [self.exercise_card(n, e) for n, e in pair]
+                rows += [self.card_or_open(n, e) for n, e in pair]
         out: list[Flowable] = []
         for index, row in enumerate(rows):
-            # the section heading stays with the first row
-            parts: list[Flowable] = [row, Spacer(1, gap)]
+            # the section heading stays with the first row; a card is never split
+            parts: list[Flowable] = [*row, Spacer(1, gap)]
             if index == 0:
-                parts.insert(0, self.heading(None, "exercises"))
-            out.append(KeepTogether(parts))
+                heading = self.heading(None, "exercises")
+                heading.keepWithNext = True
+                parts.insert(0, heading)
+            out += [KeepTogether(parts)] if len(row) == 1 else parts
         return out
 
     def get_help(self, help_: model.GetHelp) -> Flowable:
@@ -505,15 +557,19 @@ class Story:
             content.append(Spacer(1, 6))
             content.append(self.label("call_clinic", s.help_lead, phone=phone))
             content.append(self.bullets(help_.call_clinic))
-        table = Table([[content]], colWidths=[s.frame_width])
+        # a row per block: kept whole when it fits on a page, split between blocks when it cannot
+        table = Table([[block] for block in content], colWidths=[s.frame_width])
         table.setStyle(
             self.table_style(
                 ("BACKGROUND", (0, 0), (-1, -1), s.colors.warning_tint),
                 ("BOX", (0, 0), (-1, -1), 3, s.colors.warning),
                 ("LEFTPADDING", (0, 0), (-1, -1), 16),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 16),
-                ("TOPPADDING", (0, 0), (-1, -1), 12),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, 0), 12),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 14),
             )
         )
         setattr(table, HELP_ATTR, True)
@@ -596,7 +652,20 @@ class Story:
             ("date", personal.date),
         ):
             rows.append([self.label(key, s.form_label), self.para(value, s.body) if value else ""])
-        table = Table(rows, colWidths=[110, s.frame_width * 0.6], rowHeights=[34] * len(rows), hAlign="LEFT")
+        label_width = (
+            max(
+                stringWidth(self.labels[k], s.fonts.bold, s.form_label.fontSize)
+                for k in ("patient", "clinician", "date")
+            )
+            + 14
+        )
+        line_height = s.form_label.leading + 16
+        table = Table(
+            rows,
+            colWidths=[label_width, s.frame_width * 0.6],
+            rowHeights=[line_height] * len(rows),
+            hAlign="LEFT",
+        )
         table.setStyle(
             self.table_style(
                 ("LINEBELOW", (1, 0), (1, -1), 0.9, s.colors.text),
