@@ -52,6 +52,7 @@ def unprintable(obj: Any, fonts: FontSet) -> list[tuple[str, str]]:
     return found
 
 
+_HELP_PAGE_HINTS: dict[tuple[model.Handout, model.Layout], int] = {}
 CLINIC_INSET = 18.0  # points kept clear round a clinic's own page; our footer stays below it
 PART_ATTR = "psoaspdf_part_start"
 PLACEHOLDER_ATTR = "psoaspdf_placeholder"
@@ -227,7 +228,8 @@ def render_pdf(
 ) -> bytes:
     """Lay out one handout as a PDF and return its bytes."""
     renderer = _Renderer(layout, handout.language, personal or model.Personal())
-    help_page: int | None = None
+    # a hint only (the page is checked below), so the same handout is laid out once, not twice
+    help_page: int | None = _HELP_PAGE_HINTS.get((handout, layout))
     for _ in range(3):  # the first page says on which page the warning signs are
         buffer = io.BytesIO()
         page_map = PageMap([PartPages()])
@@ -244,6 +246,9 @@ def render_pdf(
         renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout, help_page)])
         found = page_map.parts[0].help
         if found == help_page:
+            if len(_HELP_PAGE_HINTS) > 256:
+                _HELP_PAGE_HINTS.clear()
+            _HELP_PAGE_HINTS[(handout, layout)] = found
             return buffer.getvalue()
         help_page = found
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
