@@ -142,7 +142,8 @@ def _figure(
     skeleton: Skeleton, ink: colors.Color, fill: colors.Color, outline: float, highlight: Group
 ) -> Group:
     """The solid figure: far limbs, body, near leg, highlighted muscles, near arm."""
-    far_ink, far_fill = _mix(ink, colors.white, 0.4), _mix(fill, ink, 0.14)
+    # far limbs: a grey fill, but a firm outline, so a moving far arm never reads as a ghost
+    far_ink, far_fill = _mix(ink, colors.white, 0.15), _mix(fill, ink, 0.24)
     group = Group()
     caps = skeleton.capsules
 
