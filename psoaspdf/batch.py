@@ -126,12 +126,32 @@ def _content_digest(path: str, mtime_ns: int, size: int) -> str:
         return "missing"
 
 
+def _mtime(path: str | Path) -> int:
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _cached(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Memoise a loader on its file's path and modification time (a changed file is re-read)."""
+    memo = functools.lru_cache(maxsize=256)(lambda path, mtime: fn(path))
+    return functools.wraps(fn)(lambda path: memo(path, _mtime(path)))
+
+
+@_cached
+def load_handout_cached(path: str | Path) -> model.Handout:
+    return load(Path(path), model.Handout)
+
+
+@_cached
 def _handout_files(path: Path) -> list[str]:
-    handout = load(path, model.Handout)
+    handout = load_handout_cached(path)
     images = [e.illustration.image for e in handout.exercises if e.illustration and e.illustration.image]
     return [str(path), *images]
 
 
+@_cached
 def _layout_files(path: str) -> list[str]:
     if not path:
         return []
@@ -140,6 +160,7 @@ def _layout_files(path: str) -> list[str]:
     return [path, *(p for p in (layout.clinic.logo, f.regular, f.bold, f.italic, f.bold_italic) if p)]
 
 
+@_cached
 def _booklet_files(path: Path) -> list[str]:
     from .booklet import load_booklet
 
@@ -325,7 +346,7 @@ def _patient_jobs(
             files = _deps(kind, path, clinics[clinic])
             language = (row.get("language") or "").strip()
             if kind == "handout" and language:
-                handout_language = load(path, model.Handout).language
+                handout_language = load_handout_cached(path).language
                 if language != handout_language:
                     raise ValueError(
                         f"language {language!r}: the handout {item_name!r} is in {handout_language!r}"
@@ -392,6 +413,14 @@ def _apply_doses(
     return dataclasses.replace(handout, exercises=tuple(exercises))
 
 
+@functools.lru_cache(maxsize=64)
+def _inputs(source: str, layout: str, paper: str | None, *mtimes: int) -> Any:
+    """Validated inputs, read once per worker process (keyed on the files' modification times)."""
+    from . import api
+
+    return api.load_inputs(source, layout or None, paper)  # type: ignore[arg-type]
+
+
 def render_job(job: Job) -> bytes:
     """The PDF bytes for one job (pure apart from reading its input files)."""
     from . import api
@@ -402,7 +431,7 @@ def render_job(job: Job) -> bytes:
 
         data = build_booklet(load_booklet(Path(job.source), job.layout or None), personal)
     else:
-        inputs = api.load_inputs(job.source, job.layout or None, job.paper)  # type: ignore[arg-type]
+        inputs = _inputs(job.source, job.layout, job.paper, _mtime(job.source), _mtime(job.layout))
         if job.doses:
             inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
         data = api.render_handout(inputs, personal)
