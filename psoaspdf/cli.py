@@ -267,11 +267,14 @@ def batch(
         if outcome.status == "failed":
             click.echo(f"failed: {outcome.key}: {outcome.reason}", err=True)
     rate = summary.count("written") / summary.seconds if summary.seconds else 0.0
-    click.echo(
-        f"{summary.count('written')} written, {summary.count('skipped')} up to date, "
-        f"{summary.count('failed')} failed in {summary.seconds:.1f} s ({rate:.1f}/s); "
-        f"report: {summary.output / batches.REPORT_FILE}"
-    )
+    rows = [
+        ("written", summary.count("written")),
+        ("up to date", summary.count("skipped")),
+        ("failed", summary.count("failed")),
+    ]
+    click.echo("\n".join(f"  {label:<11} {count:>7}" for label, count in rows))
+    click.echo(f"  {'time':<11} {summary.seconds:>6.1f}s  ({rate:.1f} written per second)")
+    click.echo(f"report: {summary.output / batches.REPORT_FILE}")
     if summary.count("failed"):
         sys.exit(int(ExitCode.SOME_FAILED))
 
