@@ -61,6 +61,7 @@ def test_contents_numbers_are_where_each_item_starts(example: pypdf.PdfReader) -
         "Welcome to Riverbend",
         "Your back and your hips",
         "Low back pain and your hip flexor muscle",
+        "When to get help",  # under the handout, indented: the warning signs are easy to find
     ]
     page_labels = labels(example)
     for title, number in entries:

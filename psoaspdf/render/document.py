@@ -298,7 +298,12 @@ def _booklet_story(
     out: list[Flowable] = [ContextMarker(PageContext(kind="cover"))]
     out += story.cover(plan.title, plan.subtitle, renderer.personal)
     out += [NextPageTemplate("page"), PageBreak(), ContextMarker(PageContext(kind="front"))]
-    entries = [(part_title(p), numbers[i] if numbers else None) for i, p in enumerate(plan.parts)]
+    entries: list[tuple[str, int | None, int]] = []
+    for i, part in enumerate(plan.parts):
+        entries.append((part_title(part), numbers[i] if numbers else None, 0))
+        if isinstance(part, HandoutPart):  # the warning signs: findable from the contents too
+            title = part.handout.get_help.heading or renderer.labels["get_help"]
+            entries.append((title, helps[i] if helps else None, 1))
     out += story.contents(entries)
 
     def blank_page(kind: Literal["front", "body"]) -> list[Flowable]:

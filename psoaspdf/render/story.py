@@ -680,12 +680,16 @@ class Story:
             out.append(Paragraph(markup(" · ".join(contact), s.fonts, emphasis=False), s.body))
         return out
 
-    def contents(self, entries: list[tuple[str, int | None]]) -> list[Flowable]:
-        """The contents: one line per item, with the page number printed on that item's pages."""
+    def contents(self, entries: list[tuple[str, int | None, int]]) -> list[Flowable]:
+        """The contents: one line per item (level 0) or part of one (level 1, indented), with the
+        page number printed on that page."""
         s = self.s
         rows = [
-            [self.para(title, s.body), Paragraph(str(page) if page is not None else "00", s.contents_number)]
-            for title, page in entries
+            [
+                self.para(title, s.body if level == 0 else s.contents_sub),
+                Paragraph(str(page) if page is not None else "00", s.contents_number),
+            ]
+            for title, page, level in entries
         ]
         table = Table(rows, colWidths=[s.frame_width - 70, 70])
         table.setStyle(

@@ -64,6 +64,7 @@ class Styles:
     cover_title: ParagraphStyle
     cover_clinic: ParagraphStyle
     contents_number: ParagraphStyle
+    contents_sub: ParagraphStyle
     centered: ParagraphStyle
     divider: ParagraphStyle
     url: ParagraphStyle
@@ -169,6 +170,7 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
             "cover_clinic", fontName=fonts.bold, fontSize=size * 1.5, textColor=palette.primary
         ),
         contents_number=style("contents_number", fontName=fonts.bold, alignment=TA_RIGHT),
+        contents_sub=style("contents_sub", leftIndent=size * 1.5),
         centered=style("centered", alignment=1),
         divider=style(
             "divider", fontName=fonts.bold, fontSize=size * 2.4, textColor=palette.primary, alignment=1
