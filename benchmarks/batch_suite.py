@@ -3,7 +3,7 @@
     python benchmarks/batch_suite.py [--items 1000]
 
 1. one handout rendered in-process vs the same words laid out by bare ReportLab (ratio);
-2. N personalised 2-page handouts through `psoaspdf batch` on every core: per second, and the
+2. N personalised 3-page handouts through `psoaspdf batch` on every core: per second, and the
    ratio against `psoaspdf render` once per handout in a shell loop (timed on a sample);
 3. `psoaspdf render` as a whole process, cold;
 4. a 50-handout booklet: time, and size against the 50 PDFs rendered alone;
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHORT = REPO / "tests" / "data" / "illustrated.yaml"  # a short handout: two pages
+SHORT = REPO / "tests" / "data" / "minimal.yaml"  # a short handout: three pages, no pictures
 
 
 def cli(*args: str, cwd: Path | None = None) -> float:

@@ -137,8 +137,12 @@ def rendering(source: str) -> Iterator[None]:
         raise InvalidInput([Problem(source, None, None, "", message)]) from None
 
 
-def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> bytes:
-    """Render validated inputs to PDF bytes."""
+def render_handout(
+    inputs: Inputs,
+    personal: model.Personal | None = None,
+    fields: dict[str, tuple[int, float, float, float]] | None = None,
+) -> bytes:
+    """Render validated inputs to PDF bytes (``fields``: see render_pdf)."""
     from .render.document import render_pdf
 
     problems = printable_problems(
@@ -151,7 +155,7 @@ def render_handout(inputs: Inputs, personal: model.Personal | None = None) -> by
     if problems:
         raise InvalidInput(problems)
     with rendering(inputs.handout_where.file):
-        return render_pdf(inputs.handout, inputs.layout, personal or model.Personal())
+        return render_pdf(inputs.handout, inputs.layout, personal or model.Personal(), fields)
 
 
 def render_to_file(

@@ -421,6 +421,16 @@ def _inputs(source: str, layout: str, paper: str | None, *mtimes: int) -> Any:
     return api.load_inputs(source, layout or None, paper)  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=16)
+def _blank_copy(source: str, layout: str, paper: str | None, *mtimes: int) -> tuple[bytes, dict[str, Any]]:
+    """A handout laid out with blank write-in lines, and where those lines are."""
+    from . import api
+
+    fields: dict[str, Any] = {}
+    data = api.render_handout(_inputs(source, layout, paper, *mtimes), None, fields)
+    return data, fields
+
+
 def render_job(job: Job) -> bytes:
     """The PDF bytes for one job (pure apart from reading its input files)."""
     from . import api
@@ -431,10 +441,21 @@ def render_job(job: Job) -> bytes:
 
         data = build_booklet(load_booklet(Path(job.source), job.layout or None), personal)
     else:
-        inputs = _inputs(job.source, job.layout, job.paper, _mtime(job.source), _mtime(job.layout))
-        if job.doses:
-            inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
-        data = api.render_handout(inputs, personal)
+        mtimes = (_mtime(job.source), _mtime(job.layout))
+        inputs = _inputs(job.source, job.layout, job.paper, *mtimes)
+        stamped = None
+        if personal and not personal.note and not job.doses:
+            # laid out once per handout and layout; each copy only has its details written on
+            from .render.stamp import stamp_personal
+
+            base, fields = _blank_copy(job.source, job.layout, job.paper, *mtimes)
+            stamped = stamp_personal(base, fields, personal, inputs.layout)
+        if stamped is not None:
+            data = stamped
+        else:
+            if job.doses:
+                inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
+            data = api.render_handout(inputs, personal)
     if job.password:
         data = _encrypt(data, job.password)
     return data

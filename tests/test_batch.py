@@ -199,3 +199,35 @@ def test_the_dask_executor_runs_the_same_items(tmp_path: Path) -> None:
     assert summary.count("written") == 3
     assert pypdf.PdfReader(io.BytesIO((tmp_path / "out" / "riverbend" / "alpha.pdf").read_bytes())).pages
     shutil.rmtree(tmp_path / "out")
+
+
+def stamped_and_full(tmp_path: Path, name: str) -> tuple[bytes, bytes]:
+    """The same patient's copy made by a batch run (stamped on) and by a full layout."""
+    from conftest import render_bytes
+
+    from psoaspdf.model import Personal
+
+    manifest = small_manifest(tmp_path, [f"A1,{name},alpha.yaml,"])
+    batch.run(batch.plan(manifest), batch.local_executor(1))
+    stamped = (tmp_path / "out" / "riverbend" / "patients" / "A1-alpha.pdf").read_bytes()
+    full = render_bytes(tmp_path / "alpha.yaml", "riverbend", personal=Personal(patient=name))
+    return stamped, full
+
+
+def first_page_text(data: bytes) -> str:
+    return " ".join(pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+
+
+def test_a_stamped_copy_reads_like_a_fully_laid_out_one(tmp_path: Path) -> None:
+    stamped, full = stamped_and_full(tmp_path, "Ann Example")
+    assert stamped != full  # the fast path was taken
+    assert "Ann Example" in first_page_text(stamped)
+    assert len(pypdf.PdfReader(io.BytesIO(stamped)).pages) == len(pypdf.PdfReader(io.BytesIO(full)).pages)
+    meta = pypdf.PdfReader(io.BytesIO(stamped)).metadata or {}
+    assert all("Ann" not in str(value) for value in meta.values())
+
+
+@pytest.mark.parametrize("name", ["Ann → Example", "Ann " + "Verylongfamilyname" * 4])
+def test_names_the_fast_path_cannot_print_are_laid_out_in_full(name: str, tmp_path: Path) -> None:
+    stamped, full = stamped_and_full(tmp_path, name)
+    assert stamped == full  # a glyph from the fallback font, or too long for the line

@@ -225,9 +225,16 @@ def render_pdf(
     handout: model.Handout,
     layout: model.Layout,
     personal: model.Personal | None = None,
+    fields: dict[str, tuple[int, float, float, float]] | None = None,
 ) -> bytes:
-    """Lay out one handout as a PDF and return its bytes."""
+    """Lay out one handout as a PDF and return its bytes.
+
+    ``fields``, if given, receives where each blank write-in line (patient, date, clinician) is:
+    (page, x, y, width) of the line's left end, for stamping a name on later.
+    """
     renderer = _Renderer(layout, handout.language, personal or model.Personal())
+    if fields is not None:
+        renderer.story.field_sink = fields
     # a hint only (the page is checked below), so the same handout is laid out once, not twice
     help_page: int | None = _HELP_PAGE_HINTS.get((handout, layout))
     for _ in range(3):  # the first page says on which page the warning signs are

@@ -61,6 +61,24 @@ def qr_drawing(url: str, size: float, font_name: str) -> Drawing:
     return drawing
 
 
+class FieldMarker(Flowable):
+    """Zero-size mark in a blank write-in cell: notes where on the page the line is."""
+
+    def __init__(self, key: str, sink: dict[str, tuple[int, float, float, float]], room: float) -> None:
+        super().__init__()
+        self.key = key
+        self.sink = sink
+        self.room = room  # how wide the line is
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.sink[self.key] = (self.canv.getPageNumber(), x, y, self.room)
+
+
 class TickBox(Flowable):
     """An empty square to tick by hand."""
 
@@ -86,6 +104,7 @@ class Story:
         self.s = styles
         self.labels = labels
         self.layout = layout
+        self.field_sink: dict[str, tuple[int, float, float, float]] = {}  # where blank write-in lines are
         self.indent = styles.body.fontSize * 1.5  # room for "10." beside a step, at any type size
 
     # --- small pieces -------------------------------------------------------------------------
@@ -172,10 +191,17 @@ class Story:
         size = self.s.form_label.fontSize
         label_widths = [stringWidth(self.labels[key], self.s.fonts.bold, size) + 16 for key, _, _ in entries]
         labels = [self.label(key, self.s.form_label) for key, _, _ in entries]
-        values = [self.para(value, self.s.body) if value else "" for _, value, _ in entries]
         side_by_side = all(
             share * usable - w >= MIN_WRITE_IN for (_, _, share), w in zip(entries, label_widths, strict=True)
         )
+        rooms = [
+            share * usable - (lw if side_by_side else 0) - 14
+            for (_, _, share), lw in zip(entries, label_widths, strict=True)
+        ]
+        values: list[Any] = [
+            self.para(value, self.s.body) if value else FieldMarker(key, self.field_sink, room)
+            for (key, value, _), room in zip(entries, rooms, strict=True)
+        ]
         commands: list[tuple[Any, ...]] = [
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
