@@ -564,6 +564,9 @@ def run(
     """Build what is out of date; record each result as it comes, so an interrupted run resumes."""
     start = time.monotonic()
     out = the_plan.output
+    if out.is_dir():  # a run killed mid-write leaves a hidden temporary file: never a final path
+        for leftover in out.rglob(".*.part"):
+            leftover.unlink(missing_ok=True)
     state = {} if force else _load_state(out)
     outcomes: list[Outcome] = list(the_plan.failed)
     todo: list[Job] = []
