@@ -3,7 +3,9 @@ runs, where thousands of copies differ only in a name, a clinician and a date.""
 
 from __future__ import annotations
 
+import functools
 import io
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -11,6 +13,15 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import model
 from .fonts import load_fonts
 from .styles import PAPER
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(base: bytes) -> Any:
+    """The laid-out copy, parsed once per worker; each patient's copy is cloned from it."""
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(base))  # objects are parsed on first use and kept
+
 
 LIFT = 3.0  # points above the write-in line, as the laid-out text sits
 
@@ -46,7 +57,7 @@ def stamp_personal(
         canvas.drawString(x, y + LIFT, text)
     canvas.showPage()
     canvas.save()
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base)))
+    writer = PdfWriter(clone_from=_parsed(base))
     writer.pages[0].merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
     out = io.BytesIO()
     writer.write(out)
