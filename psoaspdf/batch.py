@@ -140,6 +140,13 @@ def _cached(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @_cached
+def _is_booklet(path: Path) -> bool:
+    from .api import is_booklet_file
+
+    return is_booklet_file(path)
+
+
+@_cached
 def load_handout_cached(path: str | Path) -> model.Handout:
     return load(Path(path), model.Handout)
 
@@ -338,9 +345,7 @@ def _patient_jobs(
             path = folder / item_name
             kind: Literal["handout", "booklet"]
             if item_name.endswith((".yaml", ".yml")) and path.is_file():
-                from .api import is_booklet_file
-
-                kind = "booklet" if is_booklet_file(path) else "handout"
+                kind = "booklet" if _is_booklet(path) else "handout"
             else:
                 kind, path = "handout", resolve(item_name, "handouts")
             files = _deps(kind, path, clinics[clinic])
@@ -519,7 +524,8 @@ def dask_executor(scheduler: str | None) -> Executor:
         raise PsoasError("the Dask executor needs the extra: pip install 'psoaspdf[dask]'") from None
 
     def run(fn: Callable[[Job], Outcome], jobs: list[Job]) -> Iterator[Outcome]:
-        with Client(scheduler) if scheduler else Client(processes=True) as client:
+        # one thread per worker process: ReportLab keeps some state per process, not per thread
+        with Client(scheduler) if scheduler else Client(processes=True, threads_per_worker=1) as client:
             futures = client.map(fn, jobs, pure=False)
             for future in as_completed(futures):
                 yield future.result()
