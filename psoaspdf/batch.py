@@ -371,7 +371,9 @@ def _patient_jobs(
             )
             password = (row.get("password") or "").strip() or None
             row_values = sorted((k, v) for k, v in row.items() if k and k != "password")
-            digest = _digest(files, options, row_values, password is not None)
+            # a new password rebuilds the copy; only a digest of everything reaches the state file
+            secret = hashlib.sha256(password.encode("utf-8")).hexdigest() if password else None
+            digest = _digest(files, options, row_values, secret)
             jobs.append(
                 Job(
                     str(target.relative_to(out)),
