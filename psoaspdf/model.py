@@ -294,7 +294,7 @@ class Fonts:
     bold: FilePath | None = spec("Bold TTF file; required with 'regular'.", None)
     italic: FilePath | None = spec("Italic TTF file; the regular font is used if left out.", None)
     bold_italic: FilePath | None = spec("Bold italic TTF file.", None)
-    size: float = spec("Body text size in points (12 or more).", 13.0, minimum=12, maximum=24)
+    size: float = spec("Body text size in points (12 or more).", 14.0, minimum=12, maximum=24)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,7 +302,7 @@ class Page:
     """Paper and margins."""
 
     paper: Literal["letter", "a4"] = spec("Paper size.", "letter")
-    margin_mm: float = spec("Margin on every side, in millimetres.", 19.0, minimum=13, maximum=40)
+    margin_mm: float = spec("Margin on every side, in millimetres.", 22.0, minimum=13, maximum=40)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -59,7 +59,7 @@ def test_header_and_footer_text_is_at_least_9_5_pt(case: str, request: pytest.Fi
 def test_most_body_text_is_the_layout_size(bundled_pdf: Rendered) -> None:
     body, _ = regions(bundled_pdf.inputs, bundled_pdf.reader)
     sizes = Counter(round(r.size, 2) for r in body)
-    assert sizes.most_common(1)[0][0] == bundled_pdf.inputs.layout.fonts.size == 13.0
+    assert sizes.most_common(1)[0][0] == bundled_pdf.inputs.layout.fonts.size == 14.0
 
 
 def test_smallest_allowed_layout_size_keeps_every_body_line_at_12_pt(tmp_path: Path) -> None:

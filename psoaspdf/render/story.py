@@ -620,7 +620,7 @@ class Story:
             for label, value in lines:
                 if value:
                     block.append(Paragraph(markup(f"{label}: {value}", s.fonts, emphasis=False), s.body))
-        notes_width = s.frame_width * (0.58 if block else 1.0)
+        notes_width = s.frame_width * (0.52 if block else 1.0)
         ruled = Table(
             [[""] for _ in range(NOTE_LINES)], colWidths=[notes_width - 16], rowHeights=[26] * NOTE_LINES
         )
@@ -652,7 +652,7 @@ class Story:
         note = f"**{self.labels['disclaimer']}:** {disclaimer}"
         out.append(Spacer(1, 8))
         out.append(self.para(note, self.s.body))
-        return [KeepTogether(out[:2]), *out[2:]]
+        return [KeepTogether(out)]  # the note never lands alone on a last page
 
     # --- booklet pages ------------------------------------------------------------------------
 
@@ -759,7 +759,7 @@ class Story:
             story.append(
                 KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
             )
-        story.append(self.notes_and_contact(personal.note))
         story.append(self.get_help(handout.get_help))
+        story.append(self.notes_and_contact(personal.note))
         story += self.sources(handout.sources, handout.disclaimer)
         return story
