@@ -19,7 +19,7 @@ RUNNING_TITLE_SHARE = 0.42  # of the text width: the handout title, top right fr
 
 
 def month_year(date: Any, labels: dict[str, Any]) -> str:
-    return f"{labels['months'][date.month - 1]} {date.year}"
+    return str(labels["month_year"].format(month=labels["months"][date.month - 1], year=date.year))
 
 
 def contact_line(layout: model.Layout) -> str:
