@@ -50,7 +50,33 @@ class Inputs:
     layout_where: Where = BUILT_IN
 
 
-def load_inputs(handout: str, layout: str | None = None, paper: Paper | None = None) -> Inputs:
+Profile = Literal["standard", "large-print", "ink-saving"]
+LARGE_PRINT_SIZE = 18.0
+INK_SAVING = model.Colors(
+    primary=model.Color("#000000"),
+    accent=model.Color("#555555"),
+    text=model.Color("#000000"),
+    tint=model.Color("#FFFFFF"),
+    card_tint=model.Color("#FFFFFF"),
+    warning=model.Color("#000000"),
+    warning_tint=model.Color("#FFFFFF"),
+)
+
+
+def with_profile(layout: model.Layout, profile: Profile | None = None) -> model.Layout:
+    """The layout as printed under a profile: large print, or ink-saving line work."""
+    profile = profile or layout.profile
+    if profile == "large-print":
+        fonts = dataclasses.replace(layout.fonts, size=max(layout.fonts.size, LARGE_PRINT_SIZE))
+        return dataclasses.replace(layout, fonts=fonts, exercises="cards", profile=profile)
+    if profile == "ink-saving":
+        return dataclasses.replace(layout, colors=INK_SAVING, profile=profile)
+    return layout
+
+
+def load_inputs(
+    handout: str, layout: str | None = None, paper: Paper | None = None, profile: Profile | None = None
+) -> Inputs:
     """Resolve names (path or bundled id), load and validate both files."""
     handout_path = resolve(handout, "handouts")
     layout_path = resolve(layout, "layouts") if layout else None
@@ -74,6 +100,7 @@ def load_inputs(handout: str, layout: str | None = None, paper: Paper | None = N
     if paper:
         page = dataclasses.replace(loaded_layout.page, paper=paper)
         loaded_layout = dataclasses.replace(loaded_layout, page=page)
+    loaded_layout = with_profile(loaded_layout, profile)
     return Inputs(loaded_handout, loaded_layout, Where(str(handout_path), handout_positions), layout_where)
 
 
@@ -164,9 +191,10 @@ def render_to_file(
     layout: str | None = None,
     paper: Paper | None = None,
     personal: model.Personal | None = None,
+    profile: Profile | None = None,
 ) -> Path:
     """Render a handout (path or bundled id) and write the PDF atomically; return its path."""
-    inputs = load_inputs(handout, layout, paper)
+    inputs = load_inputs(handout, layout, paper, profile)
     target = pdf_target(output, Path(f"{inputs.handout.id}.pdf"))
     sources = [Path(inputs.handout_where.file), Path(inputs.layout_where.file)]
     refuse_overwriting_inputs(target, sources)

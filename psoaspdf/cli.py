@@ -75,6 +75,10 @@ def main() -> None:
 @click.option("--patient", help="Patient's name, printed on the page only (never stored in metadata).")
 @click.option("--clinician", help="Clinician's name, printed on the page.")
 @click.option("--date", "date_", metavar="DATE", help="Date printed on the page, as you want it shown.")
+@click.option("--large-print", "profile", flag_value="large-print", help="Body text at 18 pt or more.")
+@click.option(
+    "--ink-saving", "profile", flag_value="ink-saving", help="Black and grey line work, no filled bands."
+)
 def render(
     handout: str,
     layout: str | None,
@@ -83,6 +87,7 @@ def render(
     patient: str | None,
     clinician: str | None,
     date_: str | None,
+    profile: str | None,
 ) -> None:
     """Render HANDOUT (a YAML file or a bundled handout id) to a PDF.
 
@@ -93,7 +98,7 @@ def render(
     """
     personal = model.Personal(patient=patient, clinician=clinician, date=date_)
     paper_choice: api.Paper | None = paper.lower() if paper else None  # type: ignore[assignment]
-    written = api.render_to_file(handout, output, layout, paper_choice, personal)
+    written = api.render_to_file(handout, output, layout, paper_choice, personal, profile)  # type: ignore[arg-type]
     click.echo(f"wrote {written}")
 
 

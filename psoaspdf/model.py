@@ -327,6 +327,11 @@ class Layout:
         " long for half a page still gets a full card).",
         "cards",
     )
+    profile: Literal["standard", "large-print", "ink-saving"] = spec(
+        "'large-print': body text at least 18 pt and a full card per exercise; 'ink-saving': black"
+        " and grey line work on white, no filled bands (also --large-print, --ink-saving).",
+        "standard",
+    )
     footer: Footer = spec("Footer.", Footer())
 
 

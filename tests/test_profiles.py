@@ -1,0 +1,51 @@
+"""Print profiles: large print (body text 18 pt or more) and ink-saving (grey line work only)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+from click.testing import CliRunner
+from conftest import BUNDLED_ID, text_runs
+
+from psoaspdf import api
+from psoaspdf.cli import main
+
+
+def render(runner: CliRunner, tmp_path: Path, *options: str) -> bytes:
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(main, ["render", BUNDLED_ID, "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_large_print_sets_body_text_at_18_pt_or_more(runner: CliRunner, tmp_path: Path) -> None:
+    data = render(runner, tmp_path, "--large-print")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    margin = api.with_profile(api.model.Layout(), "large-print").page.margin_mm * 72 / 25.4
+    height = float(reader.pages[0].mediabox.height)
+    body = [r for r in text_runs(reader) if margin + 45 < r.y < height - margin - 46]
+    sizes = sorted(round(r.size, 1) for r in body)
+    assert sizes[len(sizes) // 2] >= 18  # most body text
+    assert len(reader.pages) > len(pypdf.PdfReader(io.BytesIO(render(runner, tmp_path))).pages)
+
+
+def test_ink_saving_prints_only_greys(runner: CliRunner, tmp_path: Path) -> None:
+    data = render(runner, tmp_path, "--ink-saving")
+    document = pypdfium2.PdfDocument(data)
+    for index in range(len(document)):
+        image = document[index].render(scale=0.5).to_pil().convert("RGB")
+        raw = image.tobytes()  # RGB triples; works on every Pillow version
+        pixels = (raw[i : i + 3] for i in range(0, len(raw), 3))
+        coloured = [p for p in pixels if max(p) - min(p) > 24]
+        assert not coloured, (index, coloured[:3])
+
+
+def test_a_layout_can_choose_a_profile(tmp_path: Path) -> None:
+    layout = tmp_path / "lp.yaml"
+    layout.write_text("profile: large-print\n", encoding="utf-8")
+    inputs = api.load_inputs(BUNDLED_ID, str(layout))
+    assert inputs.layout.fonts.size >= 18
+    assert inputs.layout.exercises == "cards"
