@@ -30,6 +30,8 @@ DEFAULT_GRADE = 8.0  # US school grade; health-literacy guidance asks for grade 
 MAX_SENTENCE_WORDS = 20
 MIN_GRADED_WORDS = 30  # shorter parts get a grade, but no warning: the formulas need more text
 MIN_BODY_SIZE = 12.0
+LINE_LENGTH = (45, 75)  # characters in a typical body line (PAGES.md)
+WRAP_SHORTFALL = 0.92  # ragged-right lines end about 8 % short of what would fit
 WORST_SENTENCES = 3
 
 # Printed prose, by top-level field, in the order the handout prints it
@@ -480,6 +482,16 @@ def layout_findings(
     if size < MIN_BODY_SIZE:
         message = f"body text is {size:g} pt; older readers need {MIN_BODY_SIZE:g} pt or more"
         findings.append(_finding("warning", "layout", layout_where, "fonts.size", message))
+    from .render.fonts import load_fonts
+    from .render.styles import characters_per_line
+
+    per_line = characters_per_line(layout, load_fonts(layout.fonts)) * WRAP_SHORTFALL
+    if not LINE_LENGTH[0] <= per_line <= LINE_LENGTH[1]:
+        message = (
+            f"a typical body line holds about {per_line:.0f} characters;"
+            f" {LINE_LENGTH[0]}-{LINE_LENGTH[1]} read best (change fonts.size or page.margin_mm)"
+        )
+        findings.append(_finding("warning", "layout", layout_where, "page.margin_mm", message))
     c = layout.colors
     pairs = [
         ("text", c.text, "#FFFFFF"),

