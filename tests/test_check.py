@@ -135,7 +135,9 @@ def test_small_body_size_is_a_layout_warning() -> None:
     # the layout loader refuses < 12 pt; a program may still build such a layout
     layout = model.Layout(fonts=model.Fonts(size=10))
     report = check.check_handout(CLEAN, layout)
-    assert [f.field for f in findings(report, "layout")] == ["fonts.size"]
+    fields = [f.field for f in findings(report, "layout")]
+    assert "fonts.size" in fields
+    assert "page.margin_mm" in fields  # small type also makes lines too long
 
 
 # --- command line -----------------------------------------------------------------------------
