@@ -22,7 +22,7 @@ from .api import BUILT_IN, Where, detect_kind, printable_problems, yaml_files
 from .bundled import PACKAGE, resolve
 from .errors import InvalidInput, Problem
 from .render.inline import plain_text
-from .validate import MIN_CONTRAST, contrast
+from .validate import MIN_CONTRAST, contrast, contrast_pairs
 
 Severity = Literal["error", "warning", "info"]
 
@@ -492,17 +492,7 @@ def layout_findings(
             f" {LINE_LENGTH[0]}-{LINE_LENGTH[1]} read best (change fonts.size or page.margin_mm)"
         )
         findings.append(_finding("warning", "layout", layout_where, "page.margin_mm", message))
-    c = layout.colors
-    pairs = [
-        ("text", c.text, "#FFFFFF"),
-        ("text", c.text, c.tint),
-        ("text", c.text, c.card_tint),
-        ("text", c.text, c.warning_tint),
-        ("primary", c.primary, "#FFFFFF"),
-        ("primary", c.primary, c.card_tint),
-        ("warning", c.warning, "#FFFFFF"),
-        ("warning", c.warning, c.warning_tint),
-    ]
+    pairs = [(name, getattr(layout.colors, name), bg) for name, bg, _ in contrast_pairs(layout.colors)]
     lowest = min(contrast(fg, bg) for _, fg, bg in pairs)
     for name, fg, bg in pairs:
         ratio = contrast(fg, bg)

@@ -356,8 +356,9 @@ def contrast(fg: str, bg: str) -> float:
 MIN_CONTRAST = 4.5
 
 
-def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
-    pairs = [
+def contrast_pairs(colors: model.Colors) -> list[tuple[str, str, str]]:
+    """Every text colour with every background it is printed on: (colour key, background, name)."""
+    return [
         ("text", "#FFFFFF", "white paper"),
         ("text", colors.tint, "the key message tint"),
         ("text", colors.card_tint, "the card tint"),
@@ -367,8 +368,11 @@ def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
         ("warning", "#FFFFFF", "white paper"),
         ("warning", colors.warning_tint, "the warning tint"),
     ]
+
+
+def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
     failures: dict[str, list[str]] = {}
-    for name, bg, bg_name in pairs:
+    for name, bg, bg_name in contrast_pairs(colors):
         ratio = contrast(getattr(colors, name), bg)
         if ratio < MIN_CONTRAST:
             failures.setdefault(name, []).append(f"{ratio:.1f}:1 on {bg_name} ({bg})")
