@@ -129,3 +129,13 @@ def test_validate_knows_what_kind_of_file_it_reads(
     path = tmp_path / "file.yaml"
     path.write_text(text, encoding="utf-8")
     assert api.detect_kind(path, load_text(text, "file.yaml")) == kind
+
+
+def test_right_to_left_text_is_refused_rather_than_printed_backwards(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace('summary: "', 'summary: "שלום ')
+    (tmp_path / "rtl.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(tmp_path / "rtl.yaml")])
+    assert result.exit_code == 1
+    assert "summary: right-to-left text" in result.stderr

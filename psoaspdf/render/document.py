@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
@@ -42,9 +43,13 @@ def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
 
 
 def unprintable(obj: Any, fonts: FontSet) -> list[tuple[str, str]]:
-    """(field, message) for every string with a character no embedded font can draw."""
+    """(field, message) for every string that would not print as written: a character no embedded
+    font can draw, or right-to-left text (which would come out in the wrong order)."""
     found = []
     for where, text in text_fields(obj):
+        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+            found.append((where, "right-to-left text (such as Arabic or Hebrew) cannot be printed yet"))
+            continue
         missing = missing_glyphs(text, fonts)
         if missing:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
