@@ -243,3 +243,16 @@ def test_line_length_is_checked_against_the_layout(tmp_path: Path) -> None:
     assert messages and "characters" in messages[0]
     reports, _ = check_paths(["iliopsoas-back-pain"])
     assert not [f for r in reports for f in r.findings if f.field == "page.margin_mm"]
+
+
+def test_every_shipped_english_handout_passes_check_strict(runner: CliRunner) -> None:
+    from conftest import REPO
+
+    english = [
+        str(p)
+        for p in sorted((REPO / "handouts").glob("*.yaml"))
+        if "language: en" in p.read_text(encoding="utf-8")
+    ]
+    assert len(english) >= 5
+    result = runner.invoke(main, ["check", *english, "--strict"])
+    assert result.exit_code == 0, result.output
