@@ -663,3 +663,11 @@ def table(reports: list[Report]) -> str:
             out.append(f"    {f.severity:<7} {f}")
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+def worksheet(report: Report) -> bytes:
+    """A printable PEMAT-P reviewer worksheet PDF for one checked handout."""
+    from .render.worksheet import worksheet_pdf
+
+    automatic = [(item.item, item.met) for item in report.pemat]
+    return worksheet_pdf(report.handout_id, automatic, model.Layout())

@@ -141,7 +141,14 @@ def validate(paths: tuple[Path, ...]) -> None:
     help="Readable table, or JSON for other programs.",
 )
 @click.option("--strict", is_flag=True, help="Exit with code 1 when there is any warning.")
-def check(paths: tuple[str, ...], layout: str | None, grade: float, fmt: str, strict: bool) -> None:
+@click.option(
+    "--worksheet",
+    type=click.Path(path_type=Path),
+    help="Also write a PEMAT-P reviewer worksheet PDF (one handout only).",
+)
+def check(
+    paths: tuple[str, ...], layout: str | None, grade: float, fmt: str, strict: bool, worksheet: Path | None
+) -> None:
     """Check handouts for plain language: reading grade, long sentences, medical words, PEMAT-P.
 
     PATHS are handout files, folders (the handouts in them) or bundled handout
@@ -161,6 +168,12 @@ def check(paths: tuple[str, ...], layout: str | None, grade: float, fmt: str, st
     reports, problems = checks.check_paths(list(paths), layout, grade)
     if not reports and not problems:
         raise click.UsageError("no handout files found in the paths given")
+    if worksheet:
+        if len(reports) != 1:
+            raise click.UsageError("--worksheet needs exactly one handout")
+        from .output import write_atomic
+
+        write_atomic(api.pdf_target(worksheet, worksheet), checks.worksheet(reports[0]))
     if fmt == "json":
         data = {"reports": [r.as_dict() for r in reports], "invalid": [str(p) for p in problems]}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -256,3 +256,23 @@ def test_every_shipped_english_handout_passes_check_strict(runner: CliRunner) ->
     assert len(english) >= 5
     result = runner.invoke(main, ["check", *english, "--strict"])
     assert result.exit_code == 0, result.output
+
+
+def test_worksheet_lists_every_item_a_person_must_judge(runner: CliRunner, tmp_path: Path) -> None:
+    import pypdf
+
+    from psoaspdf.render.worksheet import PERSON_ITEMS
+
+    out = tmp_path / "worksheet.pdf"
+    result = runner.invoke(main, ["check", BUNDLED_ID, "--worksheet", str(out)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(out)
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Judged by psoaspdf" in text
+    for _, item in PERSON_ITEMS:
+        assert item in text, item
+    assert len(PERSON_ITEMS) == 17
+    fonts = [f for page in reader.pages for f in page["/Resources"]["/Font"].values()]
+    assert all("/FontFile2" in f.get_object()["/FontDescriptor"] for f in fonts)
+    two = runner.invoke(main, ["check", BUNDLED_ID, str(CLEAN), "--worksheet", str(out)])
+    assert two.exit_code == 2
