@@ -196,7 +196,7 @@ def plan(manifest_path: Path, output: Path | None = None, paper: str | None = No
     problems: list[Problem] = []
     for i, name in enumerate(manifest.clinics, start=1):
         try:
-            layout_path = _find(name, "layouts", folder)
+            layout_path = resolve(name, "layouts", folder)
             _layout_files(str(layout_path))
             clinics[Path(name).stem] = str(layout_path)
         except (InvalidInput, PsoasError) as exc:
@@ -208,7 +208,7 @@ def plan(manifest_path: Path, output: Path | None = None, paper: str | None = No
     ):
         for i, name in enumerate(names, start=1):
             try:
-                path = _find(name, "handouts", folder) if kind == "handout" else _existing(folder / name)
+                path = resolve(name, "handouts", folder) if kind == "handout" else _existing(folder / name)
                 (_handout_files if kind == "handout" else _booklet_files)(path)
                 items[Path(name).stem] = (kind, path)  # type: ignore[assignment]
             except (InvalidInput, PsoasError) as exc:
@@ -244,11 +244,6 @@ def plan(manifest_path: Path, output: Path | None = None, paper: str | None = No
 def _deps(kind: str, path: Path, layout: str) -> list[tuple[str, str]]:
     files = (_handout_files if kind == "handout" else _booklet_files)(path) + _layout_files(layout)
     return [(f, _file_digest(f)) for f in files]
-
-
-def _find(name: str, kind: str, folder: Path) -> Path:
-    candidate = folder / name
-    return candidate if candidate.is_file() else resolve(name, kind)
 
 
 def _existing(path: Path) -> Path:

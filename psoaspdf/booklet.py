@@ -16,7 +16,7 @@ from . import model
 from .api import BUILT_IN, Where, printable_problems, rendering
 from .bundled import resolve
 from .errors import InvalidInput, NotFound, Problem
-from .validate import load_layout, load_with_positions
+from .validate import load_with_positions
 
 if TYPE_CHECKING:
     from pypdf import PdfWriter
@@ -70,9 +70,9 @@ def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: s
     layout_name = layout_override or booklet.layout
     if layout_name:
         try:
-            layout_path = _find(layout_name, "layouts", folder if not layout_override else Path.cwd())
-            layout = load_layout(layout_path)
-            layout_where = Where(str(layout_path))
+            layout_path = resolve(layout_name, "layouts", folder if not layout_override else Path.cwd())
+            layout, positions = load_with_positions(layout_path, model.Layout)
+            layout_where = Where(str(layout_path), positions)
         except (InvalidInput, NotFound) as exc:
             problems += _problems(exc, where, "layout")
     # the layout once, and the booklet's own words (title, dividers, cover details) with it
@@ -82,7 +82,7 @@ def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: s
         field = f"items[{i}]"
         try:
             if item.handout is not None:
-                handout_path = _find(item.handout, "handouts", folder)
+                handout_path = resolve(item.handout, "handouts", folder)
                 handout, positions = load_with_positions(handout_path, model.Handout)
                 handout_where = Where(str(handout_path), positions)
                 problems += printable_problems(
@@ -102,14 +102,6 @@ def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: s
     if problems:
         raise InvalidInput(problems)
     return LoadedBooklet(booklet, where, layout, tuple(items))
-
-
-def _find(name: str, kind: str, folder: Path) -> Path:
-    """A file relative to the booklet's folder, or a bundled id."""
-    candidate = folder / name
-    if candidate.suffix.lower() in (".yaml", ".yml") and candidate.is_file():
-        return candidate
-    return resolve(str(candidate) if candidate.is_file() else name, kind)
 
 
 def _problems(exc: InvalidInput | NotFound, where: Where, field: str) -> list[Problem]:

@@ -28,8 +28,11 @@ def bundled(kind: str) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def resolve(name: str, kind: str) -> Path:
-    """A path to an existing file, or the id of a bundled handout or layout."""
+def resolve(name: str, kind: str, folder: Path | None = None) -> Path:
+    """A path to an existing file (relative to ``folder`` when given), or the id of a bundled
+    handout or layout."""
+    if folder is not None and (folder / name).is_file():
+        return folder / name
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") or path.parent != Path("."):
         if path.is_file():
