@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
@@ -18,6 +18,7 @@ from .output import ensure_folder, refuse_overwriting_inputs, write_atomic
 from .validate import Positions, from_node, load_handout, load_layout, load_with_positions, node_positions
 
 Paper = Literal["letter", "a4"]
+Format = Literal["pdf", "html"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +116,8 @@ def printable_problems(
     ``documents`` are (where, model object) pairs printed with this layout: handouts (whose
     pictures are checked too), a booklet.
     """
+    from os.path import relpath
+
     from .render.assets import BadImage, check_image
     from .render.document import unprintable
     from .render.fonts import BadFont, load_fonts
@@ -134,7 +137,8 @@ def printable_problems(
         try:
             check_image(image)
         except BadImage as exc:
-            problems.append(where.problem(field, f"{owner}: {image}: {exc}"))
+            shown = relpath(image, Path(where.file).resolve().parent)  # as written, not made absolute
+            problems.append(where.problem(field, f"{owner}: {shown}: {exc}"))
     try:
         fonts = load_fonts(layout.fonts)
     except BadFont as exc:
@@ -145,23 +149,59 @@ def printable_problems(
     return problems
 
 
+if TYPE_CHECKING:
+    from .render.document import ContentTooTall
+
+
 @contextlib.contextmanager
-def rendering(source: str) -> Iterator[None]:
-    """Turn what can only go wrong during layout into a user's error about ``source``."""
+def rendering(source: str | Where) -> Iterator[None]:
+    """Turn what can only go wrong during layout into a user's error about ``source``: the
+    handout (with the positions of its fields), or the booklet file that names the handouts."""
     from reportlab.platypus.doctemplate import LayoutError
 
+    from .render.document import ContentTooTall
     from .render.inline import MissingGlyph
 
     try:
         yield
     except MissingGlyph as exc:  # text given on the command line
         raise InvalidInput([Problem("command line", None, None, "", str(exc))]) from None
-    except LayoutError:
+    except ContentTooTall as exc:
+        raise InvalidInput([too_tall(source, exc)]) from None
+    except LayoutError:  # not expected: every part of a handout is marked with its field
         message = (
             "a part of the handout is too tall to fit on one page (an exercise with many long steps,"
             " or a very long list); shorten it or split it in two"
         )
-        raise InvalidInput([Problem(source, None, None, "", message)]) from None
+        file = source.file if isinstance(source, Where) else source
+        raise InvalidInput([Problem(file, None, None, "", message)]) from None
+
+
+def too_tall(source: str | Where, exc: ContentTooTall) -> Problem:
+    """What could not be laid out, at the line and column of the field it prints."""
+    what = exc.what or "a part of the handout"
+    if not isinstance(source, Where):  # a booklet: its positions are not the handout's
+        what = f"in the handout {exc.handout!r}, {what}" if exc.handout else what
+        source = Where(source)
+    message = (
+        f"{what} does not fit on a page, even a page of its own (page {exc.page});"
+        " shorten it or split it in two"
+    )
+    return source.problem(exc.field, message)
+
+
+def check_printable(inputs: Inputs, personal: model.Personal | None = None) -> None:
+    """Raise InvalidInput naming every picture that cannot be read and every character the
+    fonts cannot draw, in the handout, the layout and the personal details."""
+    problems = printable_problems(
+        inputs.layout, inputs.layout_where, [(inputs.handout_where, inputs.handout)]
+    )
+    if personal:
+        problems += printable_problems(
+            inputs.layout, Where("command line"), [(Where("command line"), personal)], check_layout=False
+        )
+    if problems:
+        raise InvalidInput(problems)
 
 
 def render_handout(
@@ -172,16 +212,8 @@ def render_handout(
     """Render validated inputs to PDF bytes (``fields``: see render_pdf)."""
     from .render.document import render_pdf
 
-    problems = printable_problems(
-        inputs.layout, inputs.layout_where, [(inputs.handout_where, inputs.handout)]
-    )
-    if personal:
-        problems += printable_problems(
-            inputs.layout, Where("command line"), [(Where("command line"), personal)], check_layout=False
-        )
-    if problems:
-        raise InvalidInput(problems)
-    with rendering(inputs.handout_where.file):
+    check_printable(inputs, personal)
+    with rendering(inputs.handout_where):
         return render_pdf(inputs.handout, inputs.layout, personal or model.Personal(), fields)
 
 
@@ -192,23 +224,37 @@ def render_to_file(
     paper: Paper | None = None,
     personal: model.Personal | None = None,
     profile: Profile | None = None,
+    fmt: Format = "pdf",
 ) -> Path:
-    """Render a handout (path or bundled id) and write the PDF atomically; return its path."""
+    """Render a handout (path or bundled id) to a PDF, or its HTML twin, written atomically;
+    return the path written."""
     inputs = load_inputs(handout, layout, paper, profile)
-    target = pdf_target(output, Path(f"{inputs.handout.id}.pdf"))
+    target = pdf_target(output, Path(f"{inputs.handout.id}.{fmt}"), suffix=f".{fmt}")
     sources = [Path(inputs.handout_where.file), Path(inputs.layout_where.file)]
     refuse_overwriting_inputs(target, sources)
-    data = render_handout(inputs, personal)
+    data = render_handout(inputs, personal) if fmt == "pdf" else render_handout_html(inputs, personal)
     write_atomic(target, data)
     return target
 
 
-def pdf_target(output: Path | None, default: Path) -> Path:
-    """The output path: the default, or the one given, which must end in .pdf."""
+def render_handout_html(inputs: Inputs, personal: model.Personal | None = None) -> bytes:
+    """The handout's accessible HTML twin: one self-contained page (UTF-8 bytes).
+
+    The same checks as the PDF run first: every picture is readable and every character has a
+    glyph in the fonts the page embeds.
+    """
+    from .htmlpage import render_html
+
+    check_printable(inputs, personal)
+    return render_html(inputs.handout, inputs.layout, personal)
+
+
+def pdf_target(output: Path | None, default: Path, suffix: str = ".pdf") -> Path:
+    """The output path: the default, or the one given, which must end in ``suffix``."""
     if output is None:
         return default
-    if output.suffix.lower() != ".pdf" and not output.is_dir():
-        raise CannotWrite(f"{output}: give a file name ending in .pdf")
+    if output.suffix.lower() != suffix and not output.is_dir():
+        raise CannotWrite(f"{output}: give a file name ending in {suffix}")
     return output
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from . import __version__, model
 from .bundled import resolve
 from .errors import InvalidInput, Problem, PsoasError
-from .output import ensure_folder, write_atomic
+from .output import PdfBytes, ensure_folder, remove_leftovers, write_atomic
 from .validate import load, load_with_positions
 
 STATE_FILE = ".psoaspdf-batch.json"
@@ -453,13 +453,13 @@ def render_job(job: Job) -> bytes:
             base, fields = _blank_copy(job.source, job.layout, job.paper, *mtimes)
             stamped = stamp_personal(base, fields, personal, inputs.layout)
         if stamped is not None:
-            data = stamped
+            data = PdfBytes(stamped, pages=getattr(base, "pages", None))
         else:
             if job.doses:
                 inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
             data = api.render_handout(inputs, personal)
     if job.password:
-        data = _encrypt(data, job.password)
+        data = PdfBytes(_encrypt(data, job.password), pages=getattr(data, "pages", None))
     return data
 
 
@@ -482,7 +482,8 @@ def run_job(job: Job) -> Outcome:
         data = render_job(job)
         target = Path(job.target)
         ensure_folder(target.parent)
-        write_atomic(target, data, mode=0o600 if job.personal else None)
+        # the run tidied leftovers of killed runs when it started: no folder scan per file
+        write_atomic(target, data, mode=0o600 if job.personal else None, password=job.password, tidy=False)
         return Outcome(job.key, "written", patient_id=job.patient_id)
     except InvalidInput as exc:
         reason = "; ".join(str(p) for p in exc.problems[:3])
@@ -568,8 +569,7 @@ def run(
     start = time.monotonic()
     out = the_plan.output
     if out.is_dir():  # a run killed mid-write leaves a hidden temporary file: never a final path
-        for leftover in out.rglob(".*.part"):
-            leftover.unlink(missing_ok=True)
+        remove_leftovers(out, recursive=True)  # only files no live writer (another run) holds
     state = {} if force else _load_state(out)
     outcomes: list[Outcome] = list(the_plan.failed)
     todo: list[Job] = []

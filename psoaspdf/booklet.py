@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -47,7 +48,7 @@ class LoadedBooklet:
 def load_booklet(path: Path, layout_override: str | None = None) -> LoadedBooklet:
     """Read a booklet file and everything it names; every problem is reported in one run."""
     booklet, positions = load_with_positions(path, model.Booklet)
-    return _load(booklet, Where(str(path), positions), path.resolve().parent, layout_override)
+    return _load(booklet, Where(str(path), positions), path.resolve().parent, layout_override, path)
 
 
 def quick_booklet(items: list[str], layout: str | None, title: str | None) -> LoadedBooklet:
@@ -62,15 +63,28 @@ def quick_booklet(items: list[str], layout: str | None, title: str | None) -> Lo
     return _load(booklet, Where("command line"), Path.cwd(), layout)
 
 
-def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: str | None) -> LoadedBooklet:
+def _load(
+    booklet: model.Booklet,
+    where: Where,
+    folder: Path,
+    layout_override: str | None,
+    source: Path | None = None,
+) -> LoadedBooklet:
+    """``source``: the booklet file as given, when the items come from one; the files it names
+    must then be inside its folder (names given on the command line may be anywhere)."""
     from .clinicpdf import BadClinicPdf, load_clinic_pdf
 
+    confined = source.name if source else None
+    shown = source.parent if source else Path()
     problems: list[Problem] = []
     layout, layout_where = model.Layout(), BUILT_IN
     layout_name = layout_override or booklet.layout
     if layout_name:
         try:
-            layout_path = resolve(layout_name, "layouts", folder if not layout_override else Path.cwd())
+            if layout_override:
+                layout_path = _as_given(resolve(layout_override, "layouts", Path.cwd()), Path.cwd(), Path())
+            else:
+                layout_path = _as_given(resolve(layout_name, "layouts", folder, confined), folder, shown)
             layout, positions = load_with_positions(layout_path, model.Layout)
             layout_where = Where(str(layout_path), positions)
         except (InvalidInput, NotFound) as exc:
@@ -82,7 +96,7 @@ def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: s
         field = f"items[{i}]"
         try:
             if item.handout is not None:
-                handout_path = resolve(item.handout, "handouts", folder)
+                handout_path = _as_given(resolve(item.handout, "handouts", folder, confined), folder, shown)
                 handout, positions = load_with_positions(handout_path, model.Handout)
                 handout_where = Where(str(handout_path), positions)
                 problems += printable_problems(
@@ -98,10 +112,19 @@ def _load(booklet: model.Booklet, where: Where, folder: Path, layout_override: s
         except (InvalidInput, NotFound) as exc:
             problems += _problems(exc, where, f"{field}.handout")
         except BadClinicPdf as exc:
-            problems.append(where.problem(f"{field}.pdf", f"{item.pdf}: {exc}"))
+            written = os.path.relpath(str(item.pdf), folder)  # as written, not made absolute
+            problems.append(where.problem(f"{field}.pdf", f"{written}: {exc}"))
     if problems:
         raise InvalidInput(problems)
     return LoadedBooklet(booklet, where, layout, tuple(items))
+
+
+def _as_given(path: Path, folder: Path, shown: Path) -> Path:
+    """A file found in ``folder``, named from that folder as the user gave it, for messages."""
+    try:
+        return shown / path.relative_to(folder)
+    except ValueError:
+        return path
 
 
 def _problems(exc: InvalidInput | NotFound, where: Where, field: str) -> list[Problem]:

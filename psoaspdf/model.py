@@ -287,6 +287,25 @@ class Colors:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ScriptFont:
+    """A font for the letters of one script. A plain file path is taken as the regular font."""
+
+    __shorthand__ = "regular"
+    regular: FilePath = spec("Regular TTF file (static, not variable) with letters of this script.")
+    bold: FilePath | None = spec("Bold TTF file; bold text uses the regular font if left out.", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScriptFonts:
+    """Fonts for letters of other scripts: a letter of a script named here is set in its font."""
+
+    greek: ScriptFont | None = spec("Greek letters.", None)
+    cyrillic: ScriptFont | None = spec("Cyrillic letters (Russian, Ukrainian, Bulgarian, Serbian ...).", None)
+    armenian: ScriptFont | None = spec("Armenian letters.", None)
+    georgian: ScriptFont | None = spec("Georgian letters.", None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Fonts:
     """Fonts. Leave out to use the built-in Atkinson Hyperlegible, made for low vision."""
 
@@ -295,6 +314,7 @@ class Fonts:
     italic: FilePath | None = spec("Italic TTF file; the regular font is used if left out.", None)
     bold_italic: FilePath | None = spec("Bold italic TTF file.", None)
     size: float = spec("Body text size in points (12 or more).", 14.0, minimum=12, maximum=24)
+    scripts: ScriptFonts = spec("Fonts for Greek, Cyrillic, Armenian or Georgian letters.", ScriptFonts())
 
 
 @dataclass(frozen=True, kw_only=True)

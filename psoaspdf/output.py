@@ -1,20 +1,66 @@
-"""Atomic file writing: the old file stays until the new one is complete on disk."""
+"""Atomic, verified file writing: the old file stays until the new one is complete on disk and
+has been read back and checked."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
-from .errors import CannotWrite
+from .errors import CannotWrite, ExitCode, PsoasError
+
+try:  # POSIX: a writer holds a lock on its temporary file, so leftovers of dead writers are known
+    import fcntl
+except ImportError:  # pragma: no cover (Windows)
+    fcntl = None  # type: ignore[assignment]
+
+PART_SUFFIX = ".part"
+EMPTY_PART_GRACE = 60.0  # seconds: an empty unlocked temporary file may be one being created
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_XREF_AT = re.compile(rb"\s*(xref\b|\d+\s+\d+\s+obj\b)")
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+class PdfBytes(bytes):
+    """PDF bytes that know how many pages they hold, so the written file can be checked for them."""
+
+    pages: int | None
+
+    def __new__(cls, data: bytes, pages: int | None = None) -> PdfBytes:
+        made = super().__new__(cls, data)
+        made.pages = pages
+        return made
+
+
+class BadOutput(PsoasError):
+    """What psoaspdf made is not a valid file; a bug, so nothing was written."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+def write_atomic(
+    path: Path,
+    data: bytes,
+    mode: int | None = None,
+    *,
+    pages: int | None = None,
+    password: str | None = None,
+    tidy: bool = True,
+) -> None:
     """Write data to path via a temporary file in the same folder and an atomic rename.
 
+    Before the rename the temporary file is read back: it must hold exactly ``data``, and a PDF
+    (a ``.pdf`` path or data starting ``%PDF-``) must open, with ``pages`` pages when given (or
+    when ``data`` is PdfBytes that knows its count); ``password`` opens an encrypted one. On any
+    failure the temporary file is removed and an existing file at ``path`` is untouched.
+
     ``mode`` sets the file's permissions (0o600 for a patient's copy); otherwise a replaced file
-    keeps its permissions and a new one gets the usual ones (0o666 less the umask).
+    keeps its permissions and a new one gets the usual ones (0o666 less the umask). ``tidy``
+    removes temporary files a killed writer left for the same path (batch tidies once per run).
     """
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
@@ -25,13 +71,28 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         raise CannotWrite(f"{path}: is read-only; nothing was written")
     if not folder.is_dir():
         raise CannotWrite(f"{path}: the folder {folder} does not exist")
+    if pages is None:
+        pages = getattr(data, "pages", None)
+    is_pdf = path.suffix.lower() == ".pdf" or data[:5] == b"%PDF-"
+    if tidy:
+        remove_leftovers(folder, f".{path.name}.")
     tmp_name = None
+    fd = -1
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=folder)
+        _lock(fd)  # held until the rename: an unlocked temporary file belongs to a dead writer
+        _write_all(fd, data)
+        os.fsync(fd)
+        written, problem = _read_back(fd, data)
+        if problem:
+            raise CannotWrite(f"{path}: {problem}; nothing was written (is the disk full or failing?)")
+        if is_pdf:
+            problem = pdf_problem(written, pages, password)
+            if problem:
+                raise BadOutput(
+                    f"{path}: the PDF made is not valid ({problem}); nothing was written. This is a bug"
+                    " in psoaspdf: run again with PSOASPDF_DEBUG=1 and report it"
+                )
         if mode is not None:
             os.chmod(tmp_name, mode)
         elif path.exists():
@@ -44,11 +105,143 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        raise CannotWrite(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise CannotWrite(f"{path}: cannot write: {exc.strerror or exc}{_hint(exc, folder)}") from None
     finally:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def _hint(exc: OSError, folder: Path) -> str:
+    """What to do about a failed write, for the errors people meet; an existing file is kept."""
+    hints = {
+        errno.ENOSPC: "the disk is full; free some space or write somewhere else",
+        getattr(errno, "EDQUOT", -1): "the disk quota is used up; free some space or write somewhere else",
+        errno.EACCES: f"you may not write in the folder {folder}",
+        errno.EPERM: f"you may not write in the folder {folder}",
+        errno.EROFS: f"the folder {folder} is on a read-only disk",
+    }
+    hint = hints.get(exc.errno or 0)
+    return f" ({hint}); nothing was changed" if hint else "; nothing was changed"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is written: a write may take fewer bytes than it was given."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # never seen, but a loop must not spin on it
+            raise OSError(28, "No space left on device")
+        view = view[written:]
+
+
+def _read_back(fd: int, data: bytes) -> tuple[bytes, str | None]:
+    """The bytes of the file behind ``fd``, and why they are not exactly ``data`` (or None)."""
+    size = os.fstat(fd).st_size
+    if size != len(data):
+        return b"", f"the file on disk has {size:,} bytes, not the {len(data):,} written"
+    chunks = []
+    offset = 0
+    while offset < size:
+        chunk = _pread(fd, size - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    written = b"".join(chunks)
+    if written != data:
+        return written, "the file read back from disk differs from what was written"
+    return written, None
+
+
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover (Windows has no pread)
+    return os.read(fd, size)  # pragma: no cover
+
+
+def pdf_problem(data: bytes, pages: int | None = None, password: str | None = None) -> str | None:
+    """Why ``data`` is not a PDF a reader can open (with ``pages`` pages when given), or None.
+
+    Cheap on purpose (a millisecond or two for a handout): the header, the end-of-file marker,
+    the cross-reference table the trailer points at, then pypdf reads the catalogue and counts
+    the pages; no page content is parsed.
+    """
+    if not data.startswith(b"%PDF-"):
+        return "it does not start with %PDF-"
+    tail = data[-1024:]
+    if not tail.rstrip().endswith(b"%%EOF"):
+        return "it does not end with %%EOF"
+    found = _STARTXREF.search(tail)
+    if not found or not _XREF_AT.match(data, int(found.group(1))):
+        return "its startxref does not point at a cross-reference table"
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            if password is None:  # only the structure can be checked
+                return None if "/Root" in reader.trailer else "its trailer has no /Root"
+            if not reader.decrypt(password):
+                return "it does not open with its password"
+        count = len(reader.pages)
+    except Exception as exc:  # whatever pypdf stumbles on, the file is not fit to ship
+        return f"pypdf cannot read it: {type(exc).__name__}: {exc}"
+    if count < 1:
+        return "it has no pages"
+    if pages is not None and count != pages:
+        return f"it has {count} pages, not the {pages} laid out"
+    return None
+
+
+def _lock(fd: int) -> None:
+    if fcntl is not None:
+        with contextlib.suppress(OSError):  # a file system without locks: leftovers stay
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether a temporary file belongs to a writer that died (killed during a write)."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a live writer holds it (or locks do not work here): leave it
+    else:
+        info = os.fstat(fd)
+        # a writer locks its file before writing a byte: an empty one may be brand new
+        return info.st_size > 0 or time.time() - info.st_mtime > EMPTY_PART_GRACE
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(folder: Path, prefix: str = ".", recursive: bool = False) -> int:
+    """Remove temporary files that killed writers left in folder; return how many.
+
+    Only hidden ``.part`` files starting with ``prefix`` that no live writer holds are removed,
+    so two runs writing into one folder never delete each other's files.
+    """
+    removed = 0
+    try:
+        candidates = folder.rglob(f"*{PART_SUFFIX}") if recursive else folder.iterdir()
+        for candidate in candidates:
+            name = candidate.name
+            if name.startswith(prefix) and name.endswith(PART_SUFFIX) and _abandoned(candidate):
+                with contextlib.suppress(OSError):
+                    candidate.unlink()
+                    removed += 1
+    except OSError:
+        pass  # tidying is a courtesy: an unreadable folder fails later with a clear message
+    return removed
 
 
 def ensure_folder(path: Path) -> Path:

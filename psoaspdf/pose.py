@@ -861,6 +861,21 @@ def _chair(
     pts: Mapping[str, Point], caps: list[Capsule], pelvis_low: float, seated: bool, body: Box
 ) -> list[PropShape]:
     bar = 0.012
+    shank_low = min(p.y for c in caps if c.part == "shank" for p in c.outline())
+    ankles = [pts["left_ankle"], pts["right_ankle"]]
+    lying = pts["head"].y < 0.3 and not seated
+    if lying and shank_low > 0.12:  # lying down, lower legs resting on the seat
+        ahead = 1.0 if sum(a.x for a in ankles) / 2 > pts["hip"].x else -1.0
+        knee = (pts["left_knee"].x + pts["right_knee"].x) / 2
+        far = max(a.x * ahead for a in ankles) * ahead + ahead * 0.07  # beyond the heels
+        seat_y = shank_low - bar  # the bar is drawn 2 x bar wide, its top touching the calves
+        near = knee + ahead * 0.1  # the front legs show below the calves, clear of the thighs
+        top = seat_y + 0.28
+        return [
+            PropShape("chair", "line", (Point(far, top), Point(far, 0.0)), bar),
+            PropShape("chair", "line", (Point(near, seat_y), Point(far, seat_y)), bar),
+            PropShape("chair", "line", (Point(near, seat_y), Point(near, 0.0)), bar),
+        ]
     if seated:
         back = min(p.x for c in caps if c.part in ("pelvis", "trunk") for p in c.outline()) - 0.01
         seat_y = pelvis_low - bar

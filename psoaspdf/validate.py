@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeGuard, TypeVar
 import yaml
 
 from . import model
+from .bundled import OUTSIDE, inside_folder
 from .errors import InvalidInput, Problem
 from .yamlsrc import YamlProblem, load_file
 
@@ -30,6 +31,7 @@ _SIGNED_INT = re.compile(r"^[+-]?[0-9]{1,9}$")
 _SIGNED_NUMBER = re.compile(r"^[+-]?([0-9]{1,6})(\.[0-9]{1,3})?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_QR_BYTES = 2000  # a web address printed as a QR code (videos), in UTF-8 bytes
 _TRUE = {"true", "yes"}
 _FALSE = {"false", "no"}
 
@@ -186,8 +188,16 @@ def _convert_scalar(node: yaml.ScalarNode, tp: Any, where: str, ctx: Context, me
             return ctx.add(node, where, f"expected a date written YYYY-MM-DD, got {_shown(text)}")
     if tp is model.Url or tp is model.HttpsUrl:
         schemes = ("https://",) if tp is model.HttpsUrl else ("https://", "http://")
-        if not text.lower().startswith(schemes) or len(text) <= len("https://") or " " in text:
+        spaced = any(c.isspace() for c in text)
+        if not text.lower().startswith(schemes) or len(text) <= len("https://") or spaced:
             return ctx.add(node, where, f"expected {describe(tp)}, got {_shown(text)}")
+        hidden = _hidden_character(text)
+        if hidden:
+            return ctx.add(node, where, hidden)
+        size = len(text.encode("utf-8"))
+        if tp is model.HttpsUrl and size > MAX_QR_BYTES:
+            # printed as a QR code, which holds only so much (ReportLab raises past ~2,200 bytes)
+            return ctx.add(node, where, f"is {size:,} bytes long; a QR code holds at most {MAX_QR_BYTES:,}")
         return tp(text)
     if tp is model.Color:
         if not _COLOR.match(text):
@@ -204,9 +214,9 @@ def _text(node: yaml.ScalarNode, text: str, where: str, ctx: Context, meta: dict
     text = " ".join(text.split())  # YAML folding aside, prose is one line: we reflow it
     if not text:
         return ctx.add(node, where, "is empty; expected text")
-    bad = next((c for c in text if ord(c) < 32 or 0x7F <= ord(c) < 0xA0), None)
-    if bad is not None:
-        return ctx.add(node, where, f"contains a control character (U+{ord(bad):04X})")
+    hidden = _hidden_character(text)
+    if hidden:
+        return ctx.add(node, where, hidden)
     pattern = meta.get("pattern")
     if pattern and not re.match(pattern, text):
         return ctx.add(node, where, f"{_shown(text)} is not {meta.get('pattern_hint') or 'allowed here'}")
@@ -216,11 +226,43 @@ def _text(node: yaml.ScalarNode, text: str, where: str, ctx: Context, meta: dict
     return text
 
 
+# Characters that change the order text is shown in (U+202E makes "take 1 tablet" read backwards
+# in a viewer that honours it, or when copied) while printing nothing themselves.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _hidden_character(text: str) -> str | None:
+    """What is wrong with a control or text-direction character in text, if there is one."""
+    for c in text:
+        if ord(c) < 32 or 0x7F <= ord(c) < 0xA0:
+            return f"contains a control character (U+{ord(c):04X})"
+        if c in _BIDI_CONTROLS:
+            return f"contains an invisible text-direction character (U+{ord(c):04X}); remove it"
+    return None
+
+
 def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> Any:
+    """A file inside the YAML file's folder (or a folder in it).
+
+    Absolute paths, '..' and links leading out are refused before the file system is asked about
+    the target, so the message is the same whether or not such a file exists.
+    """
     if "://" in text:
         return ctx.add(node, where, f"expected a local file path, got a web address {_shown(text)}")
-    path = (ctx.folder / text).resolve()
-    if not path.is_file():
+    hidden = _hidden_character(text)
+    if hidden:
+        return ctx.add(node, where, hidden)
+    try:
+        path = inside_folder(ctx.folder, text)
+        if path is None:
+            return ctx.add(node, where, f"{_shown(text)} {OUTSIDE.format(file=Path(ctx.path).name)}")
+        is_dir, found = path.is_dir(), path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, no permission
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return ctx.add(node, where, f"not a usable file path: {_shown(text)} ({reason})")
+    if is_dir:
+        return ctx.add(node, where, f"{_shown(text)} is a folder; give the path of a file in it")
+    if not found:
         return ctx.add(node, where, f"file not found: {text} (looked in {ctx.folder})")
     return model.FilePath(str(path))
 

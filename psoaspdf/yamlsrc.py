@@ -7,6 +7,7 @@ Aliases, explicit tags, very deep nesting and very large files are refused befor
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,16 @@ def load_text(text: str, path: str) -> yaml.Node:
     try:
         _check_events(text, path)
         node = yaml.compose(text, Loader=_TextLoader)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as NUL or DEL
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"contains a control character (U+{exc.character:04X}) that YAML does not allow; remove it"
+        raise YamlProblem(Problem(path, line, col, "", message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.problem == "but found another document":
+            message = "holds more than one YAML document (a '---' line after the first); keep one per file"
+            raise YamlProblem(_problem_at(path, mark, message)) from None
         message = (exc.problem or exc.context or "not valid YAML").strip()
         raise YamlProblem(_problem_at(path, mark, f"YAML syntax error: {message}")) from None
     except yaml.YAMLError as exc:
@@ -104,10 +113,24 @@ def load_file(path: Path) -> yaml.Node:
         raise YamlProblem(_problem_at(shown, None, "is a folder, not a YAML file")) from None
     except OSError as exc:
         raise YamlProblem(_problem_at(shown, None, f"cannot read: {exc.strerror}")) from None
+    return load_text(_decode(data, shown), shown)
+
+
+def _decode(data: bytes, shown: str) -> str:
+    """UTF-8 (with or without a byte order mark), or UTF-16 with one (Windows Notepad's "Unicode")."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise YamlProblem(
+                _problem_at(shown, None, "not valid UTF-16 text; save the file as UTF-8")
+            ) from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise YamlProblem(
-            _problem_at(shown, None, f"not UTF-8 text (bad byte at offset {exc.start})")
-        ) from None
-    return load_text(text, shown)
+        start = exc.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        col = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+        message = f"not UTF-8 text (bad byte 0x{data[start]:02X} at offset {start}); save the file as UTF-8"
+        raise YamlProblem(Problem(shown, line, col, "", message)) from None

@@ -165,6 +165,24 @@ def test_constructive_rest_has_feet_flat_and_back_on_the_floor() -> None:
     assert rest.points["left_knee"].y > 0.2
 
 
+def test_legs_up_on_a_chair_rest_the_calves_on_the_seat() -> None:
+    legs_up = dataclasses.replace(
+        pose("lying-on-back", left_hip=90, right_hip=90, left_knee=90, right_knee=90), props=("chair",)
+    )
+    skeleton = solve(legs_up)
+    lines = [prop for prop in skeleton.props if prop.prop == "chair"]
+    seat = next(line for line in lines if line.points[0].y == line.points[1].y > 0)
+    seat_y = seat.points[0].y
+    # the seat is just under the calves, and runs from past the knees to beyond the heels
+    assert seat_y + seat.radius == pytest.approx(low(skeleton, "shank"), abs=1e-3)
+    xs = sorted(p.x for p in seat.points)
+    knees = [skeleton.points[f"{side}_knee"].x for side in ("left", "right")]
+    ankles = [skeleton.points[f"{side}_ankle"].x for side in ("left", "right")]
+    assert xs[0] > max(knees) and xs[1] > max(ankles)
+    # both chair legs stand on the floor
+    assert sum(1 for line in lines if min(p.y for p in line.points) == 0.0) == 2
+
+
 def test_a_bridge_lifts_the_hips_and_keeps_shoulders_and_feet_down() -> None:
     bridge = solve(pose("lying-on-back", left_hip=0, right_hip=0, left_knee=90, right_knee=90))
     assert bridge.points["hip"].y > 0.15

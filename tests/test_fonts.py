@@ -91,3 +91,125 @@ def test_a_patient_name_no_font_can_draw_is_an_input_error(runner: CliRunner, tm
     assert "U+674E" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not out.exists()
+
+
+# --- fonts per script ---------------------------------------------------------------------------
+
+FONT_DIR = DATA.parent.parent / "psoaspdf" / "fonts"
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+CYRILLIC = "Боль в колене"  # Atkinson Hyperlegible has no Cyrillic letters at all
+GREEK = "Ωμέγα πόνος"  # it has a few Greek letters (Ω, π, μ), not the rest
+
+
+def _scripts(tmp_path: Path, write_variant: Any, scripts: str, fonts: tuple[Path, ...]) -> tuple[Path, Path]:
+    """A handout with Cyrillic and Greek text, and a layout naming ``fonts`` (copied beside it)."""
+    for font in fonts:
+        (tmp_path / font.name).write_bytes(font.read_bytes())
+    layout = tmp_path / "layout.yaml"
+    layout.write_text(f"name: Scripts\nfonts:\n  scripts:\n{scripts}", encoding="utf-8")
+    handout = write_variant(
+        {
+            "Pain at the front of the knee": f"{CYRILLIC} and {GREEK}",
+            "**rest when it hurts**": f"**rest when it hurts: {GREEK}**",
+        }
+    )
+    return handout, layout
+
+
+def _fonts_of_runs(pdf: bytes, letters: str) -> set[str]:
+    import io
+
+    import pypdf
+    from conftest import text_runs
+
+    runs = text_runs(pypdf.PdfReader(io.BytesIO(pdf)))
+    return {r.font.split("+")[-1] for r in runs if any(c in letters for c in r.text)}
+
+
+def test_without_script_fonts_cyrillic_comes_from_the_fallback(tmp_path: Path, write_variant: Any) -> None:
+    from conftest import render_bytes
+
+    handout, _ = _scripts(tmp_path, write_variant, "    {}\n", ())
+    assert _fonts_of_runs(render_bytes(handout), "Болькен") == {"DejaVuSans"}
+
+
+@needs_tool("pdffonts")
+def test_a_layout_names_a_font_for_cyrillic(tmp_path: Path, write_variant: Any) -> None:
+    from conftest import render_bytes
+
+    # DejaVu Sans Bold has Cyrillic and is not the fallback for regular text: it shows the choice
+    handout, layout = _scripts(
+        tmp_path, write_variant, "    cyrillic: DejaVuSans-Bold.ttf\n", (FONT_DIR / "DejaVuSans-Bold.ttf",)
+    )
+    pdf = render_bytes(handout, layout)
+    assert _fonts_of_runs(pdf, "Болькен") == {"DejaVuSans-Bold"}
+    assert _fonts_of_runs(pdf, "έγα") == {"DejaVuSans"}  # Greek is not named: the fallback, as before
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    rows = pdffonts(path)
+    assert [r["name"] for r in rows if r["emb"] != "yes"] == []
+    assert any(r["name"].endswith("+DejaVuSans-Bold") for r in rows)
+
+
+@pytest.mark.skipif(
+    not (LIBERATION / "LiberationSans-Regular.ttf").is_file(),
+    reason="Liberation fonts not installed (Debian: fonts-liberation)",
+)
+def test_a_script_font_with_its_bold(tmp_path: Path, write_variant: Any) -> None:
+    from conftest import render_bytes
+
+    scripts = "    greek:\n      regular: LiberationSans-Regular.ttf\n      bold: LiberationSans-Bold.ttf\n"
+    fonts = (LIBERATION / "LiberationSans-Regular.ttf", LIBERATION / "LiberationSans-Bold.ttf")
+    handout, layout = _scripts(tmp_path, write_variant, scripts, fonts)
+    pdf = render_bytes(handout, layout)
+    # every Greek letter from the named font, even those Atkinson Hyperlegible has (Ω, π, μ);
+    # in the bold key message, from its bold
+    assert _fonts_of_runs(pdf, "Ωμέγαπόνος") == {"LiberationSans", "LiberationSans-Bold"}
+    assert _fonts_of_runs(pdf, "Болькен") == {"DejaVuSans"}
+
+
+def test_a_script_font_without_that_script_is_a_layout_error(
+    tmp_path: Path, write_variant: Any, runner: CliRunner
+) -> None:
+    import reportlab
+
+    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"  # Latin only
+    handout, layout = _scripts(tmp_path, write_variant, "    cyrillic: Vera.ttf\n", (vera,))
+    result = runner.invoke(main, ["render", str(handout), "-l", str(layout), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1
+    assert f"{layout}:4:15: fonts.scripts.cyrillic.regular:" in result.stderr
+    assert "has no Cyrillic letters" in result.stderr
+
+
+def test_a_letter_no_font_has_is_still_an_error_naming_field_and_code_point(
+    tmp_path: Path, write_variant: Any, runner: CliRunner
+) -> None:
+    handout, layout = _scripts(
+        tmp_path, write_variant, "    cyrillic: DejaVuSans-Bold.ttf\n", (FONT_DIR / "DejaVuSans-Bold.ttf",)
+    )
+    handout.write_text(
+        handout.read_text(encoding="utf-8").replace(CYRILLIC, CYRILLIC + " 一"), encoding="utf-8"
+    )
+    result = runner.invoke(main, ["render", str(handout), "-l", str(layout), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1
+    assert "symptoms.groups[1].items[1]" in result.stderr and "U+4E00" in result.stderr
+
+
+def test_runs_pick_the_script_font_first() -> None:
+    from psoaspdf import model
+    from psoaspdf.render.fonts import load_fonts, script_of
+
+    assert [script_of(c) for c in "aΩЖԱა1→"] == [
+        None,
+        "greek",
+        "cyrillic",
+        "armenian",
+        "georgian",
+        None,
+        None,
+    ]
+    fonts = load_fonts(model.Fonts())
+    assert fonts.font_for("a") == "" and fonts.font_for(" ") == ""
+    assert fonts.font_for("→") == fonts.fallback
+    assert fonts.font_for("一") is None
+    assert fonts.runs("Ab → c") == [("", "Ab "), (fonts.fallback, "→"), ("", " c")]

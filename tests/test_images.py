@@ -133,3 +133,86 @@ def test_a_video_link_prints_as_a_qr_code_and_its_address(tmp_path: Path) -> Non
     assert "phone" in words  # the caption says how to use the code
     # the QR code is drawn as many small filled squares: the page content grows markedly
     assert len(with_video) > len(plain) + 1000
+
+
+# --- found by the fuzz target (fuzz/): each was an internal error or a broken PDF ------------
+
+
+def test_an_svg_with_bytes_its_encoding_does_not_allow_is_refused(
+    handout_dir: Path, runner: CliRunner
+) -> None:
+    svg = handout_dir / "images" / "stretch.svg"
+    svg.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg">\x93</svg>'
+    )
+    code, stderr = validate(runner, handout_dir)
+    assert code == 1
+    assert "exercises[1].illustration.image" in stderr and "not a readable SVG file" in stderr
+
+
+def test_an_svg_shape_that_cannot_be_drawn_is_refused_before_rendering(
+    handout_dir: Path, runner: CliRunner
+) -> None:
+    svg = handout_dir / "images" / "stretch.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><path d="ML10 10"/></svg>',
+        encoding="utf-8",
+    )
+    code, stderr = validate(runner, handout_dir)
+    assert code == 1
+    assert "has a shape that cannot be drawn" in stderr
+
+
+def _jpeg_handout(folder: Path, jpeg: bytes) -> Path:
+    (folder / "images" / "photo.jpg").write_bytes(jpeg)
+    handout = folder / "handout.yaml"
+    handout.write_text(
+        handout.read_text(encoding="utf-8").replace("square.png", "photo.jpg"), encoding="utf-8"
+    )
+    return handout
+
+
+def _embedded_jpegs(pdf: bytes) -> list[bytes]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found = []
+    for page in reader.pages:
+        for image in page.images:
+            if image.name.endswith(".jpg"):
+                found.append(image.data)
+    return found
+
+
+def test_jpegs_are_written_again_clean_without_camera_metadata(handout_dir: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "#3A7").save(buffer, format="JPEG", exif=exif.tobytes())
+    data = buffer.getvalue()
+    assert b"PhoneMaker" in data
+    pdf = render_bytes(_jpeg_handout(handout_dir, data))
+    assert b"PhoneMaker" not in pdf
+    (embedded,) = _embedded_jpegs(pdf)
+    with Image.open(io.BytesIO(embedded)) as again:
+        assert again.size == (60, 40) and not again.getexif()
+
+
+def test_a_jpeg_reportlab_cannot_read_itself_still_prints_the_right_picture(handout_dir: Path) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "#3A7").save(buffer, format="JPEG")
+    data = buffer.getvalue()
+    broken = data[:3] + data[4:]  # the APP0 marker's second byte removed: Pillow copes, ReportLab not
+    pdf = render_bytes(_jpeg_handout(handout_dir, broken))
+    assert b"/Mask [ a u t o ]" not in pdf
+    (embedded,) = _embedded_jpegs(pdf)
+    with Image.open(io.BytesIO(embedded)) as again:
+        assert again.size == (60, 40)
+        red, green, blue = again.convert("RGB").getpixel((30, 20))
+        assert green > red and green > blue  # the green square, not a placeholder
+
+
+def test_a_code_point_a_font_maps_to_its_empty_glyph_is_not_counted_as_printable() -> None:
+    from psoaspdf import model
+    from psoaspdf.render.fonts import load_fonts
+
+    fonts = load_fonts(model.Fonts())
+    assert 0xFFFF not in fonts.covered and ord("A") in fonts.covered

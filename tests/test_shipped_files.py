@@ -39,12 +39,14 @@ def test_format_reference_in_docs_is_current(kind: str) -> None:
 
 
 def model_keys(cls: type) -> dict[str, Any]:
-    """The nested key tree of a model class: {field: subtree or None}."""
+    """The nested key tree of a model class: {field: subtree or None}. A class that can be
+    written as one value (``__shorthand__``, e.g. a script font's file) is a leaf."""
     hints = typing.get_type_hints(cls)
     tree: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         inner, _ = unwrap_optional(hints[f.name])
-        tree[f.name] = model_keys(inner) if dataclasses.is_dataclass(inner) else None
+        nested = dataclasses.is_dataclass(inner) and not hasattr(inner, "__shorthand__")
+        tree[f.name] = model_keys(inner) if nested else None
     return tree
 
 

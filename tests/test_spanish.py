@@ -205,3 +205,141 @@ def test_doses_read_correctly_in_a_rendered_spanish_handout(tmp_path: Path) -> N
         assert contains(text, expected), expected
     for wrong in ("al semana", "a la día", "times", "a week", "a day"):
         assert wrong not in text, wrong
+
+
+# --- psoaspdf check in Spanish ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spanish_report() -> Any:
+    from psoaspdf import check
+
+    return check.check_handout(HANDOUT)
+
+
+def test_spanish_handout_passes_check_strict() -> None:
+    from click.testing import CliRunner
+
+    from psoaspdf.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(HANDOUT), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
+    assert "Reading ease, Fernández-Huerta (target: 60 or more, for grade 8)" in result.output
+    # and the stricter grade 6 our readers deserve: a reading ease of 70 ("algo fácil") or more
+    result = CliRunner().invoke(main, ["check", str(HANDOUT), "--strict", "--grade", "6"])
+    assert result.exit_code == 0, result.output
+
+
+def test_spanish_is_scored_with_spanish_formulas(spanish_report: Any) -> None:
+    overall = spanish_report.overall
+    # measured 2026-11 after the rewrite: Fernández-Huerta 80.6, INFLESZ 76.4 ("bastante fácil")
+    assert overall.fk_grade is None and overall.smog is None
+    assert overall.fernandez_huerta is not None and overall.fernandez_huerta >= 70
+    assert overall.inflesz is not None and overall.inflesz >= 65
+    assert all(s.fernandez_huerta >= 60 for s in spanish_report.sections if s.words >= 30)
+    assert spanish_report.target_ease == 60
+    assert not [f for f in spanish_report.findings if "English formulas" in f.message]
+
+
+def test_checks_that_do_not_apply_to_spanish_say_so_at_the_language_line(spanish_report: Any) -> None:
+    notes = {f.check: f for f in spanish_report.findings if f.field == "language"}
+    assert "not checked for 'es'" in notes["passive-voice"].message
+    assert "not judged for 'es'" in notes["pemat"].message
+    text = HANDOUT.read_text(encoding="utf-8").splitlines()
+    for note in notes.values():
+        assert note.severity == "info"
+        assert note.file == str(HANDOUT)
+        assert note.line is not None and text[note.line - 1].startswith("language: es")
+        assert note.col == len("language: ") + 1
+
+
+def test_spanish_handout_explains_its_medical_words(spanish_report: Any) -> None:
+    words = [f for f in spanish_report.findings if f.check == "medical-word"]
+    assert [f for f in words if f.severity == "warning"] == []
+    explained = " ".join(f.message for f in words)
+    for term in ("iliopsoas", "hiperlordosis", "glúteos", "isquiotibiales", "piso pélvico"):
+        assert f"'{term}' is explained" in explained, term
+
+
+SPANISH_HARD = SMALL.format(exercises="  []").replace(
+    'causes:\n  items: ["Estar sentado"]',
+    "causes:\n  items:\n"
+    '    - "La hiperlordosis (se dice: i-per-lor-DÓ-sis) aparece cuando la musculatura'
+    " iliopsoas, hipertónica, condiciona una anteversión pélvica que incrementa"
+    ' progresivamente la sobrecarga articular."\n'
+    '    - "Uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince'
+    ' dieciséis diecisiete dieciocho diecinueve veinte veintiuno veintidós."\n'
+    '    - "Uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince'
+    ' dieciséis diecisiete dieciocho diecinueve veinte veintiuno veintidós veintitrés."',
+)
+
+
+def test_hard_spanish_text_is_found_with_its_place(tmp_path: Path) -> None:
+    from psoaspdf import check
+
+    path = tmp_path / "difícil.yaml"
+    path.write_text(SPANISH_HARD, encoding="utf-8")
+    report = check.check_handout(path)
+    warnings = {(f.check, f.field): f for f in report.findings if f.severity == "warning"}
+    long = [f for f in report.findings if f.check == "long-sentence"]
+    assert [(f.field, f.line) for f in long] == [("causes.items[3]", 18)]  # 23 words; 22 is the limit
+    assert "sentence of 23 words (keep to 22)" in long[0].message
+    hard = warnings[("readability", "causes")]
+    assert "under 60, the score for grade 8" in hard.message
+    assert "Hardest sentences: causes.items[1]" in hard.message
+    words = " ".join(
+        f.message for f in report.findings if f.check == "medical-word" and f.severity == "warning"
+    )
+    assert "'hiperlordosis' is a medical word" in words  # a pronunciation guide does not explain it
+    assert "'anteversión pélvica' is a medical word" in words
+    assert "'iliopsoas' is a medical word" in words
+
+
+@pytest.mark.parametrize(
+    ("word", "syllables"),
+    [
+        ("abajo", 3),  # pyphen's hyphenation, which textstat 0.7.8 uses, says 2
+        ("día", 2),  # hiatus: dí-a (pyphen: 1)
+        ("computadora", 5),  # pyphen: 3
+        ("iliopsoas", 4),  # i-lio-pso-as
+        ("cuidado", 3),  # diphthong ui
+        ("quiero", 2),  # silent u
+        ("averigüe", 4),  # ü is said
+        ("leer", 2),
+        ("reúne", 3),
+        ("hoy", 1),
+        ("mayor", 2),  # y between vowels is a consonant
+        ("Uruguay", 3),
+        ("i-lio-SÓ-as", 4),  # a pronunciation guide
+        ("30", 2),
+    ],
+)
+def test_spanish_syllables(word: str, syllables: int) -> None:
+    from psoaspdf.check import spanish_syllables
+
+    assert spanish_syllables(word) == syllables
+
+
+def test_reading_ease_target_follows_the_grade() -> None:
+    from psoaspdf.check import ease_for_grade, inflesz_band
+
+    assert [ease_for_grade(g) for g in (4, 5, 6, 7, 8, 10, 14, 18)] == [90, 80, 70, 60, 60, 50, 30, 0]
+    assert [inflesz_band(s) for s in (30, 50, 60, 70, 85)] == [
+        "muy difícil",
+        "algo difícil",
+        "normal",
+        "bastante fácil",
+        "muy fácil",
+    ]
+
+
+def test_spanish_glossary_has_plain_words() -> None:
+    from psoaspdf import check
+
+    words = check.glossary("es-MX")
+    assert words["hiperlordosis"] == "espalda baja demasiado arqueada"
+    assert words["psoas ilíaco"] == "músculo de la cadera que va de la espalda baja al muslo"
+    assert len(words) >= 40
+    for word, plain in words.items():
+        assert plain.strip() and plain.lower() != word.lower(), word

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,18 @@ def _check_svg_references(path: Path) -> None:
 
     if path.stat().st_size > MAX_SVG_BYTES:
         raise BadImage(f"SVG file is larger than {MAX_SVG_BYTES:,} bytes")
+    if b"<!ENTITY" in path.read_bytes():
+        # never expanded (no file contents, no "billion laughs"), so refused rather than dropped
+        raise BadImage("declares XML entities (<!ENTITY ...>); remove the DOCTYPE and write the text out")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        root = etree.fromstring(path.read_bytes(), parser)
     except etree.XMLSyntaxError as exc:
         raise BadImage(f"not a readable SVG file ({exc.msg})") from None
+    except (OSError, ValueError) as exc:  # bytes not valid in the file's declared encoding
+        raise BadImage(f"not a readable SVG file ({exc})") from None
+    if root is None:
+        raise BadImage("not a readable SVG file (no content)")
     folder = path.parent.resolve()
     for element in root.iter():
         for name, value in element.attrib.items():
@@ -72,24 +80,71 @@ def _svg(path: str, mtime: float) -> Drawing:
     if drawing is None:
         raise BadImage("not a readable SVG file")
     if not (0 < drawing.width <= MAX_SVG_POINTS and 0 < drawing.height <= MAX_SVG_POINTS):
-        raise BadImage(f"SVG size {drawing.width:g} x {drawing.height:g} is not sensible")
+        raise BadImage(
+            f"SVG size {drawing.width:g} x {drawing.height:g} is not sensible;"
+            f" width and height must be more than 0 and at most {MAX_SVG_POINTS:,.0f}"
+        )
+    try:
+        # drawn once now, so a shape ReportLab cannot draw (a path without a first move) is
+        # reported here, with the file's line, not as a crash in the middle of a render
+        renderPDF.drawToString(drawing)
+    except Exception as exc:  # ReportLab asserts or raises many types on shapes it cannot draw
+        raise BadImage(f"has a shape that cannot be drawn ({exc or type(exc).__name__})") from None
     return drawing
+
+
+# What a file really holds, from its first bytes, to say so when it is not a PNG or JPEG
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "a GIF picture"),
+    (b"BM", "a BMP picture"),
+    (b"II*\x00", "a TIFF picture"),
+    (b"MM\x00*", "a TIFF picture"),
+    (b"%PDF", "a PDF file"),
+)
+
+
+def _sniff(path: str) -> str | None:
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    if not head:
+        return "an empty file"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP picture"
+    if b"<svg" in head.lower() or head.lstrip().startswith(b"<"):
+        return "an SVG or other text file"
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), None)
 
 
 @functools.lru_cache(maxsize=64)
 def _bitmap_size(path: str, mtime: float) -> tuple[int, int]:
+    import warnings
+
     from PIL import Image as PILImage
 
+    kind = _sniff(path)
+    if kind not in ("PNG", "JPEG"):
+        found = f"it is {kind}" if kind else "it is not a picture psoaspdf can read"
+        raise BadImage(f"not a valid PNG or JPEG file ({found}); save it as PNG or JPEG")
     try:
-        with PILImage.open(path, formats=["PNG", "JPEG"]) as im:
-            width, height = im.size
-            if width * height > MAX_PIXELS:
-                raise BadImage(f"{width} x {height} pixels is more than the limit of {MAX_PIXELS:,}")
-            im.load()  # a truncated or disguised file fails here, not inside the PDF
+        with warnings.catch_warnings():
+            # Pillow warns, then refuses, far above our own limit: both mean "too many pixels"
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            # camera metadata is never used (and dropped from the PDF): broken metadata is no error
+            warnings.filterwarnings("ignore", message="Corrupt EXIF", category=UserWarning)
+            with PILImage.open(path, formats=["PNG", "JPEG"]) as im:
+                width, height = im.size
+                if width * height > MAX_PIXELS:
+                    raise BadImage(f"{width} x {height} pixels is more than the limit of {MAX_PIXELS:,}")
+                im.load()  # a truncated or disguised file fails here, not inside the PDF
     except BadImage:
         raise
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise BadImage(f"has far more pixels than the limit of {MAX_PIXELS:,}") from None
     except Exception as exc:  # Pillow raises many types on broken files
-        raise BadImage(f"not a valid PNG or JPEG file ({exc})") from None
+        reason = "it is cut short" if "truncated" in str(exc) else str(exc).replace(path, Path(path).name)
+        raise BadImage(f"not a valid PNG or JPEG file ({reason})") from None
     return width, height
 
 
@@ -122,7 +177,26 @@ def image_flowable(path: str, max_width: float, max_height: float, font_name: st
         return FormFlowable(drawing, form_name(_content_hash(path, mtime), max_width, max_height, font_name))
     width, height = _bitmap_size(path, mtime)
     scale = min(max_width / width, max_height / height)
-    return Image(path, width=width * scale, height=height * scale)
+    picture: str | io.BytesIO = path
+    if _sniff(path) == "JPEG":
+        picture = io.BytesIO(_clean_jpeg(path, mtime))
+    return Image(picture, width=width * scale, height=height * scale)
+
+
+@functools.lru_cache(maxsize=16)
+def _clean_jpeg(path: str, mtime: float) -> bytes:
+    """A JPEG decoded and written again: data Pillow had to patch up, markers ReportLab cannot
+    read and camera metadata (such as GPS tags) never reach the PDF."""
+    import warnings
+
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Corrupt EXIF", category=UserWarning)
+        with PILImage.open(path, formats=["JPEG"]) as im:
+            im.convert("L" if im.mode in ("L", "1") else "RGB").save(out, format="JPEG", quality=92)
+    return out.getvalue()
 
 
 def form_name(*parts: Any) -> str:

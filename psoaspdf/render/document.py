@@ -17,14 +17,17 @@ from reportlab.platypus import (
     PageTemplate,
     Spacer,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import DocIf
 
 from .. import __version__, model
 from ..bundled import labels as load_labels
+from ..output import PdfBytes
+from ..wording import localised
 from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
-from .story import HELP_ATTR, OUTLINE_ATTR, Story
+from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, make_styles
 
 
@@ -124,13 +127,44 @@ class PageMap:
         return physical - self.body_start + 1
 
 
+class ContentTooTall(LayoutError):
+    """Something that cannot be laid out even on a page of its own, and the handout field it
+    prints (``field`` is '' when not known); ``handout`` is the title of the handout it is in."""
+
+    def __init__(self, field: str, what: str, handout: str, page: int) -> None:
+        super().__init__(f"{field or 'a part of the handout'}: too tall for page {page}")
+        self.field = field
+        self.what = what
+        self.handout = handout
+        self.page = page
+
+
 class _Recorder(BaseDocTemplate):
-    """Notes the page of every marked flowable as it is laid out."""
+    """Notes the page of every marked flowable as it is laid out, and which part of which
+    handout is being laid out, to name it if it cannot be."""
 
     def __init__(self, *args: Any, page_map: PageMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page_map = page_map
         self.current = -1
+        self.source: tuple[str, str] = ("", "")  # (field path, what it is)
+        self.handout_title = ""
+
+    def handle_flowable(self, flowables: list[Any]) -> None:
+        if flowables:
+            first = flowables[0]
+            if isinstance(first, ContextMarker):  # a new part of a booklet (or the handout) starts
+                self.handout_title = plain_text(first.context.title or "")
+                self.source = ("", "")
+            # pieces of a split flowable carry no mark: they belong to the last one marked
+            self.source = getattr(first, SOURCE_ATTR, None) or self.source
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError as exc:
+            if isinstance(exc, ContentTooTall):
+                raise
+            field, what = self.source
+            raise ContentTooTall(field, what, self.handout_title, self.page) from exc
 
     def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 (ReportLab's name)
         pages = self.page_map.parts
@@ -169,11 +203,11 @@ class _Renderer:
     """Shared set-up for one document: fonts, styles, labels, page templates, metadata."""
 
     def __init__(self, layout: model.Layout, language: str, personal: model.Personal) -> None:
-        self.layout = layout
+        self.labels = load_labels(language)
+        self.layout = layout = localised(layout, self.labels)
         self.personal = personal
         self.fonts = load_fonts(layout.fonts)
         self.styles = make_styles(layout, self.fonts)
-        self.labels = load_labels(language)
         self.story = Story(self.styles, self.labels, layout)
 
     def document(self, buffer: io.BytesIO, page_map: PageMap, **metadata: Any) -> _Recorder:
@@ -250,7 +284,7 @@ def render_pdf(
             page_map,
             # Metadata names the clinic and the handout, never the patient.
             title=plain_text(handout.title),
-            author=layout.clinic.name,
+            author=renderer.layout.clinic.name,
             subject=plain_text(handout.key_message),
             keywords=list(handout.keywords),
             lang=handout.language,
@@ -261,7 +295,7 @@ def render_pdf(
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
             _HELP_PAGE_HINTS[(handout, layout)] = found
-            return buffer.getvalue()
+            return PdfBytes(buffer.getvalue(), pages=doc.page)  # the count lets the file be checked
         help_page = found
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
@@ -285,7 +319,7 @@ def render_booklet(
             buffer,
             page_map,
             title=plain_text(plan.title),
-            author=layout.clinic.name,
+            author=renderer.layout.clinic.name,
             subject=plain_text(plan.subtitle or "; ".join(part_title(p) for p in plan.parts)),
             keywords=keywords,
             lang=plan.language,

@@ -1,12 +1,18 @@
-"""Embedded fonts: the layout's (or the built-in legibility) family plus a symbol fallback."""
+"""Embedded fonts: the layout's (or the built-in legibility) family, fonts the layout names for
+other scripts (Greek, Cyrillic...), and a symbol fallback.
+
+A character is set in the first of these that has a glyph for it: the font named for its script,
+the body font, then DejaVu Sans. One that none has is an error before layout (inline.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.fonts import addMapping
+from reportlab.lib.fonts import addMapping, tt2ps
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
@@ -15,6 +21,33 @@ from .. import model
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FALLBACK = FONT_DIR / "DejaVuSans.ttf"
 FALLBACK_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+# Code point blocks of the scripts a layout can name a font for (model.ScriptFonts). Only
+# left-to-right scripts that need no shaping: ReportLab sets them letter by letter.
+SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
+    "greek": ((0x0370, 0x03FF), (0x1F00, 0x1FFF)),
+    "cyrillic": ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F)),
+    "armenian": ((0x0530, 0x058F), (0xFB13, 0xFB17)),
+    "georgian": ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F)),
+}
+
+
+def script_of(char: str) -> str | None:
+    """The script (a key of SCRIPTS) a character belongs to, or None (Latin, digits, symbols)."""
+    code = ord(char)
+    for script, blocks in SCRIPTS.items():
+        if any(low <= code <= high for low, high in blocks):
+            return script
+    return None
+
+
+@dataclass(frozen=True)
+class ScriptFace:
+    """A font registered for the letters of one script."""
+
+    script: str
+    name: str  # registered regular font; its bold is mapped for <b>
+    covered: frozenset[int]
 
 
 class BadFont(ValueError):
@@ -37,6 +70,43 @@ class FontSet:
     fallback_bold: str
     covered: frozenset[int]
     fallback_covered: frozenset[int]
+    scripts: tuple[ScriptFace, ...] = ()
+
+    def font_for(self, char: str) -> str | None:
+        """The font to set ``char`` in: '' for the body font, a registered font name for a script
+        font or the fallback, or None when no embedded font has a glyph for it."""
+        code = ord(char)
+        script = script_of(char) if code > 0x036F else None
+        if script is not None:
+            for face in self.scripts:
+                if face.script == script and code in face.covered:
+                    return face.name
+        if char.isspace() or code in self.covered:
+            return ""
+        if code in self.fallback_covered:
+            return self.fallback
+        return None
+
+    def runs(self, text: str) -> list[tuple[str | None, str]]:
+        """Text split into runs of one font each (see font_for); a combining mark stays in the
+        font of the letter before it when that font has it."""
+        found: list[tuple[str | None, str]] = []
+        for char in text:
+            face = self.font_for(char)
+            if found and unicodedata.combining(char) and found[-1][0] not in ("", None):
+                previous = found[-1][0]
+                if any(f.name == previous and ord(char) in f.covered for f in self.scripts):
+                    face = previous
+            if found and found[-1][0] == face:
+                found[-1] = (face, found[-1][1] + char)
+            else:
+                found.append((face, char))
+        return found
+
+
+def _covered(font: TTFont) -> frozenset[int]:
+    """The code points the font really draws: some fonts map a few (U+FFFF) to the empty glyph 0."""
+    return frozenset(code for code, glyph in font.face.charToGlyph.items() if glyph)
 
 
 def _atkinson() -> dict[str, Path]:
@@ -51,11 +121,11 @@ def _atkinson() -> dict[str, Path]:
     }
 
 
-def _register(path: Path, field: str) -> tuple[str, TTFont]:
+def _register(path: Path, field: str, tag: str = "") -> tuple[str, TTFont]:
     # The name depends on the file's content, so the same file always gets the same name and
     # two clinics' fonts with the same file name never collide.
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    name = f"{path.stem[:24]}-{digest}"
+    name = f"{path.stem[:24]}-{digest}{tag}"
     try:
         font = pdfmetrics.getFont(name)
     except KeyError:
@@ -85,7 +155,7 @@ def load_fonts(fonts: model.Fonts) -> FontSet:
         name, font = _register(path, field)
         names[field] = name
         if field == "regular":
-            covered = frozenset(font.face.charToGlyph)
+            covered = _covered(font)
     for name_key in ("regular", "bold", "italic", "bold_italic"):
         bold = "bold" in name_key
         italic = "italic" in name_key
@@ -97,6 +167,7 @@ def load_fonts(fonts: model.Fonts) -> FontSet:
     addMapping(fallback, 0, 1, fallback)
     addMapping(fallback, 1, 1, fallback_bold)
     return FontSet(
+        scripts=tuple(_script_faces(fonts.scripts)),
         regular=names["regular"],
         bold=names["bold"],
         italic=names["italic"],
@@ -104,5 +175,41 @@ def load_fonts(fonts: model.Fonts) -> FontSet:
         fallback=fallback,
         fallback_bold=fallback_bold,
         covered=covered,
-        fallback_covered=frozenset(fb_font.face.charToGlyph),
+        fallback_covered=_covered(fb_font),
     )
+
+
+def _script_faces(scripts: model.ScriptFonts) -> list[ScriptFace]:
+    """Register the fonts the layout names per script; each must have letters of its script."""
+    faces = []
+    for script in SCRIPTS:
+        chosen: model.ScriptFont | None = getattr(scripts, script)
+        if chosen is None:
+            continue
+        field = f"scripts.{script}"
+        bold_name = None
+        tag = ""
+        if chosen.bold:
+            bold_name, _ = _register(Path(chosen.bold), f"{field}.bold")
+            # a regular font's <b> mapping is global: give each regular+bold pair its own name
+            tag = "-" + bold_name.rsplit("-", 1)[1][:6]
+        name, font = _register(Path(chosen.regular), f"{field}.regular", tag)
+        covered = _covered(font)
+        if not any(script_of(chr(code)) == script for code in covered):
+            message = f"{chosen.regular}: has no {script.capitalize()} letters; name a font that has them"
+            raise BadFont(f"{field}.regular", message)
+        if bold_name or not _mapped(name):
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(name, bold, italic, (bold_name or name) if bold else name)
+        faces.append(ScriptFace(script, name, covered))
+    return faces
+
+
+def _mapped(name: str) -> bool:
+    """Whether the font already has a bold mapping (it is also the body or fallback font)."""
+    try:
+        tt2ps(name, 1, 0)
+    except ValueError:
+        return False
+    return True

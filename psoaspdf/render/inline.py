@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import groupby
 from xml.sax.saxutils import escape
 
 from .fonts import FontSet
@@ -47,29 +46,37 @@ def plain_text(text: str) -> str:
     return "".join(run for _, run in spans(text))
 
 
+def _unfaithful(char: str) -> bool:
+    """A character an embedded font would not print as itself, whatever its cmap says.
+
+    ReportLab writes one beyond U+FFFF into the PDF's text map as a bare code (<1D7E8>), not
+    UTF-16: drawn, but copied, searched or read aloud as another character. A noncharacter
+    (U+FFFF is the usual one) is only ever a font's cmap sentinel, mapped to the empty .notdef.
+    """
+    code = ord(char)
+    return code > 0xFFFF or 0xFDD0 <= code <= 0xFDEF or code in (0xFFFE, 0xFFFF)
+
+
 def missing_glyphs(text: str, fonts: FontSet) -> list[str]:
-    """Characters in text that no embedded font can draw (whitespace aside)."""
-    return sorted(
-        {
-            c
-            for c in text
-            if not c.isspace() and ord(c) not in fonts.covered and ord(c) not in fonts.fallback_covered
-        }
-    )
+    """Characters in text that no embedded font can draw, or not as themselves (whitespace aside)."""
+    return sorted({c for c in text if not c.isspace() and (_unfaithful(c) or fonts.font_for(c) is None)})
 
 
-def _with_fallback(text: str, fonts: FontSet) -> str:
-    """Escape text; wrap runs the body font lacks in the fallback font."""
+def _with_fallback(text: str, fonts: FontSet, style: str = "") -> str:
+    """Escape text; wrap runs the body font should not set in the font that has them (a script
+    font the layout names, or the fallback)."""
     out: list[str] = []
-    for needs, chars in groupby(text, lambda c: not c.isspace() and ord(c) not in fonts.covered):
-        run = "".join(chars)
-        if not needs:
+    for face, run in fonts.runs(text):
+        unfaithful = next((c for c in run if _unfaithful(c)), None)
+        if face is None or unfaithful is not None:
+            raise MissingGlyph(unfaithful or run[0])
+        if not face:
             out.append(escape(run))
-            continue
-        for char in run:
-            if ord(char) not in fonts.fallback_covered:
-                raise MissingGlyph(char)
-        out.append(f'<font face="{fonts.fallback}">{escape(run)}</font>')
+        elif style and face != fonts.fallback:
+            # <font face> resets bold and italic: say them again so a script font's bold is used
+            out.append(f'<font face="{face}"><{style}>{escape(run)}</{style}></font>')
+        else:
+            out.append(f'<font face="{face}">{escape(run)}</font>')
     return "".join(out)
 
 
@@ -79,6 +86,6 @@ def markup(text: str, fonts: FontSet, emphasis: bool = True) -> str:
         return _with_fallback(text, fonts)
     parts = []
     for style, run in spans(text):
-        safe = _with_fallback(run, fonts)
+        safe = _with_fallback(run, fonts, style)
         parts.append(f"<{style}>{safe}</{style}>" if style else safe)
     return "".join(parts)

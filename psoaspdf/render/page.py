@@ -10,16 +10,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from .. import model
+from ..wording import month_year
 from .assets import image_flowable
 from .inline import markup
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, Styles
 
 LOGO_HEIGHT = 34.0
 RUNNING_TITLE_SHARE = 0.42  # of the text width: the handout title, top right from page 2 on
-
-
-def month_year(date: Any, labels: dict[str, Any]) -> str:
-    return str(labels["month_year"].format(month=labels["months"][date.month - 1], year=date.year))
 
 
 def contact_line(layout: model.Layout) -> str:

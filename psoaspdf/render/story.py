@@ -20,6 +20,7 @@ from reportlab.platypus import (
 )
 
 from .. import model
+from ..wording import dose_cells, source_line
 from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
 from .inline import markup, plain_text
@@ -36,6 +37,44 @@ QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 
 OUTLINE_ATTR = "psoaspdf_outline_title"
 HELP_ATTR = "psoaspdf_get_help"
+SOURCE_ATTR = "psoaspdf_source"  # (field path, what it is): named when something cannot be laid out
+SPLIT_ROOM = 0.25  # of a page: less room than this left, a too-tall row starts on the next page
+
+
+def sourced(flowable: F, field: str, what: str) -> F:
+    """Mark a flowable with the handout field it prints, for a message if it cannot be laid out."""
+    setattr(flowable, SOURCE_ATTR, (field, what))
+    return flowable
+
+
+class BreakableTable(Table):
+    """A table split between rows, as usual, and inside a row only when that row is taller than a
+    whole page (a very long list, or a long word at large type), so it could never fit whole.
+
+    Tables whose rows all fit on a page lay out exactly as plain Tables do.
+    """
+
+    page_height = 0.0  # the frame's height; copied to the pieces a split makes
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(avail_width, avail_height)
+        first = self.repeatRows if isinstance(self.repeatRows, int) else 0  # the row that stopped it
+        if not parts and self.page_height and self._never_fits(first, avail_height):
+            for style in self._cellStyles[first]:
+                style.valign = "TOP"  # broken in reading order: its start here, the rest over the page
+            parts = self._splitRows(avail_height, doInRowSplit=1)
+        for part in parts:  # the pieces are made as plain instances of this class
+            if isinstance(part, BreakableTable):
+                part.page_height = self.page_height
+        return parts
+
+    def _never_fits(self, row: int, avail_height: float) -> bool:
+        """Whether a row is taller than a page (with the rows repeated above it), and there is
+        room to start it here."""
+        heights = self._rowHeights
+        if row >= len(heights) or sum(heights[: row + 1]) <= self.page_height:
+            return False  # the row fits on the next page: it moves there whole
+        return avail_height >= self.page_height * SPLIT_ROOM  # else too little room for a first piece
 
 
 def bookmarked(flowable: F, title: str) -> F:
@@ -144,6 +183,12 @@ class Story:
             leftIndent=self.indent * 1.15,
         )
 
+    def breakable(self, data: list[list[Any]], **kwargs: Any) -> BreakableTable:
+        """A Table that can break inside a row that is taller than a page (see BreakableTable)."""
+        table = BreakableTable(data, **kwargs)
+        table.page_height = self.s.frame_height
+        return table
+
     def table_style(self, *commands: tuple[Any, ...]) -> TableStyle:
         # Table cells default to Helvetica, which would be neither embedded nor legible
         base: list[tuple[Any, ...]] = [
@@ -158,12 +203,12 @@ class Story:
     def title_block(
         self, handout: model.Handout, personal: model.Personal, help_page: int | None = None
     ) -> list[Flowable]:
-        out: list[Flowable] = [self.para(handout.title, self.s.title)]
+        out: list[Flowable] = [sourced(self.para(handout.title, self.s.title), "title", "the title")]
         if handout.subtitle:
-            out.append(self.para(handout.subtitle, self.s.subtitle))
-        out.append(self.patient_line(personal))
+            out.append(sourced(self.para(handout.subtitle, self.s.subtitle), "subtitle", "the subtitle"))
+        out.append(sourced(self.patient_line(personal), "", "the patient's name, date and clinician"))
         out.append(Spacer(1, 12))
-        out.append(self.key_message(handout.key_message))
+        out.append(sourced(self.key_message(handout.key_message), "key_message", "the main message"))
         # the warning signs are near the end: say where, from the first page
         page = str(help_page) if help_page is not None else "00"  # "00": same size on the first pass
         out.append(Spacer(1, 6))
@@ -174,7 +219,7 @@ class Story:
             )
         )
         out.append(Spacer(1, 8))
-        out.append(self.para(handout.summary, self.s.body))
+        out.append(sourced(self.para(handout.summary, self.s.body), "summary", "the summary"))
         return out
 
     def patient_line(self, personal: model.Personal) -> Table:
@@ -232,7 +277,7 @@ class Story:
 
     def key_message(self, text: str) -> Table:
         content = [self.label("key_message", self.s.key_label), self.para(text, self.s.key_message)]
-        table = Table([[content]], colWidths=[self.s.frame_width])
+        table = self.breakable([[content]], colWidths=[self.s.frame_width])
         table.setStyle(
             self.table_style(
                 ("BACKGROUND", (0, 0), (-1, -1), self.s.colors.tint),
@@ -294,7 +339,7 @@ class Story:
 
     def checklist_table(self, rows: list[list[Any]]) -> Table:
         width = self.s.frame_width
-        table = Table(rows, colWidths=[BOX + 14, width * 0.66 - BOX - 14, width * 0.34])
+        table = self.breakable(rows, colWidths=[BOX + 14, width * 0.66 - BOX - 14, width * 0.34])
         table.setStyle(
             self.table_style(
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
@@ -317,7 +362,7 @@ class Story:
             rows.append(
                 [self.para(item.text, self.s.caption)] + [TickBox(BOX, self.s.colors.text) for _ in range(7)]
             )
-        table = Table(rows, colWidths=[width - 7 * day_width] + [day_width] * 7, repeatRows=1)
+        table = self.breakable(rows, colWidths=[width - 7 * day_width] + [day_width] * 7, repeatRows=1)
         table.setStyle(
             self.table_style(
                 ("ALIGN", (1, 0), (-1, -1), "CENTER"),
@@ -334,29 +379,7 @@ class Story:
 
     def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
-        d = self.labels["dose"]
-        side = f" {d['each_side']}" if dose.each_side else ""
-        cells: list[tuple[str, str]] = []
-        if dose.sets:
-            cells.append((d["sets"], str(dose.sets)))
-        if dose.reps:
-            count = d["time_count"] if dose.reps == 1 else d["times_count"].format(n=dose.reps)
-            cells.append((d["reps"], f"{count}{side}"))
-            side = ""
-        if dose.hold_seconds:
-            value = d["second"] if dose.hold_seconds == 1 else d["seconds"].format(n=dose.hold_seconds)
-            cells.append((d["hold"], value + side))
-            side = ""
-        if dose.minutes:
-            value = d["minute"] if dose.minutes == 1 else d["minutes"].format(n=dose.minutes)
-            cells.append((d["time"], value + side))
-            side = ""
-        if side:
-            cells.append((d["side"], d["each_side"]))
-        if dose.times:
-            per = d[dose.per]
-            key = {1: "once", 2: "twice"}.get(dose.times, "times")
-            cells.append((d["often"], d[key].format(n=dose.times, per=per)))
+        cells = dose_cells(dose, self.labels)
         boxes = [
             [
                 Paragraph(markup(label, self.s.fonts, emphasis=False), self.s.dose_label),
@@ -447,7 +470,8 @@ class Story:
     def card_or_open(self, number: int, exercise: model.Exercise) -> list[Flowable]:
         """The exercise's card; if even a whole page cannot hold it (very large type, many long
         steps), the same content without the frame, free to continue on the next page."""
-        card = self.exercise_card(number, exercise)
+        field, what = f"exercises[{number}]", f"exercise {number} {plain_text(exercise.name)!r}"
+        card = sourced(self.exercise_card(number, exercise), field, what)
         if height_of(card, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
             return [card]
         s = self.s
@@ -468,7 +492,7 @@ class Story:
             rest += [Spacer(1, 8), self.video(exercise.video)]
         for flowable in head:
             flowable.keepWithNext = True  # the title and picture go with the first steps
-        return [*head, *rest]
+        return [sourced(f, field, what) for f in [*head, *rest]]
 
     def is_wide(self, illustration: model.Illustration, width: float, max_height: float) -> bool:
         """Whether the picture is much wider than tall (more than WIDE_PICTURE : 1) at this size."""
@@ -511,15 +535,16 @@ class Story:
         size = self.s.caution.fontSize
         label = Paragraph(markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.caution)
         items = [self.para(c, self.s.bullet) for c in cautions]
+        table: Table
         if stacked:
-            table = Table([[[label, *items]]], colWidths=[width])
+            table = self.breakable([[[label, *items]]], colWidths=[width])
         else:
             label_width = (
                 stringWidth("⚠ ", self.s.fonts.fallback_bold, size)
                 + stringWidth(self.labels["caution"], self.s.fonts.bold, size)
                 + 20
             )
-            table = Table([[label, items]], colWidths=[label_width, width - label_width])
+            table = self.breakable([[label, items]], colWidths=[label_width, width - label_width])
         table.setStyle(
             self.table_style(
                 ("LINEBEFORE", (0, 0), (0, -1), 4, self.s.colors.warning),
@@ -548,7 +573,11 @@ class Story:
                 self.table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))
             )
             if height_of(row, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
-                rows.append([row])
+                (first, a), *more = pair
+                what = f"exercise {first} {plain_text(a.name)!r}" + "".join(
+                    f" beside exercise {n} {plain_text(b.name)!r}" for n, b in more
+                )
+                rows.append([sourced(row, f"exercises[{first}]", what)])
             else:  # too long for half the page width: these two get full cards instead
                 rows += [self.card_or_open(n, e) for n, e in pair]
         out: list[Flowable] = []
@@ -559,7 +588,9 @@ class Story:
                 heading = self.heading(None, "exercises")
                 heading.keepWithNext = True
                 parts.insert(0, heading)
-            out += [KeepTogether(parts)] if len(row) == 1 else parts
+            source = getattr(row[0], SOURCE_ATTR, None)
+            together = [KeepTogether(parts)] if len(row) == 1 else parts
+            out += [sourced(f, *source) for f in together] if source else together
         return out
 
     def get_help(self, help_: model.GetHelp) -> Flowable:
@@ -584,7 +615,7 @@ class Story:
             content.append(self.label("call_clinic", s.help_lead, phone=phone))
             content.append(self.bullets(help_.call_clinic))
         # a row per block: kept whole when it fits on a page, split between blocks when it cannot
-        table = Table([[block] for block in content], colWidths=[s.frame_width])
+        table = self.breakable([[block] for block in content], colWidths=[s.frame_width])
         table.setStyle(
             self.table_style(
                 ("BACKGROUND", (0, 0), (-1, -1), s.colors.warning_tint),
@@ -631,7 +662,7 @@ class Story:
         notes.append(ruled)
         if not block:
             return KeepTogether([Spacer(1, 10), *notes])
-        table = Table([[notes, block]], colWidths=[notes_width, s.frame_width - notes_width])
+        table = self.breakable([[notes, block]], colWidths=[notes_width, s.frame_width - notes_width])
         table.setStyle(
             self.table_style(
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
@@ -642,13 +673,8 @@ class Story:
         return KeepTogether([Spacer(1, 10), table])
 
     def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
-        items = []
-        for source in sources:
-            parts = [source.title] + [p for p in (source.publisher, source.url) if p]
-            items.append(
-                ". ".join(p.rstrip(".") for p in parts[:-1]) + (". " if len(parts) > 1 else "") + parts[-1]
-            )
-        out: list[Flowable] = [self.heading(None, "sources"), self.bullets(tuple(items))]
+        items = tuple(source_line(source) for source in sources)
+        out: list[Flowable] = [self.heading(None, "sources"), self.bullets(items)]
         note = f"**{self.labels['disclaimer']}:** {disclaimer}"
         out.append(Spacer(1, 8))
         out.append(self.para(note, self.s.body))
@@ -748,18 +774,27 @@ class Story:
         """The handout's flowables; ``help_page`` is the printed page of 'when to get help'."""
         story: list[Flowable] = []
         story += self.title_block(handout, personal, help_page)
-        story += self.section(handout.about, "about")
-        story += self.symptoms(handout.symptoms)
-        story += self.section(handout.causes, "causes")
-        story += self.section(handout.why_it_hurts, "why_it_hurts")
-        story += self.section(handout.treatment, "treatment")
-        story += self.self_care(handout.self_care)
+        story += self.marked(self.section(handout.about, "about"), handout.about, "about")
+        story += self.marked(self.symptoms(handout.symptoms), handout.symptoms, "symptoms")
+        story += self.marked(self.section(handout.causes, "causes"), handout.causes, "causes")
+        story += self.marked(
+            self.section(handout.why_it_hurts, "why_it_hurts"), handout.why_it_hurts, "why_it_hurts"
+        )
+        story += self.marked(self.section(handout.treatment, "treatment"), handout.treatment, "treatment")
+        story += self.marked(self.self_care(handout.self_care), handout.self_care, "self_care")
         story += self.exercises(handout.exercises, compact=self.layout.exercises == "compact")
         if handout.video:
-            story.append(
-                KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
-            )
-        story.append(self.get_help(handout.get_help))
-        story.append(self.notes_and_contact(personal.note))
-        story += self.sources(handout.sources, handout.disclaimer)
+            video = KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
+            story.append(sourced(video, "video", "the video link"))
+        story.append(self.marked([self.get_help(handout.get_help)], handout.get_help, "get_help")[0])
+        story.append(
+            sourced(self.notes_and_contact(personal.note), "", "the notes box (with the patient's note)")
+        )
+        story += self.marked(self.sources(handout.sources, handout.disclaimer), None, "sources")
         return story
+
+    def marked(self, flowables: list[Flowable], section: Any, field: str) -> list[Flowable]:
+        """Mark a section's flowables with its field, and its heading as what it is called."""
+        heading = getattr(section, "heading", None) or self.labels[field]
+        what = f"the section {plain_text(heading)!r}"
+        return [sourced(f, field, what) for f in flowables]

@@ -1,0 +1,547 @@
+"""The accessible HTML twin of a handout: one self-contained page for screen readers and phones.
+
+Same model, same labels, same order as the PDF. Everything from YAML is escaped; only our own
+**bold** and *italic* become markup. Pictures, fonts and styles are inlined, so the page needs
+nothing from the network and can be mailed or opened offline. No scripts.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import __version__, model
+from .bundled import labels as label_catalog
+from .render.inline import plain_text, spans
+from .wording import dose_cells, localised, month_year
+
+PLAIN_PX = 20.0  # screen size of 14 pt body text: large enough for older eyes on a phone
+FIGURE_BOX = (300.0, 220.0)  # points; the pose figure is scaled to fit this box
+_PHONE = re.compile(r"^[\d\s()+./-]{3,}$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+_HOST = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[^\s<>\"']*)?$")
+
+
+def esc(text: str) -> str:
+    """Text as HTML text or attribute value: every markup character escaped."""
+    return html.escape(text, quote=True)
+
+
+def inline(text: str) -> str:
+    """User text as HTML: escaped, with our **bold** and *italic* as strong and em."""
+    out = []
+    for style, run in spans(text):
+        safe = esc(run)
+        out.append({"b": f"<strong>{safe}</strong>", "i": f"<em>{safe}</em>"}.get(style, safe))
+    return "".join(out)
+
+
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _font_faces(fonts: model.Fonts, text: str) -> str:
+    """@font-face rules with the layout's fonts (or Atkinson Hyperlegible) inlined, and the
+    symbol font too when ``text`` has characters the body font lacks (as in the PDF)."""
+    from .render.fonts import FALLBACK, FALLBACK_BOLD, SCRIPTS, _atkinson, load_fonts
+
+    if fonts.regular and fonts.bold:
+        paths = {
+            (400, "normal"): Path(fonts.regular),
+            (700, "normal"): Path(fonts.bold),
+            (400, "italic"): Path(fonts.italic or fonts.regular),
+            (700, "italic"): Path(fonts.bold_italic or fonts.bold),
+        }
+    else:
+        atkinson = _atkinson()
+        paths = {
+            (400, "normal"): atkinson["regular"],
+            (700, "normal"): atkinson["bold"],
+            (400, "italic"): atkinson["italic"],
+            (700, "italic"): atkinson["bold_italic"],
+        }
+    faces = [("Handout", weight, style, path, "") for (weight, style), path in paths.items()]
+    # a layout's font for a script sets that script's letters, as in the PDF: declared after the
+    # body font, with the script's range, so the browser takes it first for those letters
+    for script, blocks in SCRIPTS.items():
+        chosen: model.ScriptFont | None = getattr(fonts.scripts, script)
+        if chosen is None:
+            continue
+        ranges = ",".join(f"U+{low:04X}-{high:04X}" for low, high in blocks)
+        bold = Path(chosen.bold or chosen.regular)
+        for style in ("normal", "italic"):
+            faces += [
+                ("Handout", 400, style, Path(chosen.regular), ranges),
+                ("Handout", 700, style, bold, ranges),
+            ]
+    found = load_fonts(fonts)
+    if any(found.font_for(c) == found.fallback for c in text):
+        faces += [
+            ("Handout symbols", 400, "normal", FALLBACK, ""),
+            ("Handout symbols", 700, "normal", FALLBACK_BOLD, ""),
+        ]
+    rules = []
+    uris: dict[Path, str] = {}
+    for family, weight, style, path, ranges in faces:
+        uri = uris.setdefault(path, _data_uri("font/ttf", path.read_bytes()))
+        extra = f";unicode-range:{ranges}" if ranges else ""
+        rules.append(
+            f'@font-face{{font-family:"{family}";src:url({uri}) format("truetype");'
+            f"font-weight:{weight};font-style:{style};font-display:swap{extra}}}"
+        )
+    return "\n".join(rules)
+
+
+def _bitmap(path: str) -> tuple[str, int, int]:
+    """A PNG or JPEG re-encoded (metadata such as GPS tags dropped) as a data URI, and its size."""
+    from PIL import Image
+
+    with Image.open(path, formats=["PNG", "JPEG"]) as im:
+        im.load()
+        out = io.BytesIO()
+        if im.format == "JPEG":
+            im.convert("RGB").save(out, format="JPEG", quality=90)
+            mime = "image/jpeg"
+        else:
+            keep = im if im.mode in ("RGB", "RGBA", "L", "LA", "P") else im.convert("RGBA")
+            keep.save(out, format="PNG", optimize=True)
+            mime = "image/png"
+        return _data_uri(mime, out.getvalue()), im.width, im.height
+
+
+def _svg_image(path: str) -> tuple[str, int, int]:
+    """An SVG redrawn from its shapes only (no scripts, links or outside references survive)."""
+    from reportlab.graphics import renderSVG
+
+    from .render.assets import _svg
+
+    drawing = _svg(path, Path(path).stat().st_mtime)
+    text = str(renderSVG.drawToString(drawing))
+    return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
+
+
+def _figure(pose: model.Pose, layout: model.Layout) -> tuple[str, int, int]:
+    from reportlab.graphics import renderSVG
+
+    from .render.figure import figure_drawing, layout_colors
+    from .render.fonts import load_fonts
+
+    font = load_fonts(layout.fonts).regular
+    colors = layout_colors(layout)
+    drawing = figure_drawing(
+        pose, *FIGURE_BOX, ink=colors["ink"], fill=colors["fill"], accent=colors["accent"], font_name=font
+    )
+    text = str(renderSVG.drawToString(drawing))
+    return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
+
+
+def picture(illustration: model.Illustration, layout: model.Layout) -> str:
+    """The illustration as a figure: the picture, and its alt text as the visible caption."""
+    if illustration.pose is not None:
+        uri, width, height = _figure(illustration.pose, layout)
+    else:
+        assert illustration.image is not None  # validation guarantees one of the two
+        image = illustration.image
+        uri, width, height = _svg_image(image) if image.lower().endswith(".svg") else _bitmap(image)
+    alt = esc(plain_text(illustration.alt))
+    return (
+        f'<figure><img src="{uri}" alt="{alt}" width="{width}" height="{height}">'
+        f"<figcaption>{inline(illustration.alt)}</figcaption></figure>"
+    )
+
+
+def _logo(layout: model.Layout) -> str:
+    logo = layout.clinic.logo
+    if not logo:
+        return ""
+    uri, width, height = _svg_image(logo) if logo.lower().endswith(".svg") else _bitmap(logo)
+    # the clinic's name is printed beside the logo, so the picture itself is decoration
+    return f'<img class="logo" src="{uri}" alt="" width="{width}" height="{height}">'
+
+
+def _colour_vars(colors: model.Colors) -> str:
+    pairs = {
+        "primary": colors.primary,
+        "accent": colors.accent,
+        "text": colors.text,
+        "tint": colors.tint,
+        "card-tint": colors.card_tint,
+        "warning": colors.warning,
+        "warning-tint": colors.warning_tint,
+    }
+    return ";".join(f"--{name}:{value}" for name, value in pairs.items())
+
+
+STYLE = """
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;background:#fff;color:var(--text);font-family:"Handout","Handout symbols","Atkinson Hyperlegible",
+"DejaVu Sans",Verdana,sans-serif;font-size:var(--size);line-height:1.55}
+.page{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
+header.clinic{display:flex;align-items:center;gap:1rem;padding:.5rem 0 .75rem;
+border-bottom:3px solid var(--primary)}
+header.clinic .logo{max-height:3.5rem;width:auto;height:auto}
+header.clinic p{margin:0;font-weight:700;font-size:1.1em;color:var(--primary)}
+h1,h2,h3,h4{line-height:1.25;margin:2rem 0 .5rem}
+h1{font-size:1.75em;color:var(--primary);margin-top:1.25rem}
+h2{font-size:1.4em;color:var(--primary);border-bottom:2px solid var(--primary);padding-bottom:.2rem}
+h3{font-size:1.15em}
+h4{font-size:1em;margin:1rem 0 .25rem}
+p{margin:.5rem 0}
+.subtitle{font-size:1.1em;margin-top:0}
+ul,ol{padding-left:1.6em;margin:.5rem 0}
+li{margin:.4rem 0}
+li::marker{color:var(--primary);font-weight:700}
+a{color:var(--primary);text-decoration:underline;text-underline-offset:.15em}
+a:focus-visible,input:focus-visible{outline:3px solid var(--text);outline-offset:3px}
+.for{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;margin:.75rem 0}
+.key{background:var(--tint);border:2px solid var(--accent);border-left-width:10px;
+padding:.75rem 1.1rem;margin:1rem 0}
+.key h2{font-size:1em;color:var(--text);border:0;margin:0 0 .25rem;padding:0}
+.key p{font-size:1.15em;font-weight:700;margin:0}
+.pointer{font-weight:700}
+.checklist{list-style:none;padding:0}
+.checklist li{display:flex;gap:.75rem;align-items:flex-start;padding:.5rem 0;margin:0;
+border-bottom:1px solid #767676}
+.checklist input{flex:none;width:1.5rem;height:1.5rem;margin:.15rem 0 0;accent-color:var(--primary)}
+.checklist .often{display:block;font-style:italic}
+.tracker{width:100%;border-collapse:collapse;margin:.75rem 0;font-size:1rem}
+.tracker caption{text-align:left;font-weight:700;font-size:1.1em;padding:.25rem 0}
+.tracker th,.tracker td{border:1px solid #767676;padding:.3rem;text-align:center}
+.tracker th[scope=row]{text-align:left;font-weight:400}
+.tracker input{width:1.3rem;height:1.3rem;margin:0;accent-color:var(--primary)}
+.table-wrap{overflow-x:auto}
+.exercise{border:2px solid var(--primary);border-radius:6px;margin:1.5rem 0}
+.exercise h3{margin:0;padding:.5rem 1rem;background:var(--card-tint);color:var(--primary);
+border-bottom:2px solid var(--primary);border-radius:4px 4px 0 0}
+.exercise .inside{padding:.25rem 1rem 1rem}
+figure{margin:1rem 0}
+figure img{display:block;max-width:100%;height:auto}
+figcaption{font-size:1rem;margin-top:.25rem}
+.dose{display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));gap:.5rem;margin:1rem 0}
+.dose div{border:2px solid #767676;border-radius:4px;padding:.2rem .6rem .3rem}
+.dose dt{font-size:1rem}
+.dose dd{margin:0;font-size:1.3em;font-weight:700}
+.caution{border-left:6px solid var(--warning);padding:.1rem 0 .1rem 1rem;margin:1rem 0}
+.caution h4{color:var(--warning);margin-top:0}
+.help{background:var(--warning-tint);border:4px solid var(--warning);padding:.25rem 1.1rem 1rem;
+margin:2rem 0}
+.help h2{color:var(--warning);border:0;margin-top:.75rem}
+.help .lead{font-weight:700}
+.note{border:2px solid #767676;padding:.5rem 1rem}
+address{font-style:normal}
+.sources li{overflow-wrap:anywhere}
+footer.about{margin-top:2.5rem;padding-top:.5rem;border-top:1px solid #767676;font-size:1rem}
+footer.about p{margin:.2rem 0}
+@media print{
+  body{font-size:var(--print-size)}
+  .page{max-width:none;padding:0}
+  .exercise,.help,.key,figure,.tracker,.contact{break-inside:avoid}
+  h2,h3,h4{break-after:avoid}
+  a{color:var(--text)}
+  a[href^="http"]::after{content:" (" attr(href) ")";overflow-wrap:anywhere}
+  *{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+}
+"""
+
+
+class Page:
+    """Builds the HTML for one handout with one layout and one label catalog."""
+
+    def __init__(self, handout: model.Handout, layout: model.Layout, personal: model.Personal) -> None:
+        self.handout = handout
+        self.personal = personal
+        self.labels = label_catalog(handout.language)
+        self.layout = localised(layout, self.labels)
+        self.ids: set[str] = set()
+
+    def label(self, key: str, **values: str) -> str:
+        text = self.labels[key].format(**values) if values else self.labels[key]
+        return esc(str(text))
+
+    def fill(self, key: str, **markup: str) -> str:
+        """A label with HTML put into its placeholders (the label's own words escaped)."""
+        holders = {name: f"\x00{name}\x00" for name in markup}
+        text = esc(str(self.labels[key]).format(**holders))
+        for name, value in markup.items():
+            text = text.replace(f"\x00{name}\x00", value)
+        return text
+
+    def new_id(self, stem: str) -> str:
+        base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "part"
+        name, n = base, 2
+        while name in self.ids:
+            name, n = f"{base}-{n}", n + 1
+        self.ids.add(name)
+        return name
+
+    def heading(self, level: int, text: str, cls: str = "") -> tuple[str, str]:
+        """An id and a heading tag carrying it."""
+        ident = self.new_id(plain_text(text))
+        attr = f' class="{cls}"' if cls else ""
+        return ident, f'<h{level} id="{ident}"{attr}>{inline(text)}</h{level}>'
+
+    def bullets(self, items: tuple[str, ...], cls: str = "") -> str:
+        attr = f' class="{cls}"' if cls else ""
+        return f"<ul{attr}>" + "".join(f"<li>{inline(item)}</li>" for item in items) + "</ul>"
+
+    # --- parts, in the PDF's order --------------------------------------------------------------
+
+    def clinic_header(self) -> str:
+        clinic = self.layout.clinic
+        return f'<header class="clinic">{_logo(self.layout)}<p>{inline(clinic.name)}</p></header>'
+
+    def title_block(self, help_id: str, help_title: str) -> Iterator[str]:
+        h = self.handout
+        yield f"<h1>{inline(h.title)}</h1>"
+        if h.subtitle:
+            yield f'<p class="subtitle">{inline(h.subtitle)}</p>'
+        people = [
+            (self.labels["patient"], self.personal.patient),
+            (self.labels["date"], self.personal.date),
+            (self.labels["clinician"], self.personal.clinician),
+        ]
+        given = [f"<span><strong>{esc(k)}:</strong> {esc(v)}</span>" for k, v in people if v]
+        if given:
+            yield f'<p class="for">{"".join(given)}</p>'
+        yield (
+            '<section class="key" aria-labelledby="key-message">'
+            f'<h2 id="key-message">{self.label("key_message")}</h2>'
+            f"<p>{inline(h.key_message)}</p></section>"
+        )
+        link = f'<a href="#{help_id}">{esc(plain_text(help_title))}</a>'
+        yield f'<p class="pointer">{self.fill("help_link", section=link)}</p>'
+        yield f"<p>{inline(h.summary)}</p>"
+
+    def section(self, section: model.Section | None, default_key: str) -> Iterator[str]:
+        if section is None:
+            return
+        ident, head = self.heading(2, section.heading or self.labels[default_key])
+        yield f'<section aria-labelledby="{ident}">{head}'
+        if section.intro:
+            yield f"<p>{inline(section.intro)}</p>"
+        if section.items:
+            yield self.bullets(section.items)
+        yield "</section>"
+
+    def symptoms(self, symptoms: model.Symptoms) -> Iterator[str]:
+        ident, head = self.heading(2, symptoms.heading or self.labels["symptoms"])
+        yield f'<section aria-labelledby="{ident}">{head}'
+        if symptoms.intro:
+            yield f"<p>{inline(symptoms.intro)}</p>"
+        for group in symptoms.groups:
+            if group.heading:
+                yield self.heading(3, group.heading)[1]
+            yield self.bullets(group.items)
+        yield "</section>"
+
+    def self_care(self, care: model.SelfCare) -> Iterator[str]:
+        ident, head = self.heading(2, care.heading or self.labels["self_care"])
+        yield f'<section aria-labelledby="{ident}">{head}'
+        yield f"<p>{inline(care.intro)}</p>" if care.intro else f"<p>{self.label('self_care_hint')}</p>"
+        yield '<ul class="checklist">'
+        for i, item in enumerate(care.items, start=1):
+            box = f"care-{i}"
+            often = f'<span class="often">{inline(item.how_often)}</span>' if item.how_often else ""
+            yield (
+                f'<li><input type="checkbox" id="{box}">'
+                f'<label for="{box}">{inline(item.text)}{often}</label></li>'
+            )
+        yield "</ul>"
+        tracked = [item for item in care.items if item.track]
+        if tracked:
+            yield from self.tracker(tracked)
+        yield "</section>"
+
+    def tracker(self, items: list[model.ChecklistItem]) -> Iterator[str]:
+        day = esc(self.labels["day"])
+        yield '<div class="table-wrap"><table class="tracker">'
+        yield f"<caption>{self.label('tracker')}. {self.label('tracker_hint')}</caption>"
+        yield "<thead><tr><td></td>" + "".join(f'<th scope="col">{day} {d}</th>' for d in range(1, 8))
+        yield "</tr></thead><tbody>"
+        for i, item in enumerate(items, start=1):
+            what = esc(plain_text(item.text))
+            cells = "".join(
+                f'<td><input type="checkbox" aria-label="{day} {d}: {what}"></td>' for d in range(1, 8)
+            )
+            yield f'<tr><th scope="row" id="track-{i}">{inline(item.text)}</th>{cells}</tr>'
+        yield "</tbody></table></div>"
+
+    def exercises(self, exercises: tuple[model.Exercise, ...]) -> Iterator[str]:
+        if not exercises:
+            return
+        ident, head = self.heading(2, self.labels["exercises"])
+        yield f'<section aria-labelledby="{ident}">{head}'
+        for number, exercise in enumerate(exercises, start=1):
+            yield from self.exercise(number, exercise)
+        yield "</section>"
+
+    def exercise(self, number: int, exercise: model.Exercise) -> Iterator[str]:
+        ident, head = self.heading(3, f"{self.labels['exercise']} {number}: {exercise.name}")
+        yield f'<article class="exercise" aria-labelledby="{ident}">{head}<div class="inside">'
+        if exercise.purpose:
+            yield f"<p>{inline(exercise.purpose)}</p>"
+        if exercise.illustration:
+            yield picture(exercise.illustration, self.layout)
+        yield f"<h4>{self.label('steps')}</h4><ol>"
+        yield "".join(f"<li>{inline(step)}</li>" for step in exercise.steps)
+        yield "</ol>"
+        cells = "".join(
+            f"<div><dt>{esc(label)}</dt><dd>{esc(value)}</dd></div>"
+            for label, value in dose_cells(exercise.dose, self.labels)
+        )
+        yield f'<dl class="dose">{cells}</dl>'
+        if exercise.cautions:
+            yield f'<div class="caution"><h4>{self.label("caution")}</h4>{self.bullets(exercise.cautions)}</div>'
+        if exercise.video:
+            yield self.video(exercise.video)
+        yield "</div></article>"
+
+    def video(self, url: str) -> str:
+        return f'<p><a href="{esc(url)}">{self.label("video")}</a></p>'
+
+    def handout_video(self, url: str) -> Iterator[str]:
+        ident, head = self.heading(2, self.labels["video_heading"])
+        yield f'<section aria-labelledby="{ident}">{head}{self.video(url)}</section>'
+
+    def get_help(self, help_: model.GetHelp, ident: str, title: str) -> Iterator[str]:
+        contact = self.layout.clinic.contact
+        yield f'<section class="help" aria-labelledby="{ident}"><h2 id="{ident}">{inline(title)}</h2>'
+        emergency = self._phone(contact.emergency_number)
+        yield f'<p class="lead">{self.fill("urgent", emergency=emergency)}</p>'
+        yield self.bullets(help_.urgent)
+        if help_.today:
+            yield f'<p class="lead">{self.label("today")}</p>'
+            yield self.bullets(help_.today)
+        if help_.call_clinic:
+            # no number in the layout: the sentence still reads, without a blank to fill in
+            phone = f" {esc(self.labels['at'])} {self._phone(contact.phone)}" if contact.phone else ""
+            yield f'<p class="lead">{self.fill("call_clinic", phone=phone)}</p>'
+            yield self.bullets(help_.call_clinic)
+        yield "</section>"
+
+    def _phone(self, number: str) -> str:
+        """A phone number a phone can dial with one tap."""
+        if not _PHONE.match(number):
+            return esc(number)
+        dial = re.sub(r"[^\d+]", "", number)
+        return f'<a href="tel:{dial}">{esc(number)}</a>'
+
+    def notes_and_contact(self) -> Iterator[str]:
+        note = self.personal.note
+        if note:
+            ident, head = self.heading(2, self.labels["notes"])
+            yield f'<section class="note" aria-labelledby="{ident}">{head}<p>{inline(note)}</p></section>'
+        clinic = self.layout.clinic
+        contact = clinic.contact
+        if not (contact.address or contact.phone or contact.web or contact.email):
+            return
+        ident, head = self.heading(2, self.labels["contact"])
+        yield f'<section class="contact" aria-labelledby="{ident}">{head}<address>'
+        yield f"<strong>{inline(clinic.name)}</strong><br>"
+        if contact.address:
+            yield f"{esc(contact.address)}<br>"
+        if contact.phone:
+            yield f"{self.label('phone')}: {self._phone(contact.phone)}<br>"
+        if contact.web:
+            web = esc(contact.web)
+            if _HOST.match(contact.web):
+                web = f'<a href="https://{esc(contact.web)}">{web}</a>'
+            yield f"{self.label('web')}: {web}<br>"
+        if contact.email:
+            email = esc(contact.email)
+            if _EMAIL.match(contact.email):
+                email = f'<a href="mailto:{email}">{email}</a>'
+            yield f"{self.label('email')}: {email}"
+        yield "</address></section>"
+
+    def sources(self) -> Iterator[str]:
+        h = self.handout
+        ident, head = self.heading(2, self.labels["sources"])
+        yield f'<section aria-labelledby="{ident}">{head}<ul class="sources">'
+        for source in h.sources:
+            text = inline(source.title.rstrip("."))
+            if source.publisher:
+                text += f". {inline(source.publisher.rstrip('.'))}"
+            if source.url:
+                text += f'. <a href="{esc(source.url)}">{esc(source.url)}</a>'
+            yield f"<li>{text}</li>"
+        yield "</ul>"
+        yield f"<p><strong>{self.label('disclaimer')}:</strong> {inline(h.disclaimer)}</p></section>"
+
+    def footer(self) -> str:
+        h, lab = self.handout, self.labels
+
+        def when(key: str, date: datetime.date) -> str:
+            shown = f'<time datetime="{date.isoformat()}">{esc(month_year(date, lab))}</time>'
+            return self.fill(key, date=shown)
+
+        parts = [when("reviewed", h.reviewed), when("review_due", h.review_due)]
+        parts.append(self.label("version", version=h.version))
+        footer_line = self.layout.footer.disclaimer
+        extra = f"<p>{inline(footer_line)}</p>" if footer_line else ""
+        return f'<footer class="about"><p>{" · ".join(parts)}</p>{extra}</footer>'
+
+    def document(self) -> str:
+        h, layout = self.handout, self.layout
+        help_title = h.get_help.heading or self.labels["get_help"]
+        help_id = self.new_id("get-help")
+        self.ids.add("key-message")
+        body: list[str] = []
+        body += self.title_block(help_id, help_title)
+        body += self.section(h.about, "about")
+        body += self.symptoms(h.symptoms)
+        body += self.section(h.causes, "causes")
+        body += self.section(h.why_it_hurts, "why_it_hurts")
+        body += self.section(h.treatment, "treatment")
+        body += self.self_care(h.self_care)
+        body += self.exercises(h.exercises)
+        if h.video:
+            body += self.handout_video(h.video)
+        body += self.get_help(h.get_help, help_id, help_title)
+        body += self.notes_and_contact()
+        body += self.sources()
+        page = [self.clinic_header(), "<main>", *body, "</main>", self.footer()]
+        size = layout.fonts.size
+        variables = (
+            f"{_colour_vars(layout.colors)};--size:{PLAIN_PX * size / 14:.2f}px;--print-size:{size:g}pt"
+        )
+        meta = [
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="description" content="{esc(plain_text(h.summary))}">',
+            f'<meta name="generator" content="psoaspdf {esc(__version__)}">',
+        ]
+        if h.keywords:
+            meta.append(f'<meta name="keywords" content="{esc(", ".join(h.keywords))}">')
+        return "\n".join(
+            [
+                "<!DOCTYPE html>",
+                f'<html lang="{esc(h.language)}">',
+                "<head>",
+                *meta,
+                f"<title>{esc(plain_text(h.title))}</title>",
+                f"<style>\n{_font_faces(layout.fonts, ''.join(page))}\n:root{{{variables}}}\n"
+                f"@page{{size:{layout.page.paper};margin:{layout.page.margin_mm:g}mm}}\n{STYLE}</style>",
+                "</head>",
+                "<body>",
+                '<div class="page">',
+                *page,
+                "</div>",
+                "</body>",
+                "</html>",
+                "",
+            ]
+        )
+
+
+def render_html(
+    handout: model.Handout, layout: model.Layout, personal: model.Personal | None = None
+) -> bytes:
+    """The handout as one self-contained, accessible HTML page (UTF-8 bytes)."""
+    return Page(handout, layout, personal or model.Personal()).document().encode("utf-8")

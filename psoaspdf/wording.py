@@ -1,0 +1,58 @@
+"""The fixed words printed around a handout's own text, shared by the PDF and the HTML twin.
+
+Pure functions of the model and a label catalog (``bundled.labels``); no ReportLab here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+from . import model
+
+
+def dose_cells(dose: model.Dose, labels: dict[str, Any]) -> list[tuple[str, str]]:
+    """The dose as (label, value) pairs in reading order: Sets 2 · Repeat 10 times · Hold 5 seconds."""
+    d = labels["dose"]
+    side = f" {d['each_side']}" if dose.each_side else ""
+    cells: list[tuple[str, str]] = []
+    if dose.sets:
+        cells.append((d["sets"], str(dose.sets)))
+    if dose.reps:
+        count = d["time_count"] if dose.reps == 1 else d["times_count"].format(n=dose.reps)
+        cells.append((d["reps"], f"{count}{side}"))
+        side = ""
+    if dose.hold_seconds:
+        value = d["second"] if dose.hold_seconds == 1 else d["seconds"].format(n=dose.hold_seconds)
+        cells.append((d["hold"], value + side))
+        side = ""
+    if dose.minutes:
+        value = d["minute"] if dose.minutes == 1 else d["minutes"].format(n=dose.minutes)
+        cells.append((d["time"], value + side))
+        side = ""
+    if side:
+        cells.append((d["side"], d["each_side"]))
+    if dose.times:
+        key = {1: "once", 2: "twice"}.get(dose.times, "times")
+        cells.append((d["often"], d[key].format(n=dose.times, per=d[dose.per])))
+    return cells
+
+
+def month_year(date: datetime.date, labels: dict[str, Any]) -> str:
+    """A date as 'March 2026' in the catalog's language."""
+    return str(labels["month_year"].format(month=labels["months"][date.month - 1], year=date.year))
+
+
+def source_line(source: model.Source) -> str:
+    """A source as one line: title. Publisher. Address."""
+    parts = [source.title] + [p for p in (source.publisher, source.url) if p]
+    return ". ".join(p.rstrip(".") for p in parts[:-1]) + (". " if len(parts) > 1 else "") + parts[-1]
+
+
+def localised(layout: model.Layout, labels: dict[str, Any]) -> model.Layout:
+    """The layout with the placeholder clinic name ("Your clinic") in the handout's language."""
+    if layout.clinic.name != model.Clinic().name:
+        return layout
+    clinic = dataclasses.replace(layout.clinic, name=str(labels["clinic"]))
+    return dataclasses.replace(layout, clinic=clinic)
