@@ -396,3 +396,30 @@ def test_no_paragraph_style_justifies_text() -> None:
         assert check.justified_styles(styles) == []
         justified = dataclasses.replace(styles, body=styles.body.clone("body", alignment=TA_JUSTIFY))
         assert check.justified_styles(justified) == ["body"]
+
+
+# --- what issue #6 says check must catch, at the place ------------------------------------------
+
+
+def test_a_layout_with_pale_grey_text_fails_at_its_colour(runner: CliRunner, tmp_path: Path) -> None:
+    layout = tmp_path / "pale.yaml"
+    layout.write_text('name: Pale\ncolors:\n  text: "#BBBBBB"\n', encoding="utf-8")
+    result = runner.invoke(main, ["check", BUNDLED_ID, "-l", str(layout)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert f"{layout}:3:3: colors.text: #BBBBBB is too light to read: 1.9:1 on white paper" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_character_the_fonts_cannot_print_fails_at_its_field(runner: CliRunner, tmp_path: Path) -> None:
+    source = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    assert '\nkey_message: "' in source
+    handout = tmp_path / "cjk.yaml"
+    handout.write_text(source.replace('\nkey_message: "', '\nkey_message: "漢 ', 1), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(handout), "--format", "json"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    (report,) = json.loads(result.stdout)["reports"]
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert len(errors) == 1
+    assert errors[0]["field"] == "key_message" and "U+6F22" in errors[0]["message"]
+    assert errors[0]["line"] == source[: source.index("\nkey_message:")].count("\n") + 2
+    assert errors[0]["col"] == len("key_message: ") + 1  # the value, where the character is
