@@ -37,12 +37,14 @@ def peak_memory(fn: Callable[[], object]) -> int:
     return peak
 
 
-def measure(repeat: int = 20) -> tuple[float, float, int, int]:
-    """(baseline seconds, psoaspdf seconds, baseline peak bytes, psoaspdf peak bytes) for one render."""
+def measure(repeat: int = 20) -> tuple[float, float, int, int, float]:
+    """(baseline seconds, psoaspdf seconds, baseline peak bytes, psoaspdf peak bytes, HTML twin
+    seconds) for one render."""
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     from psoaspdf import api
+    from psoaspdf.htmlpage import render_html
     from psoaspdf.render.document import render_pdf, text_fields
 
     inputs = api.load_inputs("iliopsoas-back-pain")
@@ -58,17 +60,21 @@ def measure(repeat: int = 20) -> tuple[float, float, int, int]:
     def ours() -> bytes:
         return render_pdf(inputs.handout, inputs.layout)
 
+    def html() -> bytes:
+        return render_html(inputs.handout, inputs.layout)
+
     ours()  # warm caches (fonts, parsed SVGs) the way a batch run would
     baseline()
+    html()
     t_base, t_ours = best_of(baseline, repeat), best_of(ours, repeat)
-    return t_base, t_ours, peak_memory(baseline), peak_memory(ours)
+    return t_base, t_ours, peak_memory(baseline), peak_memory(ours), best_of(html, repeat)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    t_base, t_ours, m_base, m_ours = measure(args.repeat)
+    t_base, t_ours, m_base, m_ours, t_html = measure(args.repeat)
     startup = [
         float(
             subprocess.run(
@@ -88,6 +94,9 @@ def main() -> None:
     )
     print(
         f"peak memory   baseline {m_base / 1e6:7.1f} MB   psoaspdf {m_ours / 1e6:7.1f} MB   ratio {m_ours / m_base:5.2f}"
+    )
+    print(
+        f"HTML twin     baseline {t_base * 1000:7.1f} ms   psoaspdf {t_html * 1000:7.1f} ms   ratio {t_html / t_base:5.2f}"
     )
     print(
         f"CLI import    {statistics.median(startup) / 1000:.1f} ms (median of 5; cumulative time of 'import psoaspdf.cli')"

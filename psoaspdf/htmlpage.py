@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import html
 import io
 import re
@@ -43,6 +44,12 @@ def inline(text: str) -> str:
 
 def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@functools.lru_cache(maxsize=16)
+def _font_uri(path: str, mtime: float) -> str:
+    """A font file as a data URI, made once per file (a batch embeds the same fonts each time)."""
+    return _data_uri("font/ttf", Path(path).read_bytes())
 
 
 def _font_faces(fonts: model.Fonts, text: str) -> str:
@@ -80,15 +87,14 @@ def _font_faces(fonts: model.Fonts, text: str) -> str:
                 ("Handout", 700, style, bold, ranges),
             ]
     found = load_fonts(fonts)
-    if any(found.font_for(c) == found.fallback for c in text):
+    if any(found.font_for(c) == found.fallback for c in set(text)):
         faces += [
             ("Handout symbols", 400, "normal", FALLBACK, ""),
             ("Handout symbols", 700, "normal", FALLBACK_BOLD, ""),
         ]
     rules = []
-    uris: dict[Path, str] = {}
     for family, weight, style, path, ranges in faces:
-        uri = uris.setdefault(path, _data_uri("font/ttf", path.read_bytes()))
+        uri = _font_uri(str(path), path.stat().st_mtime)
         extra = f";unicode-range:{ranges}" if ranges else ""
         rules.append(
             f'@font-face{{font-family:"{family}";src:url({uri}) format("truetype");'
@@ -126,16 +132,23 @@ def _svg_image(path: str) -> tuple[str, int, int]:
 
 
 def _figure(pose: model.Pose, layout: model.Layout) -> tuple[str, int, int]:
-    from reportlab.graphics import renderSVG
-
-    from .render.figure import figure_drawing, layout_colors
+    from .render.figure import layout_colors
     from .render.fonts import load_fonts
 
-    font = load_fonts(layout.fonts).regular
     colors = layout_colors(layout)
-    drawing = figure_drawing(
-        pose, *FIGURE_BOX, ink=colors["ink"], fill=colors["fill"], accent=colors["accent"], font_name=font
+    return _figure_svg(
+        pose, colors["ink"], colors["fill"], colors["accent"], load_fonts(layout.fonts).regular
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _figure_svg(pose: model.Pose, ink: str, fill: str, accent: str, font: str) -> tuple[str, int, int]:
+    """A pose figure as an SVG data URI and its size; drawn once per pose and colours."""
+    from reportlab.graphics import renderSVG
+
+    from .render.figure import figure_drawing
+
+    drawing = figure_drawing(pose, *FIGURE_BOX, ink=ink, fill=fill, accent=accent, font_name=font)
     text = str(renderSVG.drawToString(drawing))
     return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
 
