@@ -233,7 +233,7 @@ def render_to_file(
     sources = [Path(inputs.handout_where.file), Path(inputs.layout_where.file)]
     refuse_overwriting_inputs(target, sources)
     data = render_handout(inputs, personal) if fmt == "pdf" else render_handout_html(inputs, personal)
-    write_atomic(target, data)
+    write_atomic(target, data, mode=private_mode(personal))
     return target
 
 
@@ -277,8 +277,16 @@ def booklet_to_file(
         loaded = quick_booklet(items, layout, title)
         target = pdf_target(output, Path("booklet.pdf"))
     refuse_overwriting_inputs(target, [Path(i) for i in items])
-    write_atomic(target, build_booklet(loaded, personal, impose, marks))
+    b = loaded.booklet
+    named = model.Personal(patient=b.patient, clinician=b.clinician, date=b.date)
+    mode = private_mode(personal) or private_mode(named)
+    write_atomic(target, build_booklet(loaded, personal, impose, marks), mode=mode)
     return target
+
+
+def private_mode(personal: model.Personal | None) -> int | None:
+    """0o600 for a patient's own copy (readable by its owner only, as batch writes them)."""
+    return 0o600 if personal is not None and any(dataclasses.astuple(personal)) else None
 
 
 def yaml_files(paths: list[Path]) -> list[Path]:

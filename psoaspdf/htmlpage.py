@@ -13,18 +13,23 @@ import functools
 import html
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import __version__, model
 from .bundled import labels as label_catalog
 from .render.inline import plain_text, spans
-from .wording import dose_cells, localised, month_year
+from .wording import contact_line, dose_cells, localised, month_year
 
-PLAIN_PX = 20.0  # screen size of 14 pt body text: large enough for older eyes on a phone
+PLAIN_REM = 1.25  # screen size of 14 pt body text (20 px at the browser's usual 16): large on a phone
 FIGURE_BOX = (300.0, 220.0)  # points; the pose figure is scaled to fit this box
-_PHONE = re.compile(r"^[\d\s()+./-]{3,}$")
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+PICTURE_SCALE = 1.5  # CSS pixels per point for pictures (never wider than the column)
+# One phone number, as people write it: digits with spaces, dots, dashes or brackets, maybe a
+# leading +. Anything else ("0800 123 / 0800 456", "ask at the desk") is shown, never dialled.
+_PHONE = re.compile(r"^\+?[\d\s().-]+$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _HOST = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[^\s<>\"']*)?$")
 
 
@@ -105,12 +110,12 @@ def _font_faces(fonts: model.Fonts, text: str) -> str:
 
 def _bitmap(path: str) -> tuple[str, int, int]:
     """A PNG or JPEG re-encoded (metadata such as GPS tags dropped) as a data URI, and its size."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
-    with Image.open(path, formats=["PNG", "JPEG"]) as im:
-        im.load()
+    with Image.open(path, formats=["PNG", "JPEG"]) as opened:
+        im = ImageOps.exif_transpose(opened)  # a phone photo stands the way it was taken
         out = io.BytesIO()
-        if im.format == "JPEG":
+        if opened.format == "JPEG":
             im.convert("RGB").save(out, format="JPEG", quality=90)
             mime = "image/jpeg"
         else:
@@ -162,9 +167,12 @@ def picture(illustration: model.Illustration, layout: model.Layout) -> str:
         image = illustration.image
         uri, width, height = _svg_image(image) if image.lower().endswith(".svg") else _bitmap(image)
     alt = esc(plain_text(illustration.alt))
+    # shown larger than its size in points, so a figure reads at arm's length; the caption is the
+    # alt text again, for sighted readers: hidden from screen readers, which read the alt once
+    width, height = round(width * PICTURE_SCALE), round(height * PICTURE_SCALE)
     return (
         f'<figure><img src="{uri}" alt="{alt}" width="{width}" height="{height}">'
-        f"<figcaption>{inline(illustration.alt)}</figcaption></figure>"
+        f'<figcaption aria-hidden="true">{inline(illustration.alt)}</figcaption></figure>'
     )
 
 
@@ -175,6 +183,32 @@ def _logo(layout: model.Layout) -> str:
     uri, width, height = _svg_image(logo) if logo.lower().endswith(".svg") else _bitmap(logo)
     # the clinic's name is printed beside the logo, so the picture itself is decoration
     return f'<img class="logo" src="{uri}" alt="" width="{width}" height="{height}">'
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string: quotes, backslashes and anything outside plain ASCII (so
+    never '</style>') written as escapes."""
+    safe = "".join(
+        c if (c.isascii() and c.isprintable() and c not in '"\\<>&') else f"\\{ord(c):X} " for c in text
+    )
+    return f'"{safe}"'
+
+
+def _page_rule(layout: model.Layout, labels: dict[str, Any]) -> str:
+    """@page: the layout's paper and margins, and on every printed page the clinic's contact and
+    'Page X of Y', as the PDF has them."""
+    number = []
+    for part in re.split(r"(\{pages?\})", str(labels["page"])):
+        if part in ("{page}", "{pages}"):
+            number.append(f"counter({part[1:-1]})")
+        elif part:
+            number.append(css_string(part))
+    box = 'font-family:"Handout",sans-serif;font-size:9pt;color:var(--text)'
+    return (
+        f"@page{{size:{layout.page.paper};margin:{layout.page.margin_mm:g}mm;"
+        f"@bottom-left{{content:{css_string(contact_line(layout))};{box}}}"
+        f"@bottom-right{{content:{' '.join(number)};{box}}}}}"
+    )
 
 
 def _colour_vars(colors: model.Colors) -> str:
@@ -221,24 +255,27 @@ padding:.75rem 1.1rem;margin:1rem 0}
 .checklist{list-style:none;padding:0}
 .checklist li{display:flex;gap:.75rem;align-items:flex-start;padding:.5rem 0;margin:0;
 border-bottom:1px solid #767676}
-.checklist input{flex:none;width:1.5rem;height:1.5rem;margin:.15rem 0 0;accent-color:var(--primary)}
+.checklist input{flex:none;width:1.2em;height:1.2em;margin:.15em 0 0;accent-color:var(--primary)}
 .checklist .often{display:block;font-style:italic}
-.tracker{width:100%;border-collapse:collapse;margin:.75rem 0;font-size:1rem}
+.tracker{width:100%;border-collapse:collapse;margin:.75rem 0;font-size:.85em}
 .tracker caption{text-align:left;font-weight:700;font-size:1.1em;padding:.25rem 0}
-.tracker th,.tracker td{border:1px solid #767676;padding:.3rem;text-align:center}
+.tracker th,.tracker td{border:1px solid #767676;padding:.3em .15em;text-align:center}
+.tracker thead th{padding:.3em .1em}
+.tracker td label{display:block;padding:.3em 0;cursor:pointer}
 .tracker th[scope=row]{text-align:left;font-weight:400}
-.tracker input{width:1.3rem;height:1.3rem;margin:0;accent-color:var(--primary)}
+.tracker input{width:1.1em;height:1.1em;margin:0;accent-color:var(--primary)}
 .table-wrap{overflow-x:auto}
 .exercise{border:2px solid var(--primary);border-radius:6px;margin:1.5rem 0}
 .exercise h3{margin:0;padding:.5rem 1rem;background:var(--card-tint);color:var(--primary);
 border-bottom:2px solid var(--primary);border-radius:4px 4px 0 0}
 .exercise .inside{padding:.25rem 1rem 1rem}
 figure{margin:1rem 0}
-figure img{display:block;max-width:100%;height:auto}
-figcaption{font-size:1rem;margin-top:.25rem}
+figure img{display:block;max-width:100%;height:auto;background:#fff}
+@media (forced-colors:active){figure img{forced-color-adjust:none}}
+figcaption{font-size:.9em;margin-top:.25rem}
 .dose{display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));gap:.5rem;margin:1rem 0}
 .dose div{border:2px solid #767676;border-radius:4px;padding:.2rem .6rem .3rem}
-.dose dt{font-size:1rem}
+.dose dt{font-size:.8em}
 .dose dd{margin:0;font-size:1.3em;font-weight:700}
 .caution{border-left:6px solid var(--warning);padding:.1rem 0 .1rem 1rem;margin:1rem 0}
 .caution h4{color:var(--warning);margin-top:0}
@@ -249,15 +286,23 @@ margin:2rem 0}
 .note{border:2px solid #767676;padding:.5rem 1rem}
 address{font-style:normal}
 .sources li{overflow-wrap:anywhere}
-footer.about{margin-top:2.5rem;padding-top:.5rem;border-top:1px solid #767676;font-size:1rem}
+footer.about{margin-top:2.5rem;padding-top:.5rem;border-top:1px solid #767676;font-size:.8em}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.ticks-note{font-style:italic}
+a[href^="tel:"]{white-space:nowrap}
+.help a[href^="tel:"]{display:inline-block;min-height:44px;padding:.2em .5em;margin:.1em 0;border:2px solid currentColor;border-radius:.4em}
 footer.about p{margin:.2rem 0}
 @media print{
   body{font-size:var(--print-size)}
   .page{max-width:none;padding:0}
-  .exercise,.help,.key,figure,.tracker,.contact{break-inside:avoid}
-  h2,h3,h4{break-after:avoid}
+  .help,.key,figure,.tracker,.contact,.dose,.caution,li{break-inside:avoid}
+  .exercise{box-decoration-break:clone;-webkit-box-decoration-break:clone}
+  h2,h3,h4,figure,.exercise h3{break-after:avoid}
+  .ticks-note{display:none}
   a{color:var(--text)}
-  a[href^="http"]::after{content:" (" attr(href) ")";overflow-wrap:anywhere}
+  a[href^="http"]:not(.shown)::after{content:" (" attr(href) ")";overflow-wrap:anywhere}
+  figure img{max-height:7cm;width:auto}
+  .exercise .inside>p:first-child{break-after:avoid}
   *{print-color-adjust:exact;-webkit-print-color-adjust:exact}
 }
 """
@@ -286,7 +331,10 @@ class Page:
         return text
 
     def new_id(self, stem: str) -> str:
-        base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "part"
+        """A unique id from a heading: 'Señales y síntomas' -> 'senales-y-sintomas'."""
+        folded = unicodedata.normalize("NFKD", stem.lower())
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+        base = re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "part"
         name, n = base, 2
         while name in self.ids:
             name, n = f"{base}-{n}", n + 1
@@ -334,8 +382,8 @@ class Page:
     def section(self, section: model.Section | None, default_key: str) -> Iterator[str]:
         if section is None:
             return
-        ident, head = self.heading(2, section.heading or self.labels[default_key])
-        yield f'<section aria-labelledby="{ident}">{head}'
+        _, head = self.heading(2, section.heading or self.labels[default_key])
+        yield f"<section>{head}"  # no name: a plain section, not one more landmark to step through
         if section.intro:
             yield f"<p>{inline(section.intro)}</p>"
         if section.items:
@@ -343,8 +391,8 @@ class Page:
         yield "</section>"
 
     def symptoms(self, symptoms: model.Symptoms) -> Iterator[str]:
-        ident, head = self.heading(2, symptoms.heading or self.labels["symptoms"])
-        yield f'<section aria-labelledby="{ident}">{head}'
+        _, head = self.heading(2, symptoms.heading or self.labels["symptoms"])
+        yield f"<section>{head}"
         if symptoms.intro:
             yield f"<p>{inline(symptoms.intro)}</p>"
         for group in symptoms.groups:
@@ -359,8 +407,13 @@ class Page:
         yield f"<p>{inline(care.intro)}</p>" if care.intro else f"<p>{self.label('self_care_hint')}</p>"
         yield '<ul class="checklist">'
         for i, item in enumerate(care.items, start=1):
-            box = f"care-{i}"
-            often = f'<span class="often">{inline(item.how_often)}</span>' if item.how_often else ""
+            box = self.new_id(f"care-{i}")
+            # a comma only screen readers hear, so the habit and how often are not run together
+            often = (
+                f'<span class="often"><span class="vh">, </span>{inline(item.how_often)}</span>'
+                if item.how_often
+                else ""
+            )
             yield (
                 f'<li><input type="checkbox" id="{box}">'
                 f'<label for="{box}">{inline(item.text)}{often}</label></li>'
@@ -372,18 +425,26 @@ class Page:
         yield "</section>"
 
     def tracker(self, items: list[model.ChecklistItem]) -> Iterator[str]:
+        """The 7-day chart: one row per habit, a box per day. Column heads show the number only
+        (so the chart fits a phone), with the word "Day" for screen readers; each box is named by
+        its row and column, and the whole cell is the box's tap target."""
         day = esc(self.labels["day"])
         yield '<div class="table-wrap"><table class="tracker">'
         yield f"<caption>{self.label('tracker')}. {self.label('tracker_hint')}</caption>"
-        yield "<thead><tr><td></td>" + "".join(f'<th scope="col">{day} {d}</th>' for d in range(1, 8))
-        yield "</tr></thead><tbody>"
+        days = [self.new_id(f"day-{d}") for d in range(1, 8)]
+        heads = "".join(
+            f'<th scope="col" id="{days[d - 1]}"><span class="vh">{day} </span>{d}</th>' for d in range(1, 8)
+        )
+        yield f'<thead><tr><th scope="col">{day}</th>{heads}</tr></thead><tbody>'
         for i, item in enumerate(items, start=1):
-            what = esc(plain_text(item.text))
+            row = self.new_id(f"track-{i}")
             cells = "".join(
-                f'<td><input type="checkbox" aria-label="{day} {d}: {what}"></td>' for d in range(1, 8)
+                f'<td><label><input type="checkbox" aria-labelledby="{days[d - 1]} {row}"></label></td>'
+                for d in range(1, 8)
             )
-            yield f'<tr><th scope="row" id="track-{i}">{inline(item.text)}</th>{cells}</tr>'
+            yield f'<tr><th scope="row" id="{row}">{inline(item.text)}</th>{cells}</tr>'
         yield "</tbody></table></div>"
+        yield f'<p class="ticks-note">{self.label("ticks_not_saved")}</p>'
 
     def exercises(self, exercises: tuple[model.Exercise, ...]) -> Iterator[str]:
         if not exercises:
@@ -419,8 +480,8 @@ class Page:
         return f'<p><a href="{esc(url)}">{self.label("video")}</a></p>'
 
     def handout_video(self, url: str) -> Iterator[str]:
-        ident, head = self.heading(2, self.labels["video_heading"])
-        yield f'<section aria-labelledby="{ident}">{head}{self.video(url)}</section>'
+        _, head = self.heading(2, self.labels["video_heading"])
+        yield f"<section>{head}{self.video(url)}</section>"
 
     def get_help(self, help_: model.GetHelp, ident: str, title: str) -> Iterator[str]:
         contact = self.layout.clinic.contact
@@ -440,16 +501,16 @@ class Page:
 
     def _phone(self, number: str) -> str:
         """A phone number a phone can dial with one tap."""
-        if not _PHONE.match(number):
-            return esc(number)
         dial = re.sub(r"[^\d+]", "", number)
+        if not _PHONE.match(number) or not 3 <= len(dial.lstrip("+")) <= 15:
+            return esc(number)  # a wrong number dialled with one tap is worse than none
         return f'<a href="tel:{dial}">{esc(number)}</a>'
 
     def notes_and_contact(self) -> Iterator[str]:
         note = self.personal.note
         if note:
-            ident, head = self.heading(2, self.labels["notes"])
-            yield f'<section class="note" aria-labelledby="{ident}">{head}<p>{inline(note)}</p></section>'
+            _, head = self.heading(2, self.labels["notes"])
+            yield f'<section class="note">{head}<p>{inline(note)}</p></section>'
         clinic = self.layout.clinic
         contact = clinic.contact
         if not (contact.address or contact.phone or contact.web or contact.email):
@@ -464,7 +525,7 @@ class Page:
         if contact.web:
             web = esc(contact.web)
             if _HOST.match(contact.web):
-                web = f'<a href="https://{esc(contact.web)}">{web}</a>'
+                web = f'<a class="shown" href="https://{esc(contact.web)}">{web}</a>'
             yield f"{self.label('web')}: {web}<br>"
         if contact.email:
             email = esc(contact.email)
@@ -475,14 +536,14 @@ class Page:
 
     def sources(self) -> Iterator[str]:
         h = self.handout
-        ident, head = self.heading(2, self.labels["sources"])
-        yield f'<section aria-labelledby="{ident}">{head}<ul class="sources">'
+        _, head = self.heading(2, self.labels["sources"])
+        yield f'<section>{head}<ul class="sources">'
         for source in h.sources:
             text = inline(source.title.rstrip("."))
             if source.publisher:
                 text += f". {inline(source.publisher.rstrip('.'))}"
             if source.url:
-                text += f'. <a href="{esc(source.url)}">{esc(source.url)}</a>'
+                text += f'. <a class="shown" href="{esc(source.url)}">{esc(source.url)}</a>'
             yield f"<li>{text}</li>"
         yield "</ul>"
         yield f"<p><strong>{self.label('disclaimer')}:</strong> {inline(h.disclaimer)}</p></section>"
@@ -522,7 +583,7 @@ class Page:
         page = [self.clinic_header(), "<main>", *body, "</main>", self.footer()]
         size = layout.fonts.size
         variables = (
-            f"{_colour_vars(layout.colors)};--size:{PLAIN_PX * size / 14:.2f}px;--print-size:{size:g}pt"
+            f"{_colour_vars(layout.colors)};--size:{PLAIN_REM * size / 14:.3f}rem;--print-size:{size:g}pt"
         )
         meta = [
             '<meta charset="utf-8">',
@@ -540,7 +601,7 @@ class Page:
                 *meta,
                 f"<title>{esc(plain_text(h.title))}</title>",
                 f"<style>\n{_font_faces(layout.fonts, ''.join(page))}\n:root{{{variables}}}\n"
-                f"@page{{size:{layout.page.paper};margin:{layout.page.margin_mm:g}mm}}\n{STYLE}</style>",
+                f"{_page_rule(self.layout, self.labels)}\n{STYLE}</style>",
                 "</head>",
                 "<body>",
                 '<div class="page">',

@@ -8,8 +8,10 @@ import errno
 import io
 import os
 import re
+import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import CannotWrite, ExitCode, PsoasError
@@ -99,9 +101,7 @@ def write_atomic(
             # keep the permissions a user gave the file they are replacing
             os.chmod(tmp_name, path.stat().st_mode & 0o7777)
         else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
+            os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
@@ -198,28 +198,59 @@ def pdf_problem(data: bytes, pages: int | None = None, password: str | None = No
     return None
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for a moment, for every
+    thread: a Dask worker's other threads could create files open to all in that moment)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    umask = os.umask(0o077)  # no /proc: the brief change is at least the safe way round
+    os.umask(umask)
+    return umask
+
+
 def _lock(fd: int) -> None:
+    """Hold a lock on our own temporary file until the rename. Blocking: a tidier that opened the
+    brand-new file holds the lock only for a moment, and must not make us write unlocked."""
     if fcntl is not None:
-        with contextlib.suppress(OSError):  # a file system without locks: leftovers stay
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+            # a file system without locks: leftovers of killed writers stay, which is safe
+
+
+# Our temporary files: ".<output name>.<8 random characters from mkstemp>.part"
+_OUR_PART = re.compile(r"^\..+\.(pdf|html|json|png|svg|yaml|csv|txt)\.[a-z0-9_]{8}\.part$", re.IGNORECASE)
 
 
 def _abandoned(path: Path) -> bool:
-    """Whether a temporary file belongs to a writer that died (killed during a write)."""
-    if fcntl is None:
+    """Whether a temporary file is one of ours that a writer left when it died (killed during a
+    write): a regular file of this user's, named as we name them, that no live writer holds."""
+    if fcntl is None or not _OUR_PART.match(path.name):
         return False
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+        return False  # a link, a pipe (opening it would hang), a device, or someone else's file
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return False
     try:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+            return False  # replaced between the look and the open
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False  # a live writer holds it (or locks do not work here): leave it
     else:
-        info = os.fstat(fd)
         # a writer locks its file before writing a byte: an empty one may be brand new
-        return info.st_size > 0 or time.time() - info.st_mtime > EMPTY_PART_GRACE
+        return opened.st_size > 0 or time.time() - opened.st_mtime > EMPTY_PART_GRACE
     finally:
         os.close(fd)
 
@@ -227,12 +258,21 @@ def _abandoned(path: Path) -> bool:
 def remove_leftovers(folder: Path, prefix: str = ".", recursive: bool = False) -> int:
     """Remove temporary files that killed writers left in folder; return how many.
 
-    Only hidden ``.part`` files starting with ``prefix`` that no live writer holds are removed,
-    so two runs writing into one folder never delete each other's files.
+    Only our own temporary files (named as write_atomic names them, starting with ``prefix``,
+    owned by this user, regular files) that no live writer holds are removed, so two runs writing
+    into one folder never delete each other's files, and nobody else's files are touched.
     """
     removed = 0
     try:
-        candidates = folder.rglob(f"*{PART_SUFFIX}") if recursive else folder.iterdir()
+        if recursive:  # never into linked folders: only the run's own output tree
+            candidates: Iterable[Path] = (
+                Path(root) / name
+                for root, _, names in os.walk(folder, followlinks=False)
+                for name in names
+                if name.endswith(PART_SUFFIX)
+            )
+        else:
+            candidates = folder.iterdir()
         for candidate in candidates:
             name = candidate.name
             if name.startswith(prefix) and name.endswith(PART_SUFFIX) and _abandoned(candidate):

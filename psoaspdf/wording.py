@@ -50,6 +50,13 @@ def source_line(source: model.Source) -> str:
     return ". ".join(p.rstrip(".") for p in parts[:-1]) + (". " if len(parts) > 1 else "") + parts[-1]
 
 
+def contact_line(layout: model.Layout) -> str:
+    """The clinic, its phone and web site on one line, as page footers show them."""
+    contact = layout.clinic.contact
+    parts = [layout.clinic.name, contact.phone, contact.web]
+    return " · ".join(p for p in parts if p)
+
+
 def localised(layout: model.Layout, labels: dict[str, Any]) -> model.Layout:
     """The layout with the placeholder clinic name ("Your clinic") in the handout's language."""
     if layout.clinic.name != model.Clinic().name:

@@ -171,7 +171,7 @@ def test_an_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path: Path) -
     assert len(list(out.rglob("*.pdf"))) == 2
     assert list(out.rglob("*.part")) == []
     # a run killed during a write (SIGKILL: no clean-up) leaves only a hidden temporary file
-    (out / "riverbend" / ".B1-beta.pdf.x1.part").write_bytes(b"%PDF-1.4 half")
+    (out / "riverbend" / ".B1-beta.pdf.x1abcdef.part").write_bytes(b"%PDF-1.4 half")
     summary = batch.run(batch.plan(manifest), batch.local_executor(1))
     assert summary.count("skipped") == 2 and summary.count("written") == 2
     assert list(out.rglob("*.part")) == []

@@ -425,7 +425,7 @@ def test_a_batch_killed_mid_write_resumes_and_tidies(runner: CliRunner, tmp_path
 
 def test_a_live_writers_temporary_file_is_never_removed(runner: CliRunner, tmp_path: Path) -> None:
     # another process writing the same output right now holds a lock on its temporary file
-    live = tmp_path / ".handout.pdf.live123.part"
+    live = tmp_path / ".handout.pdf.live1234.part"
     with live.open("wb") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         handle.write(b"%PDF-1.4 being written")
@@ -434,13 +434,53 @@ def test_a_live_writers_temporary_file_is_never_removed(runner: CliRunner, tmp_p
         assert result.exit_code == 0, result.output
         assert live.exists()
     # a brand-new empty one may be a writer that has not taken its lock yet; an old one is dead
-    fresh, stale = tmp_path / ".handout.pdf.new1.part", tmp_path / ".handout.pdf.old1.part"
+    fresh, stale = tmp_path / ".handout.pdf.new1abcd.part", tmp_path / ".handout.pdf.old1abcd.part"
     fresh.touch()
     stale.touch()
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
     live.unlink()
     assert render(runner, tmp_path / "handout.pdf").exit_code == 0
     assert leftovers(tmp_path) == [fresh.name]
+
+
+def test_tidying_touches_only_our_own_regular_files(runner: CliRunner, tmp_path: Path) -> None:
+    from psoaspdf.output import remove_leftovers
+
+    old = time.time() - 3600
+    ours = tmp_path / ".handout.pdf.dead1234.part"
+    ours.write_bytes(b"%PDF-1.4 half")
+    theirs = [tmp_path / ".notes.txt.part", tmp_path / ".photo.jpg.part", tmp_path / ".handout.pdf.part"]
+    for other in theirs:  # another program's files that happen to end in .part
+        other.write_bytes(b"not ours")
+    pipe = tmp_path / ".handout.pdf.fifo1234.part"
+    os.mkfifo(pipe)  # opening a pipe to read it would wait for a writer for ever
+    outside = tmp_path / "elsewhere.pdf"
+    outside.write_bytes(b"%PDF-1.4 keep me")
+    link = tmp_path / ".handout.pdf.link1234.part"
+    link.symlink_to(outside)
+    for path in [ours, *theirs, outside]:
+        os.utime(path, (old, old))
+    started = time.monotonic()
+    assert remove_leftovers(tmp_path, recursive=True) == 1
+    assert time.monotonic() - started < 5
+    assert not ours.exists()
+    assert all(other.exists() for other in theirs)
+    assert pipe.exists() and link.is_symlink() and outside.read_bytes() == b"%PDF-1.4 keep me"
+    # and through the command: render next to them still works and leaves them alone
+    assert render(runner, tmp_path / "handout.pdf").exit_code == 0
+    assert pipe.exists() and all(other.exists() for other in theirs)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a file another user owns needs root")
+def test_tidying_leaves_another_users_temporary_files(tmp_path: Path) -> None:
+    from psoaspdf.output import remove_leftovers
+
+    theirs = tmp_path / ".handout.pdf.user1234.part"
+    theirs.write_bytes(b"%PDF-1.4 someone else's")
+    os.chown(theirs, 65534, 65534)  # nobody
+    os.utime(theirs, (time.time() - 3600, time.time() - 3600))
+    assert remove_leftovers(tmp_path) == 0
+    assert theirs.exists()
 
 
 # --- folders and paths ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -162,8 +163,13 @@ def test_landmarks_and_one_main(bundled: Page) -> None:
     assert bundled.all("header") and bundled.all("footer")
     ids = [e.attrs["id"] for e in bundled.elements if "id" in e.attrs]
     assert len(ids) == len(set(ids)), "ids must be unique"
-    for section in bundled.all("section") + bundled.all("article"):
-        assert section.attrs.get("aria-labelledby") in ids
+    for article in bundled.all("article"):
+        assert article.attrs.get("aria-labelledby") in ids
+    # named regions only where a reader wants to jump: not one per section
+    named = [s.attrs.get("class", "") for s in bundled.all("section") if "aria-labelledby" in s.attrs]
+    assert named == ["key", "", "", "help", "contact"]  # key message, checklist, exercises, help, contact
+    for section in bundled.all("section"):
+        assert section.attrs.get("aria-labelledby", ids[0]) in ids
 
 
 def test_pictures_have_their_alt_text_and_a_visible_caption(bundled: Page) -> None:
@@ -185,9 +191,14 @@ def test_checklist_is_real_checkboxes_with_labels(bundled: Page) -> None:
     boxes = [e for e in bundled.all("input") if e.attrs.get("type") == "checkbox"]
     tracked = [item for item in inputs.handout.self_care.items if item.track]
     assert len(boxes) == len(inputs.handout.self_care.items) + 7 * len(tracked)
+    texts = {e.attrs["id"]: e for e in bundled.elements if "id" in e.attrs}
     for box in boxes:
-        named = box.attrs.get("aria-label") or bundled.label_text.get(box.attrs.get("id", ""))
-        assert named and named.strip()
+        if "aria-labelledby" in box.attrs:  # a chart box: named by its day and its habit
+            day, habit = box.attrs["aria-labelledby"].split()
+            assert texts[day].tag == "th" and day.startswith("day-") and habit.startswith("track-")
+            assert texts[habit].tag == "th"
+        else:
+            assert bundled.label_text.get(box.attrs["id"], "").strip()
     first = inputs.handout.self_care.items[0]
     assert plain(first.text) in bundled.label_text["care-1"]
 
@@ -219,8 +230,7 @@ def test_links_to_the_help_section_and_phones_that_dial(bundled: Page) -> None:
     assert f"#{help_box.attrs['aria-labelledby']}" in hrefs
     assert hrefs[0].startswith("#")  # the first link on the page leads to the warning signs
     assert "tel:911" in hrefs
-    phone = api.load_inputs(BUNDLED_ID, "riverbend").layout.clinic.contact.phone
-    assert phone and "tel:" + re.sub(r"\D", "", phone) in hrefs
+    assert "tel:5550142290" in hrefs  # riverbend's "(555) 014-2290"
 
 
 def test_markup_in_user_text_is_shown_as_text() -> None:
@@ -241,6 +251,30 @@ def test_markup_in_user_text_is_shown_as_text() -> None:
     assert "<strong>Stop now</strong>" in source
 
 
+def test_layout_text_in_the_style_sheet_cannot_end_it(tmp_path: Path) -> None:
+    layout = tmp_path / "layout.yaml"
+    hostile = 'Bad</style><script>alert(1)</script> "x" \\ é'
+    layout.write_text(f"name: Hostile\nclinic:\n  name: {json.dumps(hostile)}\n", encoding="utf-8")
+    source = html_for(BUNDLED_ID, str(layout))
+    assert source.count("</style>") == 1 and "<script" not in source
+    page = Page(source)
+    assert hostile in page.body_text  # shown as text in the page header
+    style = source.split("<style>")[1].split("</style>")[0]
+    assert (
+        'content:"Bad\\3C /style\\3E \\3C script\\3E alert(1)\\3C /script\\3E  \\22 x\\22  \\5C  \\E9 "'
+        in style
+    )
+
+
+def test_printed_pages_carry_the_contact_and_page_x_of_y() -> None:
+    english = html_for(BUNDLED_ID, "riverbend")
+    spanish = html_for("iliopsoas-back-pain-es")
+    assert '@bottom-right{content:"Page " counter(page) " of " counter(pages)' in english
+    assert '@bottom-right{content:"P\\E1 gina " counter(page) " de " counter(pages)' in spanish
+    phone = api.load_inputs(BUNDLED_ID, "riverbend").layout.clinic.contact.phone
+    assert phone and f'@bottom-left{{content:"Riverbend Physical Therapy \\B7  {phone}' in english
+
+
 def test_personal_details_are_on_the_page_never_in_the_head() -> None:
     personal = model.Personal(patient="Ana Diaz-Private", clinician="Dr Lee", date="1 May")
     source = html_for(BUNDLED_ID, personal=personal)
@@ -253,8 +287,8 @@ def test_personal_details_are_on_the_page_never_in_the_head() -> None:
 def test_large_print_and_layout_colours_reach_the_style() -> None:
     standard = html_for(BUNDLED_ID)
     large = html_for(BUNDLED_ID, profile="large-print")
-    assert "--size:20.00px" in standard and "--print-size:14pt" in standard
-    assert "--size:25.71px" in large and "--print-size:18pt" in large
+    assert "--size:1.250rem" in standard and "--print-size:14pt" in standard
+    assert "--size:1.607rem" in large and "--print-size:18pt" in large
     riverbend = api.load_inputs(BUNDLED_ID, "riverbend").layout
     assert f"--primary:{riverbend.colors.primary}" in html_for(BUNDLED_ID, "riverbend")
 
@@ -299,7 +333,10 @@ def test_pictures_are_redrawn_without_scripts_or_photo_metadata(tmp_path: Path) 
     svg = tmp_path / "images" / "stretch.svg"
     svg.write_text(
         svg.read_text(encoding="utf-8")
-        .replace("</svg>", "<script>alert(1)</script></svg>")
+        .replace(
+            "</svg>",
+            '<text x="1" y="9">&lt;/svg&gt;&lt;script&gt;x&lt;/script&gt;</text><script>alert(1)</script></svg>',
+        )
         .replace("<svg ", '<svg onload="alert(2)" ', 1),
         encoding="utf-8",
     )
@@ -312,11 +349,107 @@ def test_pictures_are_redrawn_without_scripts_or_photo_metadata(tmp_path: Path) 
         next(src for src in sources if src.startswith("data:image/svg")).split(",", 1)[1]
     )
     assert b"<path" in drawing or b"<polygon" in drawing or b"<line" in drawing
-    assert b"script" not in drawing.lower() and b"alert" not in drawing
+    assert b"alert" not in drawing and b"<script" not in drawing.lower()
+    assert b"&lt;/svg&gt;&lt;script&gt;" in drawing  # the SVG's own text, kept as text
 
 
-def test_the_same_input_gives_the_same_bytes() -> None:
-    assert html_for(BUNDLED_ID, "riverbend") == html_for(BUNDLED_ID, "riverbend")
+def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
+    # in separate processes (no shared caches), with different hash seeds
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{seed}.html"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "psoaspdf",
+                "render",
+                BUNDLED_ID,
+                "-l",
+                "riverbend",
+                "--format",
+                "html",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    ("phone", "dialled"),
+    [
+        ("(555) 014-2290", "tel:5550142290"),
+        ("+44 20 7946 0958", "tel:+442079460958"),
+        ("0800 123 456 / 0800 654 321", None),  # two numbers: never run together into one
+        ("112 or 999", None),
+        ("...", None),
+        ("12", None),
+        ("1234567890123456", None),  # longer than any phone number
+    ],
+)
+def test_only_a_single_real_phone_number_is_dialled(tmp_path: Path, phone: str, dialled: str | None) -> None:
+    layout = tmp_path / "layout.yaml"
+    layout.write_text(
+        f"name: Phones\nclinic:\n  name: Clinic\n  contact:\n    phone: {json.dumps(phone)}\n"
+        f"    emergency_number: {json.dumps(phone)}\n",
+        encoding="utf-8",
+    )
+    page = Page(html_for(BUNDLED_ID, str(layout)))
+    dials = {a.attrs["href"] for a in page.all("a") if a.attrs["href"].startswith("tel:")}
+    assert dials == ({dialled} if dialled else set())
+    assert phone in page.body_text
+
+
+@pytest.mark.parametrize(
+    ("email", "linked"),
+    [
+        ("help@clinic.example", True),
+        ("help@clinic.example?cc=x@y.example&body=hi", False),
+        ("ask at the desk", False),
+    ],
+)
+def test_only_a_plain_email_address_is_a_mail_link(tmp_path: Path, email: str, linked: bool) -> None:
+    layout = tmp_path / "layout.yaml"
+    layout.write_text(
+        f"name: Mail\nclinic:\n  name: Clinic\n  contact:\n    email: {json.dumps(email)}\n", encoding="utf-8"
+    )
+    page = Page(html_for(BUNDLED_ID, str(layout)))
+    mails = [a.attrs["href"] for a in page.all("a") if a.attrs["href"].startswith("mailto:")]
+    assert mails == ([f"mailto:{email}"] if linked else [])
+
+
+def test_ids_stay_unique_whatever_the_headings_say(tmp_path: Path) -> None:
+    source = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    for key, heading in (("self_care", "Day 3"), ("causes", "Care 1"), ("why_it_hurts", "Track 1")):
+        assert f"\n{key}:\n" in source
+        source = source.replace(f"\n{key}:\n", f'\n{key}:\n  heading: "{heading}"\n', 1)
+    clashing = tmp_path / "clashing.yaml"
+    clashing.write_text(source, encoding="utf-8")
+    page = Page(html_for(str(clashing)))
+    ids = [e.attrs["id"] for e in page.elements if "id" in e.attrs]
+    assert len(ids) == len(set(ids)), sorted(ids)
+    for element in page.elements:
+        for ref in element.attrs.get("aria-labelledby", "").split():
+            assert ids.count(ref) == 1
+
+
+def test_the_patients_own_copy_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    out = tmp_path / "ana.html"
+    result = CliRunner().invoke(
+        main, ["render", BUNDLED_ID, "--format", "html", "--patient", "Ana", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    blank = tmp_path / "blank.html"
+    assert (
+        CliRunner().invoke(main, ["render", BUNDLED_ID, "--format", "html", "-o", str(blank)]).exit_code == 0
+    )
+    assert blank.stat().st_mode & 0o077 != 0  # a blank handout for anyone: the usual permissions
 
 
 def test_cli_writes_html_and_keeps_pdf_names_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

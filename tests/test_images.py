@@ -216,3 +216,18 @@ def test_a_code_point_a_font_maps_to_its_empty_glyph_is_not_counted_as_printable
 
     fonts = load_fonts(model.Fonts())
     assert 0xFFFF not in fonts.covered and ord("A") in fonts.covered
+
+
+def test_a_phone_photo_taken_upright_stands_upright(handout_dir: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: viewers rotate the stored 60 x 40 picture
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", (60, 40), "#3A7")
+    picture.paste((200, 30, 30), (0, 0, 60, 10))  # a red band along the stored top edge
+    picture.save(buffer, format="JPEG", exif=exif.tobytes())
+    pdf = render_bytes(_jpeg_handout(handout_dir, buffer.getvalue()))
+    (embedded,) = _embedded_jpegs(pdf)
+    with Image.open(io.BytesIO(embedded)) as again:
+        assert again.size == (40, 60)  # standing, as every viewer shows the photo
+        red, green, _ = again.convert("RGB").getpixel((35, 30))
+        assert red > green  # orientation 6: the stored top edge is now on the right

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Image
 
 MAX_PIXELS = 25_000_000  # a 5000 x 5000 photo; larger ones cost gigabytes for no visible gain
 MAX_SVG_POINTS = 10_000.0
+_ORIENTATION = 0x0112  # the EXIF tag saying which way up a camera held the picture
 
 
 class BadImage(ValueError):
@@ -138,6 +139,8 @@ def _bitmap_size(path: str, mtime: float) -> tuple[int, int]:
                 if width * height > MAX_PIXELS:
                     raise BadImage(f"{width} x {height} pixels is more than the limit of {MAX_PIXELS:,}")
                 im.load()  # a truncated or disguised file fails here, not inside the PDF
+                if im.format == "JPEG" and im.getexif().get(_ORIENTATION) in (5, 6, 7, 8):
+                    width, height = height, width  # a phone photo taken upright: see _clean_jpeg
     except BadImage:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
@@ -186,15 +189,18 @@ def image_flowable(path: str, max_width: float, max_height: float, font_name: st
 @functools.lru_cache(maxsize=16)
 def _clean_jpeg(path: str, mtime: float) -> bytes:
     """A JPEG decoded and written again: data Pillow had to patch up, markers ReportLab cannot
-    read and camera metadata (such as GPS tags) never reach the PDF."""
+    read and camera metadata (such as GPS tags) never reach the PDF, and a photo a phone took
+    upright stands upright (ReportLab ignores the orientation tag)."""
     import warnings
 
     from PIL import Image as PILImage
+    from PIL import ImageOps
 
     out = io.BytesIO()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Corrupt EXIF", category=UserWarning)
-        with PILImage.open(path, formats=["JPEG"]) as im:
+        with PILImage.open(path, formats=["JPEG"]) as opened:
+            im = ImageOps.exif_transpose(opened)  # stood up the way it was taken, as viewers show it
             im.convert("L" if im.mode in ("L", "1") else "RGB").save(out, format="JPEG", quality=92)
     return out.getvalue()
 

@@ -10,19 +10,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from .. import model
-from ..wording import month_year
+from ..wording import contact_line, month_year
 from .assets import image_flowable
 from .inline import markup
 from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, Styles
 
 LOGO_HEIGHT = 34.0
 RUNNING_TITLE_SHARE = 0.42  # of the text width: the handout title, top right from page 2 on
-
-
-def contact_line(layout: model.Layout) -> str:
-    contact = layout.clinic.contact
-    parts = [layout.clinic.name, contact.phone, contact.web]
-    return " · ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
