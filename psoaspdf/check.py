@@ -41,6 +41,7 @@ EASE_FOR_GRADE = ((4.0, 90.0), (5.0, 80.0), (6.0, 70.0), (8.0, 60.0), (12.0, 50.
 INFLESZ_BANDS = ((80.0, "muy fácil"), (65.0, "bastante fácil"), (55.0, "normal"), (40.0, "algo difícil"))
 MIN_GRADED_WORDS = 30  # shorter parts get a grade, but no warning: the formulas need more text
 MIN_BODY_SIZE = 12.0
+MIN_LARGE_PRINT_SIZE = 16.0  # large print: 16 pt or more (most guidance asks for 16-18)
 LINE_LENGTH = (45, 75)  # characters in a typical body line (PAGES.md)
 WRAP_SHORTFALL = 0.92  # ragged-right lines end about 8 % short of what would fit
 WORST_SENTENCES = 3
@@ -601,12 +602,18 @@ def layout_findings(
 ) -> tuple[LayoutFacts, list[Finding]]:
     """Body size, line length, contrast of text colours, justification, and glyphs the fonts
     cannot draw; each is listed as an item, passed or not."""
+    from .api import with_profile
+
     findings: list[Finding] = []
     items: list[LayoutItem] = []
+    layout = with_profile(layout)  # as printed: large print raises the size
     size = layout.fonts.size
-    items.append(LayoutItem(f"Body text {MIN_BODY_SIZE:g} pt or more", size >= MIN_BODY_SIZE, f"{size:g} pt"))
-    if size < MIN_BODY_SIZE:
-        message = f"body text is {size:g} pt; older readers need {MIN_BODY_SIZE:g} pt or more"
+    large = layout.profile == "large-print"
+    least = MIN_LARGE_PRINT_SIZE if large else MIN_BODY_SIZE
+    what = "large print needs" if large else "older readers need"
+    items.append(LayoutItem(f"Body text {least:g} pt or more", size >= least, f"{size:g} pt"))
+    if size < least:
+        message = f"body text is {size:g} pt; {what} {least:g} pt or more"
         findings.append(_finding("warning", "layout", layout_where, "fonts.size", message))
     from .render.fonts import load_fonts
     from .render.styles import characters_per_line, make_styles
@@ -850,9 +857,14 @@ def handout_paths(names: list[str]) -> tuple[list[Path], list[Problem]]:
 
 
 def check_paths(
-    names: list[str], layout: str | None = None, target_grade: float = DEFAULT_GRADE
+    names: list[str],
+    layout: str | None = None,
+    target_grade: float = DEFAULT_GRADE,
+    profile: Literal["standard", "large-print", "ink-saving"] | None = None,
 ) -> tuple[list[Report], list[Problem]]:
-    """Check handouts named by file, folder or bundled id; return the reports and invalid inputs."""
+    """Check handouts named by file, folder or bundled id, printed with the layout (under
+    ``profile`` when given); return the reports and invalid inputs."""
+    from .api import with_profile
     from .validate import load_with_positions
 
     loaded_layout, layout_where = model.Layout(), BUILT_IN
@@ -860,6 +872,7 @@ def check_paths(
         layout_path = resolve(layout, "layouts")
         loaded_layout, positions = load_with_positions(layout_path, model.Layout)
         layout_where = Where(str(layout_path), positions)
+    loaded_layout = with_profile(loaded_layout, profile)
     paths, problems = handout_paths(names)
     reports: list[Report] = []
     for path in paths:

@@ -164,8 +164,15 @@ def validate(paths: tuple[Path, ...]) -> None:
     type=click.Path(path_type=Path),
     help="Also write a PEMAT-P reviewer worksheet PDF (one handout only).",
 )
+@click.option("--large-print", "profile", flag_value="large-print", help="Check as printed in large print.")
 def check(
-    paths: tuple[str, ...], layout: str | None, grade: float, fmt: str, strict: bool, worksheet: Path | None
+    paths: tuple[str, ...],
+    layout: str | None,
+    grade: float,
+    fmt: str,
+    strict: bool,
+    worksheet: Path | None,
+    profile: str | None,
 ) -> None:
     """Check handouts for plain language: reading grade, long sentences, medical words, PEMAT-P.
 
@@ -183,7 +190,7 @@ def check(
 
     from . import check as checks
 
-    reports, problems = checks.check_paths(list(paths), layout, grade)
+    reports, problems = checks.check_paths(list(paths), layout, grade, profile)  # type: ignore[arg-type]
     if not reports and not problems:
         raise click.UsageError("no handout files found in the paths given")
     if worksheet:

@@ -423,3 +423,27 @@ def test_a_character_the_fonts_cannot_print_fails_at_its_field(runner: CliRunner
     assert errors[0]["field"] == "key_message" and "U+6F22" in errors[0]["message"]
     assert errors[0]["line"] == source[: source.index("\nkey_message:")].count("\n") + 2
     assert errors[0]["col"] == len("key_message: ") + 1  # the value, where the character is
+
+
+def test_large_print_is_checked_as_printed_against_16_pt(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check", BUNDLED_ID, "--large-print", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)["reports"]
+    assert report["layout"]["body_size"] == 18
+    items = {item["item"]: item for item in report["layout"]["items"]}
+    assert items["Body text 16 pt or more"]["met"] is True
+    # a layout asking for large print is checked the same way, without the flag
+    layout = tmp_path / "large.yaml"
+    layout.write_text("name: Large\nprofile: large-print\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", BUNDLED_ID, "-l", str(layout), "--format", "json"])
+    (report,) = json.loads(result.stdout)["reports"]
+    assert report["layout"]["body_size"] == 18
+
+
+def test_large_print_below_16_pt_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from psoaspdf import api, model
+
+    monkeypatch.setattr(api, "LARGE_PRINT_SIZE", 15.0)  # a profile that forgot what large means
+    report = check.check_handout(BUNDLED, model.Layout(profile="large-print"))
+    sizes = [f for f in report.findings if f.field == "fonts.size"]
+    assert len(sizes) == 1 and "large print needs 16 pt or more" in sizes[0].message
