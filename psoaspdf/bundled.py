@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,16 @@ def inside_folder(folder: Path, name: str) -> Path | None:
     if "\0" in name or Path(name).is_absolute():
         return None
     home = folder.resolve()
+    shipped = [bundled_dir(kind).resolve() for kind in ("handouts", "layouts")]
+    climbs = os.path.normpath(name).split(os.sep)[0] == os.pardir
+    if climbs and not any(home.is_relative_to(root) for root in shipped):
+        return None  # '..' out of the folder: refused without looking at anything outside
     try:
         path = (home / name).resolve()
     except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a link loop, 3.13 OSError
         raise OSError(errno.ELOOP, "a link that leads round in a circle") from None
     if path.is_relative_to(home):
         return path
-    shipped = [bundled_dir(kind).resolve() for kind in ("handouts", "layouts")]
     if any(home.is_relative_to(root) for root in shipped) and any(path.is_relative_to(r) for r in shipped):
         return path
     return None

@@ -898,3 +898,16 @@ def test_a_link_that_leads_round_in_a_circle_is_refused_plainly(
     (tmp_path / name).symlink_to(name)  # Python raised RuntimeError here: an "internal error"
     outcome = refused(runner, monkeypatch, tmp_path, spec.write(tmp_path, name), [spec.field, "circle"])
     golden(f"path-{kind}-link-loop", outcome.stderr, tmp_path)
+
+
+def test_a_link_loop_outside_the_folder_tells_nothing_about_it(tmp_path: Path) -> None:
+    from psoaspdf.bundled import inside_folder
+
+    home = tmp_path / "handouts"
+    home.mkdir()
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")  # outside: a link that leads to itself
+    assert inside_folder(home, "../loop/x.png") is None
+    assert inside_folder(home, "../nothing-here/x.png") is None
+    (home / "inner").symlink_to(home / "inner")  # inside the folder the loop is the user's to fix
+    with pytest.raises(OSError, match="round in a circle"):
+        inside_folder(home, "inner/x.png")
