@@ -60,7 +60,7 @@ def _font_uri(path: str, mtime: float) -> str:
 def _font_faces(fonts: model.Fonts, text: str) -> str:
     """@font-face rules with the layout's fonts (or Atkinson Hyperlegible) inlined, and the
     symbol font too when ``text`` has characters the body font lacks (as in the PDF)."""
-    from .render.fonts import FALLBACK, FALLBACK_BOLD, SCRIPTS, _atkinson, load_fonts
+    from .render.fonts import FALLBACK, FALLBACK_BOLD, SCRIPTS, atkinson_files, load_fonts
 
     if fonts.regular and fonts.bold:
         paths = {
@@ -70,7 +70,7 @@ def _font_faces(fonts: model.Fonts, text: str) -> str:
             (700, "italic"): Path(fonts.bold_italic or fonts.bold),
         }
     else:
-        atkinson = _atkinson()
+        atkinson = atkinson_files()
         paths = {
             (400, "normal"): atkinson["regular"],
             (700, "normal"): atkinson["bold"],
@@ -129,9 +129,9 @@ def _svg_image(path: str) -> tuple[str, int, int]:
     """An SVG redrawn from its shapes only (no scripts, links or outside references survive)."""
     from reportlab.graphics import renderSVG
 
-    from .render.assets import _svg
+    from .render.assets import svg_drawing
 
-    drawing = _svg(path, Path(path).stat().st_mtime)
+    drawing = svg_drawing(path, Path(path).stat().st_mtime)
     text = str(renderSVG.drawToString(drawing))
     return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
 

@@ -69,7 +69,9 @@ def _check_svg_references(path: Path) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _svg(path: str, mtime: float) -> Drawing:
+def svg_drawing(path: str, mtime: float) -> Drawing:
+    """An SVG file as a ReportLab drawing, checked (references, entities, size, drawable) and
+    kept per file and modification time; BadImage says what is wrong."""
     from svglib.svglib import svg2rlg
 
     _check_svg_references(Path(path))
@@ -156,7 +158,7 @@ def check_image(path: str) -> None:
     p = Path(path)
     mtime = p.stat().st_mtime
     if p.suffix.lower() == ".svg":
-        _svg(path, mtime)
+        svg_drawing(path, mtime)
     elif p.suffix.lower() in (".png", ".jpg", ".jpeg"):
         _bitmap_size(path, mtime)
     else:
@@ -168,7 +170,7 @@ def image_flowable(path: str, max_width: float, max_height: float, font_name: st
     p = Path(path)
     mtime = p.stat().st_mtime
     if p.suffix.lower() == ".svg":
-        source = _svg(path, mtime)
+        source = svg_drawing(path, mtime)
         scale = min(max_width / source.width, max_height / source.height)
         drawing = Drawing(source.width * scale, source.height * scale)
         # a drawing starts by selecting Helvetica, which would put an unembedded font in the PDF

@@ -109,7 +109,8 @@ def _covered(font: TTFont) -> frozenset[int]:
     return frozenset(code for code, glyph in font.face.charToGlyph.items() if glyph)
 
 
-def _atkinson() -> dict[str, Path]:
+def atkinson_files() -> dict[str, Path]:
+    """The built-in Atkinson Hyperlegible TTFs (regular, bold, italic, bold_italic)."""
     import fontpkg_atkinson_hyperlegible as atkinson
 
     files = atkinson.ROOT / "files"
@@ -148,7 +149,7 @@ def load_fonts(fonts: model.Fonts) -> FontSet:
             "bold_italic": Path(fonts.bold_italic or fonts.bold),
         }
     else:
-        paths = _atkinson()
+        paths = atkinson_files()
     names: dict[str, str] = {}
     covered: frozenset[int] = frozenset()
     for field, path in paths.items():
