@@ -49,3 +49,26 @@ def test_a_layout_can_choose_a_profile(tmp_path: Path) -> None:
     inputs = api.load_inputs(BUNDLED_ID, str(layout))
     assert inputs.layout.fonts.size >= 18
     assert inputs.layout.exercises == "cards"
+
+
+def test_in_large_print_each_dose_is_whole_and_on_the_page_of_the_last_step(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from conftest import plain, squash
+
+    from psoaspdf.bundled import labels
+    from psoaspdf.wording import dose_cells
+
+    pages = [
+        squash(p.extract_text() or "")
+        for p in pypdf.PdfReader(io.BytesIO(render(runner, tmp_path, "--large-print"))).pages
+    ]
+    inputs = api.load_inputs(BUNDLED_ID)
+    for exercise in inputs.handout.exercises:
+        last = squash(plain(exercise.steps[-1]))
+        found = [n for n, text in enumerate(pages) if last in text and "Howoften" in text.split(last, 1)[1]]
+        assert found, f"{exercise.name}: the last step and its dose are not on one page"
+        after = pages[found[0]].split(last, 1)[1]
+        # the whole dose follows the step on that page: every label, before the next exercise
+        for label, value in dose_cells(exercise.dose, labels("en")):
+            assert squash(label + value) in after.split("Exercise")[0], (exercise.name, label)

@@ -172,10 +172,11 @@ class Story:
             leftIndent=self.indent,
         )
 
-    def numbered(self, items: tuple[str, ...]) -> ListFlowable:
+    def numbered(self, items: tuple[str, ...], start: int = 1) -> ListFlowable:
         return ListFlowable(
             [ListItem(self.para(item, self.s.bullet), leftIndent=self.indent * 1.15) for item in items],
             bulletType="1",
+            start=start,
             bulletFormat="%s.",
             bulletFontName=self.s.fonts.bold,
             bulletFontSize=self.s.body.fontSize,
@@ -481,11 +482,11 @@ class Story:
             head.append(self.para(exercise.purpose, s.body))
         if exercise.illustration:
             head += self.picture(exercise.illustration, s.frame_width * 0.6, s.frame_height * 0.3)
-        rest: list[Flowable] = [
-            self.numbered(exercise.steps),
-            Spacer(1, 8),
-            self.dose(exercise.dose, columns=2, width=s.frame_width),
-        ]
+        steps = exercise.steps
+        # the dose is never split, and never starts a page alone: it goes with the last step
+        rest: list[Flowable] = [self.numbered(steps[:-1])] if len(steps) > 1 else []
+        last = self.numbered(steps[-1:], start=len(steps))
+        rest.append(KeepTogether([last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)]))
         if exercise.cautions:
             rest += [Spacer(1, 8), self.cautions(exercise.cautions, s.frame_width, stacked=True)]
         if exercise.video:
