@@ -675,12 +675,12 @@ def justified_styles(styles: Any) -> list[str]:
 # --- labels -----------------------------------------------------------------------------------
 
 
-def _label_keys(data: Any, prefix: str = "") -> dict[str, Any]:
+def label_keys(data: Any, prefix: str = "") -> dict[str, Any]:
     """Every key path (dose.sets) of a label catalog with its value."""
     if isinstance(data, dict):
         found: dict[str, Any] = {}
         for key, value in data.items():
-            found.update(_label_keys(value, f"{prefix}{key}."))
+            found.update(label_keys(value, f"{prefix}{key}."))
         return found
     return {prefix.rstrip("."): data}
 
@@ -711,8 +711,8 @@ def label_findings(language: str, where: Where, folder: Path | None = None) -> l
     if base == "en":
         return []
     try:
-        reference = _label_keys(yaml.safe_load(english.read_text(encoding="utf-8")))
-        translated = _label_keys(yaml.safe_load(own.read_text(encoding="utf-8")))
+        reference = label_keys(yaml.safe_load(english.read_text(encoding="utf-8")))
+        translated = label_keys(yaml.safe_load(own.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return [_finding("error", "labels", where, "language", f"{_shown_path(own)} cannot be read: {exc}")]
     findings = []

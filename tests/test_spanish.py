@@ -14,6 +14,7 @@ import yaml
 from conftest import REPO, Rendered, all_text, contains, fonts_of, page_texts, render_bytes, resolve
 
 from psoaspdf import api
+from psoaspdf.check import label_keys
 
 LABELS = REPO / "psoaspdf" / "labels"
 HANDOUT = REPO / "handouts" / "iliopsoas-back-pain-es.yaml"
@@ -28,14 +29,7 @@ EN = load("en.yaml")
 ES = load("es.yaml")
 
 
-def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Every key path (a.b) with its value; lists are leaves."""
-    if isinstance(data, dict):
-        found: dict[str, Any] = {}
-        for key, value in data.items():
-            found.update(leaves(value, f"{prefix}{key}."))
-        return found
-    return {prefix.rstrip("."): data}
+leaves = label_keys  # every key path (dose.sets) of a catalog with its value
 
 
 def placeholders(text: Any) -> set[str]:
