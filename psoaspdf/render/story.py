@@ -486,7 +486,9 @@ class Story:
         # the dose is never split, and never starts a page alone: it goes with the last step
         rest: list[Flowable] = [self.numbered(steps[:-1])] if len(steps) > 1 else []
         last = self.numbered(steps[-1:], start=len(steps))
-        rest.append(KeepTogether([last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)]))
+        rest.append(
+            KeepTogether([last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)])
+        )
         if exercise.cautions:
             rest += [Spacer(1, 8), self.cautions(exercise.cautions, s.frame_width, stacked=True)]
         if exercise.video:
