@@ -295,17 +295,17 @@ class Story:
     def section(self, section: model.Section | None, default_key: str) -> list[Flowable]:
         if section is None:
             return []
-        head: list[Flowable] = [self.heading(section.heading, default_key)]
+        heading = self.heading(section.heading, default_key)
         if section.intro:
-            head.append(self.para(section.intro, self.s.body))
+            # the heading never ends a page: it goes with its intro, and the points may follow
+            # on the next page (keeping the first point too can leave half a page blank)
+            head = KeepTogether([heading, self.para(section.intro, self.s.body)])
+            return [head, self.bullets(section.items)] if section.items else [head]
         if not section.items:
-            return head
-        # keep the heading with the first lines that follow it
-        return (
-            [KeepTogether([*head, self.bullets(section.items[:1])]), self.bullets(section.items[1:])]
-            if len(section.items) > 1
-            else [KeepTogether([*head, self.bullets(section.items)])]
-        )
+            return [heading]
+        # no intro: the heading goes with the first point
+        first = KeepTogether([heading, self.bullets(section.items[:1])])
+        return [first, self.bullets(section.items[1:])] if len(section.items) > 1 else [first]
 
     def symptoms(self, symptoms: model.Symptoms) -> list[Flowable]:
         out: list[Flowable] = [self.heading(symptoms.heading, "symptoms")]
