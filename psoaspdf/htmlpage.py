@@ -499,6 +499,12 @@ class Page:
             yield self.bullets(help_.call_clinic)
         yield "</section>"
 
+    def _lang(self, language: str | None) -> str:
+        """A lang attribute for text in another language than the handout's, else nothing."""
+        if not language or language.split("-")[0] == self.handout.language.split("-")[0]:
+            return ""
+        return f' lang="{esc(language)}"'
+
     def _phone(self, number: str) -> str:
         """A phone number a phone can dial with one tap."""
         dial = re.sub(r"[^\d+]", "", number)
@@ -539,7 +545,7 @@ class Page:
         _, head = self.heading(2, self.labels["sources"])
         yield f'<section>{head}<ul class="sources">'
         for source in h.sources:
-            text = inline(source.title.rstrip("."))
+            text = f"<span{self._lang(source.language)}>{inline(source.title.rstrip('.'))}</span>"
             if source.publisher:
                 text += f". {inline(source.publisher.rstrip('.'))}"
             if source.url:
@@ -558,7 +564,7 @@ class Page:
         parts = [when("reviewed", h.reviewed), when("review_due", h.review_due)]
         parts.append(self.label("version", version=h.version))
         footer_line = self.layout.footer.disclaimer
-        extra = f"<p>{inline(footer_line)}</p>" if footer_line else ""
+        extra = f"<p{self._lang(self.layout.language)}>{inline(footer_line)}</p>" if footer_line else ""
         return f'<footer class="about"><p>{" · ".join(parts)}</p>{extra}</footer>'
 
     def document(self) -> str:

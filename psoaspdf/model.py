@@ -46,6 +46,13 @@ class Source:
     title: str = spec("Title of the article, guideline or book.")
     url: Url | None = spec("Web address, if there is one.", None)
     publisher: str | None = spec("Who published it.", None)
+    language: str | None = spec(
+        "Language code of the title, when it is not the handout's (e.g. en for an English source of a"
+        " Spanish handout): screen readers then read it in the right voice.",
+        None,
+        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+        pattern_hint="a language code: write one such as en, en-US or es",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -353,6 +360,13 @@ class Layout:
         "standard",
     )
     footer: Footer = spec("Footer.", Footer())
+    language: str | None = spec(
+        "Language code of the layout's own words (footer line, address), e.g. en: a handout in"
+        " another language then marks them as such for screen readers.",
+        None,
+        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+        pattern_hint="a language code: write one such as en, en-US or es",
+    )
 
 
 # --- booklets ---------------------------------------------------------------------------------

@@ -151,6 +151,14 @@ def test_language_and_labels_follow_the_handout() -> None:
     assert "Su clínica" in Page(spanish).body_text and "Your clinic" not in Page(spanish).body_text
 
 
+def test_text_in_another_language_is_marked_for_screen_readers() -> None:
+    spanish = Page(html_for("iliopsoas-back-pain-es", "riverbend"))
+    marked = [e for e in spanish.elements if "lang" in e.attrs and e.tag != "html"]
+    assert [(e.tag, e.attrs["lang"]) for e in marked] == [("span", "en"), ("p", "en")]  # source, footer
+    english = Page(html_for(BUNDLED_ID, "riverbend"))
+    assert [e for e in english.elements if "lang" in e.attrs and e.tag != "html"] == []
+
+
 def test_one_title_and_headings_never_skip_a_level(bundled: Page) -> None:
     levels = [int(e.tag[1]) for e in bundled.elements if re.fullmatch(r"h[1-6]", e.tag)]
     assert levels.count(1) == 1 and levels[0] == 1

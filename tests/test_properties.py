@@ -361,6 +361,7 @@ def handouts(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
 NOT_PRINTED = {
     (model.Handout, "id"),
     (model.Handout, "language"),
+    (model.Source, "language"),  # marks the title for screen readers (HTML); not printed
     (model.Handout, "keywords"),  # metadata only
     (model.Handout, "reviewed_by"),  # metadata only
 }
