@@ -60,23 +60,15 @@ def _font_uri(path: str, mtime: float) -> str:
 def _font_faces(fonts: model.Fonts, text: str) -> str:
     """@font-face rules with the layout's fonts (or Atkinson Hyperlegible) inlined, and the
     symbol font too when ``text`` has characters the body font lacks (as in the PDF)."""
-    from .render.fonts import FALLBACK, FALLBACK_BOLD, SCRIPTS, atkinson_files, load_fonts
+    from .render.fonts import FALLBACK, FALLBACK_BOLD, SCRIPTS, font_files, load_fonts
 
-    if fonts.regular and fonts.bold:
-        paths = {
-            (400, "normal"): Path(fonts.regular),
-            (700, "normal"): Path(fonts.bold),
-            (400, "italic"): Path(fonts.italic or fonts.regular),
-            (700, "italic"): Path(fonts.bold_italic or fonts.bold),
-        }
-    else:
-        atkinson = atkinson_files()
-        paths = {
-            (400, "normal"): atkinson["regular"],
-            (700, "normal"): atkinson["bold"],
-            (400, "italic"): atkinson["italic"],
-            (700, "italic"): atkinson["bold_italic"],
-        }
+    files = font_files(fonts)
+    paths = {
+        (400, "normal"): files["regular"],
+        (700, "normal"): files["bold"],
+        (400, "italic"): files["italic"],
+        (700, "italic"): files["bold_italic"],
+    }
     faces = [("Handout", weight, style, path, "") for (weight, style), path in paths.items()]
     # a layout's font for a script sets that script's letters, as in the PDF: declared after the
     # body font, with the script's range, so the browser takes it first for those letters
@@ -109,31 +101,38 @@ def _font_faces(fonts: model.Fonts, text: str) -> str:
 
 
 def _bitmap(path: str) -> tuple[str, int, int]:
-    """A PNG or JPEG re-encoded (metadata such as GPS tags dropped) as a data URI, and its size."""
+    """A PNG or JPEG written again (metadata such as GPS tags dropped, a photo stood upright) as a
+    data URI, and its size. JPEGs go through the same re-encoder as the PDF's."""
     from PIL import Image, ImageOps
 
+    from .render.assets import clean_jpeg
+
+    mtime = Path(path).stat().st_mtime
     with Image.open(path, formats=["PNG", "JPEG"]) as opened:
-        im = ImageOps.exif_transpose(opened)  # a phone photo stands the way it was taken
-        out = io.BytesIO()
         if opened.format == "JPEG":
-            im.convert("RGB").save(out, format="JPEG", quality=90)
-            mime = "image/jpeg"
-        else:
-            keep = im if im.mode in ("RGB", "RGBA", "L", "LA", "P") else im.convert("RGBA")
-            keep.save(out, format="PNG", optimize=True)
-            mime = "image/png"
-        return _data_uri(mime, out.getvalue()), im.width, im.height
+            data = clean_jpeg(path, mtime)
+            with Image.open(io.BytesIO(data)) as written:
+                return _data_uri("image/jpeg", data), written.width, written.height
+        im = ImageOps.exif_transpose(opened)
+        keep = im if im.mode in ("RGB", "RGBA", "L", "LA", "P") else im.convert("RGBA")
+        out = io.BytesIO()
+        keep.save(out, format="PNG", optimize=True)
+        return _data_uri("image/png", out.getvalue()), im.width, im.height
+
+
+def _drawing_uri(drawing: Any) -> tuple[str, int, int]:
+    """A ReportLab drawing as an SVG data URI, and its size."""
+    from reportlab.graphics import renderSVG
+
+    text = str(renderSVG.drawToString(drawing))
+    return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
 
 
 def _svg_image(path: str) -> tuple[str, int, int]:
     """An SVG redrawn from its shapes only (no scripts, links or outside references survive)."""
-    from reportlab.graphics import renderSVG
-
     from .render.assets import svg_drawing
 
-    drawing = svg_drawing(path, Path(path).stat().st_mtime)
-    text = str(renderSVG.drawToString(drawing))
-    return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
+    return _drawing_uri(svg_drawing(path, Path(path).stat().st_mtime))
 
 
 def _figure(pose: model.Pose, layout: model.Layout) -> tuple[str, int, int]:
@@ -149,13 +148,9 @@ def _figure(pose: model.Pose, layout: model.Layout) -> tuple[str, int, int]:
 @functools.lru_cache(maxsize=64)
 def _figure_svg(pose: model.Pose, ink: str, fill: str, accent: str, font: str) -> tuple[str, int, int]:
     """A pose figure as an SVG data URI and its size; drawn once per pose and colours."""
-    from reportlab.graphics import renderSVG
-
     from .render.figure import figure_drawing
 
-    drawing = figure_drawing(pose, *FIGURE_BOX, ink=ink, fill=fill, accent=accent, font_name=font)
-    text = str(renderSVG.drawToString(drawing))
-    return _data_uri("image/svg+xml", text.encode("utf-8")), round(drawing.width), round(drawing.height)
+    return _drawing_uri(figure_drawing(pose, *FIGURE_BOX, ink=ink, fill=fill, accent=accent, font_name=font))
 
 
 def picture(illustration: model.Illustration, layout: model.Layout) -> str:

@@ -142,7 +142,7 @@ def _bitmap_size(path: str, mtime: float) -> tuple[int, int]:
                     raise BadImage(f"{width} x {height} pixels is more than the limit of {MAX_PIXELS:,}")
                 im.load()  # a truncated or disguised file fails here, not inside the PDF
                 if im.format == "JPEG" and im.getexif().get(_ORIENTATION) in (5, 6, 7, 8):
-                    width, height = height, width  # a phone photo taken upright: see _clean_jpeg
+                    width, height = height, width  # a phone photo taken upright: see clean_jpeg
     except BadImage:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
@@ -184,12 +184,12 @@ def image_flowable(path: str, max_width: float, max_height: float, font_name: st
     scale = min(max_width / width, max_height / height)
     picture: str | io.BytesIO = path
     if _sniff(path) == "JPEG":
-        picture = io.BytesIO(_clean_jpeg(path, mtime))
+        picture = io.BytesIO(clean_jpeg(path, mtime))
     return Image(picture, width=width * scale, height=height * scale)
 
 
 @functools.lru_cache(maxsize=16)
-def _clean_jpeg(path: str, mtime: float) -> bytes:
+def clean_jpeg(path: str, mtime: float) -> bytes:
     """A JPEG decoded and written again: data Pillow had to patch up, markers ReportLab cannot
     read and camera metadata (such as GPS tags) never reach the PDF, and a photo a phone took
     upright stands upright (ReportLab ignores the orientation tag)."""

@@ -139,17 +139,22 @@ def _register(path: Path, field: str, tag: str = "") -> tuple[str, TTFont]:
     return name, font
 
 
-def load_fonts(fonts: model.Fonts) -> FontSet:
-    """Register the layout's fonts (idempotent) and return their names and coverage."""
+def font_files(fonts: model.Fonts) -> dict[str, Path]:
+    """The body font files (regular, bold, italic, bold_italic): the layout's own when it names
+    them (a missing italic falls back to the upright), else the built-in Atkinson Hyperlegible."""
     if fonts.regular and fonts.bold:
-        paths = {
+        return {
             "regular": Path(fonts.regular),
             "bold": Path(fonts.bold),
             "italic": Path(fonts.italic or fonts.regular),
             "bold_italic": Path(fonts.bold_italic or fonts.bold),
         }
-    else:
-        paths = atkinson_files()
+    return atkinson_files()
+
+
+def load_fonts(fonts: model.Fonts) -> FontSet:
+    """Register the layout's fonts (idempotent) and return their names and coverage."""
+    paths = font_files(fonts)
     names: dict[str, str] = {}
     covered: frozenset[int] = frozenset()
     for field, path in paths.items():
