@@ -25,6 +25,13 @@ from types import FrameType
 REPO = Path(__file__).resolve().parent.parent
 
 
+def library() -> Path:
+    """The installed package's built-in library (handouts, booklets, layouts, forms)."""
+    from psoaspdf.library import bundled_root
+
+    return bundled_root()
+
+
 class Finding(AssertionError):
     """psoaspdf misbehaved on an input: the message says how."""
 
@@ -53,18 +60,17 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 class Workspace:
-    """A scratch copy of the shipped handouts, layouts and example batch, where fuzzed files are
-    written beside the real ones, so the relative paths and bundled ids they name resolve."""
+    """A scratch copy of the built-in library and the example batch, where fuzzed files are
+    written beside the real ones, so the relative paths and built-in ids they name resolve."""
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="psoaspdf-fuzz-"))
-        shutil.copytree(REPO / "handouts", self.root / "handouts")
-        shutil.copytree(REPO / "layouts", self.root / "layouts")
+        shutil.copytree(library(), self.root / "library")
         batch = self.root / "examples" / "clinic-batch"
         batch.mkdir(parents=True)
         for name in ("manifest.yaml", "patients.csv"):
             shutil.copy(REPO / "examples" / "clinic-batch" / name, batch / name)
-        (self.root / "images").mkdir()
+        (self.root / "library" / "images").mkdir()
         self._numbers = itertools.count()
 
     def new_file(self, folder: str, suffix: str) -> Path:
@@ -86,9 +92,9 @@ def workspace() -> Workspace:
 
 # (folder in the workspace, kind of file), chosen by the first byte of an input
 YAML_PLACES = (
-    ("handouts", "handout"),
-    ("layouts", "layout"),
-    ("handouts/booklets", "booklet"),
+    ("library/handouts", "handout"),
+    ("library/layouts", "layout"),
+    ("library/booklets", "booklet"),
     ("examples/clinic-batch", "manifest"),
 )
 IMAGE_SUFFIXES = (".png", ".jpg", ".svg")
@@ -96,10 +102,15 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".svg")
 
 def yaml_seeds() -> list[bytes]:
     """The shipped YAML files, each behind the selector byte of its kind."""
-    globs = ["handouts/*.yaml", "layouts/*.yaml", "handouts/booklets/*.yaml", "examples/clinic-batch/*.yaml"]
+    folders = [
+        library() / "handouts",
+        library() / "layouts",
+        library() / "booklets",
+        REPO / "examples" / "clinic-batch",
+    ]
     seeds = []
-    for selector, pattern in enumerate(globs):
-        seeds += [bytes([selector]) + p.read_bytes() for p in sorted(REPO.glob(pattern))]
+    for selector, folder in enumerate(folders):
+        seeds += [bytes([selector]) + p.read_bytes() for p in sorted(folder.glob("*.yaml"))]
     return seeds
 
 
@@ -187,7 +198,9 @@ def check_loader(data: bytes, render: bool = False) -> None:
         if kind not in ("handout", "layout"):
             return
         handout, layout = (
-            (str(path), None) if kind == "handout" else (str(REPO / "handouts" / "neck-pain.yaml"), str(path))
+            (str(path), None)
+            if kind == "handout"
+            else (str(library() / "handouts" / "neck-pain.yaml"), str(path))
         )
         try:
             inputs = api.load_inputs(handout, layout)
@@ -249,7 +262,7 @@ def check_image_file(data: bytes) -> None:
 
     ws = workspace()
     suffix = IMAGE_SUFFIXES[data[0] % len(IMAGE_SUFFIXES)] if data else ".png"
-    path = ws.new_file("images", suffix)
+    path = ws.new_file("library/images", suffix)
     path.write_bytes(data[1:])
     try:
         try:

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,13 +19,20 @@ import pytest
 from click.testing import CliRunner
 
 from psoaspdf import api, model
+from psoaspdf.library import bundled_root
 from psoaspdf.render.inline import spans
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 ERRORS = DATA / "errors"
 GOLDEN = TESTS / "golden"
-REPO = TESTS.parent
+REPO = TESTS.parent  # the checkout: docs, examples, tools (never the package: that is installed)
+LIBRARY = bundled_root()  # the built-in library of the installed package
+
+# the developer tools (tools/) and fuzz targets (fuzz/) are imported from the checkout; appended,
+# so nothing in it can stand in front of the installed package
+if str(REPO) not in sys.path:
+    sys.path.append(str(REPO))
 
 BUNDLED_ID = "iliopsoas-back-pain"
 

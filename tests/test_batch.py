@@ -13,13 +13,13 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import LIBRARY, REPO
 
 from psoaspdf import batch
 from psoaspdf.cli import main
 
 EXAMPLE = REPO / "examples" / "clinic-batch" / "manifest.yaml"
-HANDOUT = REPO / "handouts" / "iliopsoas-back-pain.yaml"
+HANDOUT = LIBRARY / "handouts" / "iliopsoas-back-pain.yaml"
 NAMES = [
     line.split(",")[1]
     for line in (EXAMPLE.parent / "patients.csv").read_text(encoding="utf-8").splitlines()[1:]

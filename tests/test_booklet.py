@@ -11,7 +11,7 @@ import pypdf
 import pypdfium2
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_ID, REPO, needs_tool, render_bytes
+from conftest import BUNDLED_ID, LIBRARY, needs_tool, render_bytes
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
@@ -19,7 +19,7 @@ from psoaspdf.booklet import build_booklet, load_booklet, quick_booklet
 from psoaspdf.cli import main
 from psoaspdf.model import Personal
 
-EXAMPLE = REPO / "handouts" / "booklets" / "low-back-care.yaml"
+EXAMPLE = LIBRARY / "booklets" / "low-back-care.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +271,8 @@ def test_validate_checks_a_booklet_and_what_it_names(tmp_path: Path, runner: Cli
     result = runner.invoke(main, ["validate", str(broken)])
     assert "broken.yaml:4:10: items[1].pdf: file not found: x.pdf" in result.stderr
     broken.write_text(
-        "title: Broken\nitems:\n  - divider: A\n    title: B\n    handout: c\n", encoding="utf-8"
+        "title: Broken\nitems:\n  - divider: A\n    title: B\n    handout: iliopsoas-back-pain\n",
+        encoding="utf-8",
     )
     result = runner.invoke(main, ["validate", str(broken)])
     assert "items[1].handout: give exactly one of handout, pdf or divider (found 2)" in result.stderr

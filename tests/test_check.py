@@ -9,16 +9,16 @@ from typing import Literal
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BUNDLED_ID, DATA, REPO
+from conftest import BUNDLED_ID, DATA, LIBRARY
 
 from psoaspdf import check
-from psoaspdf.bundled import PACKAGE
 from psoaspdf.cli import main
 from psoaspdf.errors import ExitCode
+from psoaspdf.library import package_data
 
 HARD = DATA / "check-hard.yaml"
 CLEAN = DATA / "check-clean.yaml"
-BUNDLED = REPO / "handouts" / f"{BUNDLED_ID}.yaml"
+BUNDLED = LIBRARY / "handouts" / f"{BUNDLED_ID}.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +224,7 @@ def test_bad_input_has_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_glossary_loads_and_every_entry_has_a_plain_replacement() -> None:
-    raw = yaml.safe_load((PACKAGE / "glossary" / "en.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((package_data("glossary") / "en.yaml").read_text(encoding="utf-8"))
     assert isinstance(raw, dict) and len(raw) >= 25
     for word, plain in raw.items():
         assert isinstance(word, str) and word.strip(), word
@@ -260,11 +260,10 @@ def test_line_length_is_checked_against_the_layout(tmp_path: Path) -> None:
 
 
 def test_every_shipped_english_handout_passes_check_strict(runner: CliRunner) -> None:
-    from conftest import REPO
 
     english = [
         str(p)
-        for p in sorted((REPO / "handouts").glob("*.yaml"))
+        for p in sorted((LIBRARY / "handouts").glob("*.yaml"))
         if "language: en" in p.read_text(encoding="utf-8")
     ]
     assert len(english) >= 5
@@ -311,7 +310,7 @@ def _catalogs(tmp_path: Path, drop: str | None = None, language: str = "es") -> 
     return folder
 
 
-SPANISH = REPO / "handouts" / "iliopsoas-back-pain-es.yaml"
+SPANISH = LIBRARY / "handouts" / "iliopsoas-back-pain-es.yaml"
 
 
 def _language_line(path: Path) -> int:
@@ -441,9 +440,9 @@ def test_large_print_is_checked_as_printed_against_16_pt(runner: CliRunner, tmp_
 
 
 def test_large_print_below_16_pt_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    from psoaspdf import api, model
+    from psoaspdf import handout, model
 
-    monkeypatch.setattr(api, "LARGE_PRINT_SIZE", 15.0)  # a profile that forgot what large means
+    monkeypatch.setattr(handout, "LARGE_PRINT_SIZE", 15.0)  # a profile that forgot what large means
     report = check.check_handout(BUNDLED, model.Layout(profile="large-print"))
     sizes = [f for f in report.findings if f.field == "fonts.size"]
     assert len(sizes) == 1 and "large print needs 16 pt or more" in sizes[0].message

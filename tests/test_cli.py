@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pypdf
@@ -32,7 +33,14 @@ def pages(path: Path) -> int:
 
 
 def test_exit_codes_are_the_documented_numbers() -> None:
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5]
+    """Every exit code is in the README's table, and the table has no code the program lacks."""
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    documented = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.M)}
+    assert documented == {int(c) for c in ExitCode}
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 130]
 
 
 def test_render_ok_exits_0(runner: CliRunner, tmp_path: Path) -> None:
@@ -320,7 +328,7 @@ def test_validate_a_folder_of_good_files(runner: CliRunner, tmp_path: Path) -> N
 
 
 def test_validate_the_bundled_handouts_and_layouts(runner: CliRunner) -> None:
-    from psoaspdf.bundled import bundled_dir
+    from psoaspdf.library import bundled_dir
 
     result = runner.invoke(main, ["validate", str(bundled_dir("handouts")), str(bundled_dir("layouts"))])
     assert result.exit_code == 0, result.stderr

@@ -17,7 +17,7 @@ from typing import Any
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import REPO, needs_tool
+from conftest import LIBRARY, needs_tool
 from PIL import Image, ImageChops
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.annotations import Link
@@ -41,7 +41,7 @@ from reportlab.pdfgen.canvas import Canvas
 from psoaspdf import clinicpdf
 from psoaspdf.clinicpdf import BadClinicPdf, load_clinic_pdf, place_pages, strip_active_content
 
-WELCOME = REPO / "layouts" / "riverbend-welcome.pdf"
+WELCOME = LIBRARY / "forms" / "riverbend-welcome.pdf"
 LETTER_AREA = (36.0, 36.0, 576.0, 756.0)  # letter with half-inch margins
 RED, BLUE, GREEN = (255, 0, 0), (0, 0, 255), (0, 160, 0)
 

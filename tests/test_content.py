@@ -9,7 +9,7 @@ import pytest
 from conftest import BUNDLED_ID, Rendered, all_text, contains, needs_tool, page_texts
 
 from psoaspdf import api, model
-from psoaspdf.bundled import labels
+from psoaspdf.wording import labels
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from psoaspdf.render.figure import figure_drawing, figure_file, figure_flowable
 from psoaspdf.render.fonts import load_fonts
 from psoaspdf.validate import from_node
 from psoaspdf.yamlsrc import load_text
+from tools import pose_docs
 
 HERE = Path(__file__).resolve().parent
 JOINT_NAMES = [f.name for f in dataclasses.fields(model.Joints)]
@@ -480,17 +481,17 @@ DOC = REPO / "docs" / "poses.md"
 
 def test_poses_doc_tables_are_fresh() -> None:
     text = DOC.read_text(encoding="utf-8")
-    assert figure.refreshed_docs(text) == text, (
-        "docs/poses.md is stale; run `python -m psoaspdf.render.figure --docs`"
+    assert pose_docs.refreshed_docs(text) == text, (
+        "docs/poses.md is stale; run `python -m tools.pose_docs --docs`"
     )
 
 
 def test_poses_doc_examples_are_valid_and_pictured() -> None:
-    examples = figure.doc_examples(DOC.read_text(encoding="utf-8"))
+    examples = pose_docs.doc_examples(DOC.read_text(encoding="utf-8"))
     assert len(examples) >= 5
     for name, body in examples:
-        assert isinstance(figure.example_pose(body), model.Pose), name
-    for name in figure.doc_pictures():
+        assert isinstance(pose_docs.example_pose(body), model.Pose), name
+    for name in pose_docs.doc_pictures():
         assert (REPO / "docs" / "poses" / name).is_file(), (
             f"docs/poses/{name} is missing; run the --docs script"
         )

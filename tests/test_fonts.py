@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from conftest import DATA, Rendered, all_text, fonts_of, needs_tool, pdffonts, resolve
 
 from psoaspdf.cli import main
+from psoaspdf.library import package_data
 
 BASE14 = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
 
@@ -95,7 +96,7 @@ def test_a_patient_name_no_font_can_draw_is_an_input_error(runner: CliRunner, tm
 
 # --- fonts per script ---------------------------------------------------------------------------
 
-FONT_DIR = DATA.parent.parent / "psoaspdf" / "fonts"
+FONT_DIR = package_data("fonts")
 LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 CYRILLIC = "Боль в колене"  # Atkinson Hyperlegible has no Cyrillic letters at all
 GREEK = "Ωμέγα πόνος"  # it has a few Greek letters (Ω, π, μ), not the rest

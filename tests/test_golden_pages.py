@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from conftest import BUNDLED_ID, GOLDEN, REPO, render_bytes
+from conftest import BUNDLED_ID, GOLDEN, LIBRARY, render_bytes
 from PIL import Image, ImageChops
 
 from psoaspdf import api
@@ -80,10 +80,10 @@ def changed_pages(name: str, pages: list[Image.Image], folder: Path, out: Path) 
     return changes
 
 
-SHIPPED = sorted(p.stem for p in (REPO / "handouts").glob("*.yaml"))
+SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
 CASES: dict[str, Callable[[], bytes]] = {
     **{f"handout-{h}": (lambda h=h: render_bytes(h)) for h in SHIPPED},
-    "booklet": lambda: build_booklet(load_booklet(REPO / "handouts" / "booklets" / "low-back-care.yaml")),
+    "booklet": lambda: build_booklet(load_booklet(LIBRARY / "booklets" / "low-back-care.yaml")),
 }
 
 

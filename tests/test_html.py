@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_ID, DATA, REPO, TESTS, plain
+from conftest import BUNDLED_ID, DATA, LIBRARY, TESTS, plain
 
 from psoaspdf import api, model
 from psoaspdf.cli import main
 from psoaspdf.errors import ExitCode
+from psoaspdf.library import package_data
 
-SHIPPED = sorted(p.stem for p in (REPO / "handouts").glob("*.yaml"))
+SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
 BROWSER = TESTS / "browser"
 AXE = BROWSER / "axe-check.mjs"
 
@@ -309,7 +310,7 @@ def test_the_symbol_font_comes_along_only_when_the_text_needs_it() -> None:
 def test_a_layout_font_for_a_script_is_embedded_for_that_script_only(
     tmp_path: Path, write_variant: Any
 ) -> None:
-    font = REPO / "psoaspdf" / "fonts" / "DejaVuSans-Bold.ttf"
+    font = package_data("fonts") / "DejaVuSans-Bold.ttf"
     (tmp_path / font.name).write_bytes(font.read_bytes())
     layout = tmp_path / "layout.yaml"
     layout.write_text(f"name: Scripts\nfonts:\n  scripts:\n    cyrillic: {font.name}\n", encoding="utf-8")

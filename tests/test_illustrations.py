@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_ID, DATA, REPO, Rendered, needs_tool, render_bytes, text_runs
+from conftest import BUNDLED_ID, DATA, LIBRARY, Rendered, needs_tool, render_bytes, text_runs
 from PIL import Image
 
 from psoaspdf import api, model
@@ -34,7 +34,7 @@ def form_xobjects(reader: pypdf.PdfReader) -> set[int]:
 
 
 def test_every_shipped_exercise_has_a_pose_figure_with_alt_text() -> None:
-    handouts = sorted((REPO / "handouts").glob("*.yaml"))
+    handouts = sorted((LIBRARY / "handouts").glob("*.yaml"))
     assert handouts
     for path in handouts:
         for exercise in load_handout(path).exercises:
@@ -49,7 +49,7 @@ def test_each_figure_of_the_bundled_handout_is_one_form(bundled_pdf: Rendered) -
 
 
 def test_a_figure_used_twice_is_stored_once() -> None:
-    handout = load_handout(REPO / "handouts" / f"{BUNDLED_ID}.yaml")
+    handout = load_handout(LIBRARY / "handouts" / f"{BUNDLED_ID}.yaml")
     doubled = dataclasses.replace(handout, exercises=handout.exercises + handout.exercises[:2])
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(doubled, model.Layout())))
     assert len(form_xobjects(reader)) == 5  # seven cards, five figures

@@ -56,8 +56,7 @@ def test_in_large_print_each_dose_is_whole_and_on_the_page_of_the_last_step(
 ) -> None:
     from conftest import plain, squash
 
-    from psoaspdf.bundled import labels
-    from psoaspdf.wording import dose_cells
+    from psoaspdf.wording import dose_cells, labels
 
     pages = [
         squash(p.extract_text() or "")

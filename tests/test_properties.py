@@ -30,17 +30,13 @@ from conftest import DATA, REPO, all_text, needs_tool, squash
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
+from fuzz import __main__ as fuzz_main
+from fuzz import targets as fuzz_targets
+from fuzz.mutate import fuzz_inputs
 from psoaspdf import api, model
 from psoaspdf.errors import PsoasError
 from psoaspdf.render.fonts import load_fonts
 from psoaspdf.validate import hints, is_model, load_handout, unwrap_optional
-
-if str(REPO) not in sys.path:  # the fuzz targets live beside the package, not inside it
-    sys.path.insert(0, str(REPO))
-
-from fuzz import __main__ as fuzz_main
-from fuzz import targets as fuzz_targets
-from fuzz.mutate import fuzz_inputs
 
 # --- settings profiles ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import BUNDLED_ID, DATA, Rendered, render_bytes
 
 import psoaspdf
-from psoaspdf.bundled import bundled_dir
+from psoaspdf.library import bundled_dir
 
 
 def test_two_renders_in_one_process_are_identical(bundled_pdf: Rendered) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_ID, DATA, REPO, render_bytes
+from conftest import BUNDLED_ID, DATA, LIBRARY, render_bytes
 
 from psoaspdf import api
 from psoaspdf.cli import main
@@ -35,7 +35,7 @@ def test_render_wants_a_pdf_file_name(tmp_path: Path, runner: CliRunner) -> None
 
 def test_a_booklet_never_replaces_a_clinic_pdf(tmp_path: Path, runner: CliRunner) -> None:
     clinic = tmp_path / "welcome.pdf"
-    shutil.copy(REPO / "layouts" / "riverbend-welcome.pdf", clinic)
+    shutil.copy(LIBRARY / "forms" / "riverbend-welcome.pdf", clinic)
     before = clinic.read_bytes()
     result = runner.invoke(main, ["booklet", BUNDLED_ID, str(clinic), "-o", str(clinic)])
     assert result.exit_code == 4
@@ -104,10 +104,10 @@ def test_metadata_and_outline_show_text_without_emphasis_marks(tmp_path: Path) -
 
 def test_a_copied_layout_folder_gives_the_same_pdf(tmp_path: Path) -> None:
     copy = tmp_path / "layouts"
-    shutil.copytree(REPO / "layouts", copy)
+    shutil.copytree(LIBRARY / "layouts", copy)
     (copy / "riverbend-logo.svg").touch()
     assert render_bytes(MINIMAL, copy / "riverbend.yaml") == render_bytes(
-        MINIMAL, REPO / "layouts" / "riverbend.yaml"
+        MINIMAL, LIBRARY / "layouts" / "riverbend.yaml"
     )
 
 

@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import LIBRARY, REPO
 
 from psoaspdf import model
 from psoaspdf.schema import json_schema
 from psoaspdf.validate import load_layout, unwrap_optional
 
-REFRESH = "run `python -m psoaspdf.reference` to refresh it"
+REFRESH = "run `python -m tools.format_reference` to refresh it"
 
 
 @pytest.mark.parametrize("kind", ["handout", "layout"])
 def test_shipped_schema_equals_the_generated_one(kind: str) -> None:
-    path = REPO / "schemas" / f"{kind}.schema.json"
+    path = REPO / "src" / "psoaspdf" / "library" / "schemas" / f"{kind}.schema.json"
     assert path.is_file(), f"{path.relative_to(REPO)} is missing; {REFRESH}"
     shipped = json.loads(path.read_text(encoding="utf-8"))
     assert shipped == json_schema(kind), f"{path.relative_to(REPO)} is stale; {REFRESH}"
@@ -29,7 +29,7 @@ def test_shipped_schema_equals_the_generated_one(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["handout", "layout"])
 def test_format_reference_in_docs_is_current(kind: str) -> None:
-    from psoaspdf.reference import DOCS, refreshed
+    from tools.format_reference import DOCS, refreshed
 
     path: Path = DOCS[kind]
     assert path.is_file(), f"{path} is missing"
@@ -57,11 +57,11 @@ def yaml_keys(data: Any) -> Any:
 
 
 def test_default_layout_file_loads_equal_to_the_built_in_layout() -> None:
-    assert load_layout(REPO / "layouts" / "default.yaml") == model.Layout()
+    assert load_layout(LIBRARY / "layouts" / "default.yaml") == model.Layout()
 
 
 def test_default_layout_file_mentions_every_key() -> None:
-    data = yaml.safe_load((REPO / "layouts" / "default.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((LIBRARY / "layouts" / "default.yaml").read_text(encoding="utf-8"))
     assert yaml_keys(data) == model_keys(model.Layout)
 
 

@@ -11,13 +11,14 @@ from typing import Any
 import pypdf
 import pytest
 import yaml
-from conftest import REPO, Rendered, all_text, contains, fonts_of, page_texts, render_bytes, resolve
+from conftest import LIBRARY, Rendered, all_text, contains, fonts_of, page_texts, render_bytes, resolve
 
 from psoaspdf import api
 from psoaspdf.check import label_keys
+from psoaspdf.library import package_data
 
-LABELS = REPO / "psoaspdf" / "labels"
-HANDOUT = REPO / "handouts" / "iliopsoas-back-pain-es.yaml"
+LABELS = package_data("labels")
+HANDOUT = LIBRARY / "handouts" / "iliopsoas-back-pain-es.yaml"
 
 
 def load(name: str) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def test_how_often_templates_read_as_spanish(times: int, per: str, expected: str
 
 def test_spanish_handout_is_valid_and_mirrors_the_english(spanish_pdf: Rendered) -> None:
     spanish = spanish_pdf.inputs.handout
-    english = api.load_inputs(str(REPO / "handouts" / "iliopsoas-back-pain.yaml")).handout
+    english = api.load_inputs(str(LIBRARY / "handouts" / "iliopsoas-back-pain.yaml")).handout
     assert spanish.language == "es"
     assert spanish.id == "iliopsoas-back-pain-es"
     assert [e.dose for e in spanish.exercises] == [e.dose for e in english.exercises]

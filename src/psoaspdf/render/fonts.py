@@ -17,8 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from .. import model
+from ..library import package_data
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIR = package_data("fonts")
 FALLBACK = FONT_DIR / "DejaVuSans.ttf"
 FALLBACK_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, model
-from .bundled import labels as label_catalog
 from .render.inline import plain_text, spans
 from .wording import contact_line, dose_cells, localised, month_year
+from .wording import labels as label_catalog
 
 PLAIN_REM = 1.25  # screen size of 14 pt body text (20 px at the browser's usual 16): large on a phone
 FIGURE_BOX = (300.0, 220.0)  # points; the pose figure is scaled to fit this box

@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
-import sys
+import os
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import click
 
 from . import __version__, api, model
 from .errors import ExitCode, InvalidInput, PsoasError
 
-PAPERS = click.Choice(["letter", "a4"], case_sensitive=False)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(error: PsoasError) -> None:
-    if isinstance(error, InvalidInput):
-        for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        count = len(error.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-    else:
-        click.echo(f"error: {error}", err=True)
-    sys.exit(int(error.exit_code))
+def choice(vocabulary: Any) -> click.Choice[str]:
+    """A Click choice from one of the model's fixed vocabularies (a Literal), declared once there."""
+    return click.Choice(typing.get_args(vocabulary), case_sensitive=False)
+
+
+PAPERS = choice(model.Paper)
+
+
+def root_option(command: F) -> F:
+    """--root: the library root that bounds what files may name (see docs/library.md)."""
+    return click.option(
+        "--root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        envvar="PSOASPDF_ROOT",
+        help="Library root: files may name files anywhere under it, nothing outside "
+        "(default: the nearest folder up with a psoaspdf.toml, else the current folder).",
+    )(command)
+
+
+class Failed(click.ClickException):
+    """A user's mistake or a write that failed, shown the way Click shows its own errors."""
+
+    def __init__(self, error: PsoasError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+    @property
+    def exit_code(self) -> int:  # the error's own code, not Click's default 1
+        return int(self.error.exit_code)
+
+    @exit_code.setter
+    def exit_code(self, value: int) -> None:
+        raise AttributeError("the exit code is the error's")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if isinstance(self.error, InvalidInput):
+            for problem in self.error.problems:
+                click.echo(f"error: {problem}", err=True)
+            count = len(self.error.problems)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+        else:
+            click.echo(f"error: {self.error}", err=True)
 
 
 class PsoasGroup(click.Group):
@@ -32,23 +67,21 @@ class PsoasGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PsoasError as error:
-            _fail(error)
+            raise Failed(error) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written.", err=True)
-            sys.exit(130)
+            ctx.exit(ExitCode.INTERRUPTED)
         except Exception as error:  # a bug: say so, point at the issue tracker, no traceback
             click.echo(
                 f"internal error: {type(error).__name__}: {error}\n"
                 "This is a bug in psoaspdf. Run again with PSOASPDF_DEBUG=1 for details and report it.",
                 err=True,
             )
-            import os
-
             if os.environ.get("PSOASPDF_DEBUG"):
                 raise
-            sys.exit(int(ExitCode.INTERNAL))
+            ctx.exit(ExitCode.INTERNAL)
 
 
 @click.group(cls=PsoasGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +97,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("handout")
-@click.option("-l", "--layout", help="Layout file or bundled layout id (default: built-in layout).")
+@click.option("-l", "--layout", help="Layout file or built-in layout id (default: built-in layout).")
 @click.option(
     "-o",
     "--output",
@@ -74,7 +107,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "html"]),
+    type=choice(model.Format),
     default="pdf",
     show_default=True,
     help="PDF to print, or the accessible HTML twin: one self-contained page for screen readers.",
@@ -87,18 +120,20 @@ def main() -> None:
 @click.option(
     "--ink-saving", "profile", flag_value="ink-saving", help="Black and grey line work, no filled bands."
 )
+@root_option
 def render(
     handout: str,
     layout: str | None,
     output: Path | None,
-    paper: str | None,
+    paper: model.Paper | None,
     patient: str | None,
     clinician: str | None,
     date_: str | None,
-    profile: str | None,
-    fmt: str,
+    profile: model.Profile | None,
+    fmt: model.Format,
+    root: Path | None,
 ) -> None:
-    """Render HANDOUT (a YAML file or a bundled handout id) to a PDF or an HTML page.
+    """Render HANDOUT (a YAML file or a built-in handout id) to a PDF or an HTML page.
 
     \b
     Examples:
@@ -107,32 +142,25 @@ def render(
       psoaspdf render iliopsoas-back-pain --format html
     """
     personal = model.Personal(patient=patient, clinician=clinician, date=date_)
-    paper_choice: api.Paper | None = paper.lower() if paper else None  # type: ignore[assignment]
-    written = api.render_to_file(
-        handout,
-        output,
-        layout,
-        paper_choice,
-        personal,
-        profile,  # type: ignore[arg-type]
-        fmt,  # type: ignore[arg-type]
-    )
+    written = api.render_to_file(handout, output, layout, paper, personal, profile, fmt, root)
     click.echo(f"wrote {written}")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
-    """Check handout and layout files (or folders of them); list every problem.
+@root_option
+def validate(paths: tuple[Path, ...], root: Path | None) -> None:
+    """Check handout, layout, booklet and manifest files (or folders of them); list every problem.
 
     Prints one line per problem as file:line:col: field: message and exits 0
-    only when every file is valid.
+    only when every file is valid. A booklet or manifest is checked with
+    everything it names.
 
     \b
     Example:
       psoaspdf validate handouts/ layouts/riverbend.yaml
     """
-    count, problems = api.validate_paths(list(paths))
+    count, problems = api.validate_paths(list(paths), root)
     if problems:
         raise InvalidInput(problems)
     if count == 0:
@@ -142,7 +170,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-l", "--layout", help="Layout file or bundled layout id (default: built-in layout).")
+@click.option("-l", "--layout", help="Layout file or built-in layout id (default: built-in layout).")
 @click.option(
     "--grade",
     type=click.FloatRange(1, 18),
@@ -165,18 +193,22 @@ def validate(paths: tuple[Path, ...]) -> None:
     help="Also write a PEMAT-P reviewer worksheet PDF (one handout only).",
 )
 @click.option("--large-print", "profile", flag_value="large-print", help="Check as printed in large print.")
+@root_option
+@click.pass_context
 def check(
+    ctx: click.Context,
     paths: tuple[str, ...],
     layout: str | None,
     grade: float,
-    fmt: str,
+    fmt: typing.Literal["table", "json"],
     strict: bool,
     worksheet: Path | None,
-    profile: str | None,
+    profile: model.Profile | None,
+    root: Path | None,
 ) -> None:
     """Check handouts for plain language: reading grade, long sentences, medical words, PEMAT-P.
 
-    PATHS are handout files, folders (the handouts in them) or bundled handout
+    PATHS are handout files, folders (the handouts in them) or built-in handout
     ids. Exits 0 unless a handout is invalid or cannot be printed, or, with
     --strict, any warning was found (exit code 1). See docs/check.md.
 
@@ -186,40 +218,30 @@ def check(
       psoaspdf check handouts/ -l riverbend --grade 6 --strict
       psoaspdf check my-handout.yaml --format json > report.json
     """
-    import json
-
-    from . import check as checks
-
-    reports, problems = checks.check_paths(list(paths), layout, grade, profile)  # type: ignore[arg-type]
+    reports, problems = api.check_handouts(list(paths), layout, grade, profile, root)
     if not reports and not problems:
         raise click.UsageError("no handout files found in the paths given")
     if worksheet:
         if len(reports) != 1:
             raise click.UsageError("--worksheet needs exactly one handout")
-        from .output import write_atomic
-
-        write_atomic(api.pdf_target(worksheet, worksheet), checks.worksheet(reports[0]))
-    if fmt == "json":
-        data = {"reports": [r.as_dict() for r in reports], "invalid": [str(p) for p in problems]}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        click.echo(checks.table(reports))
+        api.write_worksheet(reports[0], worksheet)
+    click.echo(api.check_text(reports, fmt, problems))
     if problems:
         raise InvalidInput(problems)
     if any(r.count("error") for r in reports) or (strict and any(r.count("warning") for r in reports)):
-        sys.exit(int(ExitCode.INVALID_INPUT))
+        ctx.exit(ExitCode.INVALID_INPUT)
 
 
 @main.command(name="list")
 def list_() -> None:
-    """List the bundled handouts and layouts with their titles.
+    """List the built-in handouts, booklets and layouts with their titles.
 
     \b
     Example:
       psoaspdf list
     """
     listings = api.list_bundled()
-    for kind in ("handout", "layout"):
+    for kind in ("handout", "booklet", "layout"):
         click.echo(f"{kind}s:")
         for item in (x for x in listings if x.kind == kind):
             click.echo(f"  {item.name:<24} {item.title}")
@@ -227,7 +249,7 @@ def list_() -> None:
 
 @main.command()
 @click.argument("handout")
-@click.option("-l", "--layout", help="Layout file or bundled layout id.")
+@click.option("-l", "--layout", help="Layout file or built-in layout id.")
 @click.option(
     "-o",
     "--output-dir",
@@ -240,15 +262,17 @@ def list_() -> None:
 @click.option(
     "--dpi", type=click.IntRange(20, 300), default=80, show_default=True, help="Resolution of the pictures."
 )
-def preview(handout: str, layout: str | None, output_dir: Path, paper: str | None, dpi: int) -> None:
+@root_option
+def preview(
+    handout: str, layout: str | None, output_dir: Path, paper: model.Paper | None, dpi: int, root: Path | None
+) -> None:
     """Write a PNG picture of every page of HANDOUT, for a quick look.
 
     \b
     Example:
       psoaspdf preview iliopsoas-back-pain -o pages/ --dpi 100
     """
-    paper_choice: api.Paper | None = paper.lower() if paper else None  # type: ignore[assignment]
-    for path in api.preview(handout, output_dir, layout, paper_choice, dpi):
+    for path in api.preview(handout, output_dir, layout, paper, dpi, root=root):
         click.echo(f"wrote {path}")
 
 
@@ -260,15 +284,14 @@ def preview(handout: str, layout: str | None, output_dir: Path, paper: str | Non
     type=click.Path(path_type=Path),
     help="PDF to write (default: <booklet file name>.pdf, or booklet.pdf).",
 )
-@click.option("-l", "--layout", help="Layout file or bundled id (overrides the booklet file's).")
+@click.option("-l", "--layout", help="Layout file or built-in id (overrides the booklet file's).")
 @click.option("--title", help="Cover title, for a booklet made from ITEMS on the command line.")
 @click.option("--patient", help="Patient's name on the cover (never stored in metadata).")
 @click.option("--clinician", help="Clinician's name on the cover.")
 @click.option("--date", "date_", metavar="DATE", help="Date on the cover.")
-@click.option(
-    "--impose", type=click.Choice(["saddle-stitch", "2-up"]), help="Arrange pages on sheets for printing."
-)
+@click.option("--impose", type=choice(model.Imposition), help="Arrange pages on sheets for printing.")
 @click.option("--marks", is_flag=True, help="With --impose: add fold and crop marks.")
+@root_option
 def booklet(
     items: tuple[str, ...],
     output: Path | None,
@@ -277,19 +300,20 @@ def booklet(
     patient: str | None,
     clinician: str | None,
     date_: str | None,
-    impose: str | None,
+    impose: model.Imposition | None,
     marks: bool,
+    root: Path | None,
 ) -> None:
     """Build a booklet: a cover, contents, handouts and the clinic's own PDFs in one file.
 
-    ITEMS is one booklet file (see docs/booklet-format.md), or handout files or
-    ids and PDF files, in order.
+    ITEMS is one booklet file or built-in booklet id (see docs/booklet-format.md),
+    or handout files or ids and PDF files, in order.
 
     \b
     Examples:
-      psoaspdf booklet handouts/booklets/low-back-care.yaml -o low-back.pdf
+      psoaspdf booklet low-back-care -o low-back.pdf
+      psoaspdf booklet booklets/knee-care.yaml --impose saddle-stitch --marks
       psoaspdf booklet -l riverbend -o pack.pdf iliopsoas-back-pain welcome.pdf
-      psoaspdf booklet low-back-care.yaml --impose saddle-stitch --marks
     """
     if marks and not impose:
         raise click.UsageError("--marks needs --impose")
@@ -298,7 +322,7 @@ def booklet(
         if patient or clinician or date_
         else None
     )
-    target = api.booklet_to_file(list(items), output, layout, title, personal, impose, marks)  # type: ignore[arg-type]
+    target = api.booklet_to_file(list(items), output, layout, title, personal, impose, marks, root)
     click.echo(f"wrote {target}")
 
 
@@ -324,16 +348,20 @@ def booklet(
     "--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local Dask cluster)."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only problems and the summary.")
+@root_option
+@click.pass_context
 def batch(
+    ctx: click.Context,
     manifest: Path,
     jobs: int | None,
     out: Path | None,
     force: bool,
     dry_run: bool,
-    paper: str | None,
+    paper: model.Paper | None,
     executor: str,
     scheduler: str | None,
     quiet: bool,
+    root: Path | None,
 ) -> None:
     """Build every PDF a manifest names: clinics x handouts and booklets, and patients' copies.
 
@@ -348,14 +376,13 @@ def batch(
     from . import batch as batches
     from .progress import progress_printer
 
-    the_plan = batches.plan(manifest, out, paper.lower() if paper else None)
     runner = (
         batches.dask_executor(scheduler)
         if executor == "dask"
         else batches.local_executor(jobs or batches.default_jobs())
     )
     progress = None if quiet else progress_printer()
-    summary = batches.run(the_plan, runner, force=force, dry_run=dry_run, progress=progress)
+    summary = api.run_batch(manifest, runner, out, paper, force, dry_run, progress, root)
     for outcome in summary.outcomes:
         if outcome.status == "failed":
             click.echo(f"failed: {outcome.key}: {outcome.reason}", err=True)
@@ -369,7 +396,7 @@ def batch(
     click.echo(f"  {'time':<11} {summary.seconds:>6.1f}s  ({rate:.1f} written per second)")
     click.echo(f"report: {summary.output / batches.REPORT_FILE}")
     if summary.count("failed"):
-        sys.exit(int(ExitCode.SOME_FAILED))
+        ctx.exit(ExitCode.SOME_FAILED)
 
 
 @main.command()
@@ -387,18 +414,21 @@ def batch(
     help="Picture format (default: from -o, else png).",
 )
 @click.option("-l", "--layout", help="Layout whose colours to use.")
-def illustration(source: str, output: Path | None, fmt: str | None, layout: str | None) -> None:
+@root_option
+def illustration(
+    source: str, output: Path | None, fmt: str | None, layout: str | None, root: Path | None
+) -> None:
     """Draw the figure of a pose file, or every pose figure of a handout, on its own.
 
     SOURCE is a YAML file holding one pose (base, joints, props, highlight,
-    start), or a handout file or bundled handout id. See docs/poses.md.
+    start), or a handout file or built-in handout id. See docs/poses.md.
 
     \b
     Examples:
       psoaspdf illustration my-pose.yaml -o my-pose.svg
       psoaspdf illustration iliopsoas-back-pain -o figures/ --format png
     """
-    for path in api.draw_illustrations(source, output, fmt, layout):
+    for path in api.draw_illustrations(source, output, fmt, layout, root):
         click.echo(f"wrote {path}")
 
 
@@ -434,16 +464,8 @@ def new(name: str, output: Path | None, force: bool) -> None:
     Example:
       psoaspdf new knee-pain
     """
-    from .starter import starter_handout
-
-    target = output or Path(f"{name}.yaml")
-    if target.exists() and not force:
-        raise click.UsageError(f"{target} exists; use --force to replace it")
     try:
-        text = starter_handout(name)
+        target = api.new_handout(name, output, force)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
-    from .output import write_atomic
-
-    write_atomic(target, text.encode("utf-8"))
     click.echo(f"wrote {target}; fill it in, then run: psoaspdf validate {target}")

@@ -18,8 +18,8 @@ from typing import Any, Literal, TypeGuard, TypeVar
 import yaml
 
 from . import model
-from .bundled import OUTSIDE, inside_folder
-from .errors import InvalidInput, Problem
+from .errors import InvalidInput, NotFound, Problem
+from .library import Root, absolute_message, find_root, inside, outside_message, resolve_in
 from .yamlsrc import YamlProblem, load_file
 
 T = TypeVar("T")
@@ -51,11 +51,12 @@ def field_path(parent: str, name: str | int) -> str:
 
 @dataclasses.dataclass
 class Context:
-    """What a conversion needs: the file's name and folder, and where problems go."""
+    """What a conversion needs: the file's name, folder and library root, and where problems go."""
 
     path: str
     folder: Path
     problems: list[Problem]
+    root: Root
 
     def add(self, node: yaml.Node | None, field: str, message: str) -> Any:
         if node is None:
@@ -100,6 +101,7 @@ def describe(tp: Any) -> str:
         model.Url: "a web address starting with https:// or http://",
         model.HttpsUrl: "a web address starting with https://",
         model.FilePath: "a file path",
+        model.Ref: "a file path or a built-in id",
         model.Color: "a colour written #RRGGBB",
     }
     if typing.get_origin(tp) is Literal:
@@ -205,6 +207,8 @@ def _convert_scalar(node: yaml.ScalarNode, tp: Any, where: str, ctx: Context, me
         return model.Color(text.upper())
     if tp is model.FilePath:
         return _file_path(node, text, where, ctx)
+    if tp is model.Ref:
+        return _reference(node, text, where, ctx, meta["ref"])
     if tp is str:
         return _text(node, text, where, ctx, meta)
     raise TypeError(f"no converter for {tp!r}")  # a bug in model.py, not user input
@@ -242,20 +246,22 @@ def _hidden_character(text: str) -> str | None:
 
 
 def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> Any:
-    """A file inside the YAML file's folder (or a folder in it).
+    """A file relative to the YAML file's folder, anywhere under the library root.
 
-    Absolute paths, '..' and links leading out are refused before the file system is asked about
-    the target, so the message is the same whether or not such a file exists.
+    Absolute paths, a '..' out of the root and links leading out are refused before the file
+    system is asked about the target, so the message is the same whether or not it exists.
     """
     if "://" in text:
         return ctx.add(node, where, f"expected a local file path, got a web address {_shown(text)}")
     hidden = _hidden_character(text)
     if hidden:
         return ctx.add(node, where, hidden)
+    if Path(text).is_absolute():
+        return ctx.add(node, where, absolute_message(text, ctx.root))
     try:
-        path = inside_folder(ctx.folder, text)
+        path = inside(ctx.root, ctx.folder, text)
         if path is None:
-            return ctx.add(node, where, f"{_shown(text)} {OUTSIDE.format(file=Path(ctx.path).name)}")
+            return ctx.add(node, where, outside_message(text, ctx.root))
         is_dir, found = path.is_dir(), path.is_file()
     except (OSError, ValueError) as exc:  # a name too long, no permission
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -265,6 +271,17 @@ def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> An
     if not found:
         return ctx.add(node, where, f"file not found: {text} (looked in {ctx.folder})")
     return model.FilePath(str(path))
+
+
+def _reference(node: yaml.ScalarNode, text: str, where: str, ctx: Context, kind: str) -> Any:
+    """Another YAML file (a path under the library root) or a built-in id, resolved."""
+    hidden = _hidden_character(text)
+    if hidden:
+        return ctx.add(node, where, hidden)
+    try:
+        return model.Ref(str(resolve_in(text, kind, ctx.folder, ctx.root)))
+    except NotFound as exc:
+        return ctx.add(node, where, str(exc))
 
 
 def convert_object(node: yaml.Node, cls: type[T], where: str, ctx: Context) -> T:
@@ -429,9 +446,12 @@ def _contrast_checks(colors: model.Colors) -> Iterator[tuple[str, str]]:
 # --- entry points -----------------------------------------------------------------------------
 
 
-def from_node(node: yaml.Node, cls: type[T], path: str, folder: Path) -> T:
-    """Validate a composed YAML document as ``cls``; raise InvalidInput listing every problem."""
-    ctx = Context(path, folder, [])
+def from_node(node: yaml.Node, cls: type[T], path: str, folder: Path, root: Root | None = None) -> T:
+    """Validate a composed YAML document as ``cls``; raise InvalidInput listing every problem.
+
+    Files it names are read relative to ``folder`` and must be under ``root`` (by default, the
+    root found from the folder: see library.find_root)."""
+    ctx = Context(path, folder.resolve(), [], root or find_root(folder))
     obj = convert_object(node, cls, "", ctx)
     if ctx.problems or obj is INVALID:
         # document order; a missing key is reported after the keys of its mapping
@@ -440,6 +460,34 @@ def from_node(node: yaml.Node, cls: type[T], path: str, folder: Path) -> T:
 
 
 Positions = dict[str, tuple[int, int]]
+_PARENT = re.compile(r"(\.[^.\[]+|\[\d+\])$|^[^.\[]+$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Where:
+    """A file as messages name it, and the line and column of each value in it."""
+
+    file: str
+    positions: Positions = dataclasses.field(default_factory=dict)
+
+    def problem(self, field: str, message: str) -> Problem:
+        """A problem at ``field``, placed at the nearest value the file has a position for."""
+        probe = field
+        while probe and probe not in self.positions:
+            probe = _PARENT.sub("", probe)
+        line, col = self.positions.get(probe, (None, None))
+        return Problem(self.file, line, col, field, message)
+
+    def problems_of(self, error: Exception, field: str) -> list[Problem]:
+        """An error met while reading what ``field`` names, as located problems: a file's own
+        problems stay as they are; anything else is placed at the field."""
+        if isinstance(error, InvalidInput):
+            return list(error.problems)
+        return [self.problem(field, str(error))]
+
+
+BUILT_IN = Where("built-in layout")
+COMMAND_LINE = Where("command line")
 
 
 def node_positions(node: yaml.Node, where: str = "") -> Positions:
@@ -457,23 +505,40 @@ def node_positions(node: yaml.Node, where: str = "") -> Positions:
     return found
 
 
-def load(path: Path, cls: type[T]) -> T:
-    """Read one YAML file and validate it as ``cls`` (Handout or Layout)."""
-    return load_with_positions(path, cls)[0]
+def load(path: Path, cls: type[T], root: Path | None = None) -> T:
+    """Read one YAML file and validate it as ``cls`` (Handout, Layout, Booklet, Manifest)."""
+    return load_with_positions(path, cls, root)[0]
 
 
-def load_with_positions(path: Path, cls: type[T]) -> tuple[T, Positions]:
+def library_root(path: Path, given: Path | None = None) -> Root:
+    """The root bounding what the file at ``path`` may name; InvalidInput when the file itself is
+    outside the root given with --root."""
+    root = find_root(path.resolve().parent, given)
+    if not root.contains(path.resolve()):
+        message = f"is outside {root}; give a file under that folder, or another --root"
+        raise InvalidInput([Problem(str(path), None, None, "", message)])
+    return root
+
+
+def load_with_positions(path: Path, cls: type[T], root: Path | None = None) -> tuple[T, Positions]:
     """Like load(), and where each value stands, for problems found after validation."""
+    library = library_root(path, root)
     try:
         node = load_file(path)
     except YamlProblem as exc:
         raise InvalidInput([exc.problem]) from None
-    return from_node(node, cls, str(path), path.resolve().parent), node_positions(node)
+    return from_node(node, cls, str(path), path.resolve().parent, library), node_positions(node)
 
 
-def load_handout(path: Path) -> model.Handout:
-    return load(path, model.Handout)
+def load_located(path: Path, cls: type[T], root: Path | None = None) -> tuple[T, Where]:
+    """Like load(), with the file as messages name it and the position of every value."""
+    obj, positions = load_with_positions(path, cls, root)
+    return obj, Where(str(path), positions)
 
 
-def load_layout(path: Path) -> model.Layout:
-    return load(path, model.Layout)
+def load_handout(path: Path, root: Path | None = None) -> model.Handout:
+    return load(path, model.Handout, root)
+
+
+def load_layout(path: Path, root: Path | None = None) -> model.Layout:
+    return load(path, model.Layout, root)

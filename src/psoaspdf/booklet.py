@@ -11,21 +11,19 @@ import dataclasses
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from . import model
-from .api import BUILT_IN, Where, printable_problems, rendering
-from .bundled import resolve
 from .errors import InvalidInput, NotFound, Problem
-from .validate import load_with_positions
+from .handout import load_layout, personal_problems, printable_problems, rendering
+from .library import located, resolve_given, shown
+from .validate import BUILT_IN, COMMAND_LINE, Where, load_located
 
 if TYPE_CHECKING:
     from pypdf import PdfWriter
 
     from .clinicpdf import ClinicPdf
     from .render.document import BookletPlan, PageMap
-
-Imposition = Literal["saddle-stitch", "2-up"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,50 +43,49 @@ class LoadedBooklet:
     items: tuple[LoadedItem, ...]
 
 
-def load_booklet(path: Path, layout_override: str | None = None) -> LoadedBooklet:
-    """Read a booklet file and everything it names; every problem is reported in one run."""
-    booklet, positions = load_with_positions(path, model.Booklet)
-    return _load(booklet, Where(str(path), positions), path.resolve().parent, layout_override, path)
+def load_booklet(path: Path, layout_override: str | None = None, root: Path | None = None) -> LoadedBooklet:
+    """Read a booklet file and everything it names; every problem is reported in one run.
+
+    The files it names are relative to it and inside its library root (see library.find_root);
+    ``layout_override`` is a name from the command line, which may be anywhere."""
+    booklet, where = load_located(path, model.Booklet, root)
+    return _load(booklet, where, layout_override, root)
 
 
-def quick_booklet(items: list[str], layout: str | None, title: str | None) -> LoadedBooklet:
-    """A booklet from the command line: handout files or ids and PDF files, in order."""
+def quick_booklet(
+    items: list[str], layout: str | None, title: str | None, root: Path | None = None
+) -> LoadedBooklet:
+    """A booklet from the command line: handout files or ids and PDF files, in order. Names
+    typed on the command line are the operator's choice and may be anywhere."""
     entries = []
-    for item in items:
+    problems: list[Problem] = []
+    for i, item in enumerate(items, start=1):
         if item.lower().endswith(".pdf"):
             entries.append(model.BookletItem(pdf=model.FilePath(str(Path(item).resolve()))))
-        else:
-            entries.append(model.BookletItem(handout=item))
+            continue
+        try:
+            handout = resolve_given(item, "handouts").resolve()
+            entries.append(model.BookletItem(handout=model.Ref(str(handout))))
+        except NotFound as exc:
+            problems.append(COMMAND_LINE.problem(f"items[{i}].handout", str(exc)))
+    if problems:
+        raise InvalidInput(problems)
     booklet = model.Booklet(title=title or "Your handouts", items=tuple(entries))
-    return _load(booklet, Where("command line"), Path.cwd(), layout)
+    return _load(booklet, COMMAND_LINE, layout, root)
 
 
 def _load(
-    booklet: model.Booklet,
-    where: Where,
-    folder: Path,
-    layout_override: str | None,
-    source: Path | None = None,
+    booklet: model.Booklet, where: Where, layout_override: str | None, root: Path | None
 ) -> LoadedBooklet:
-    """``source``: the booklet file as given, when the items come from one; the files it names
-    must then be inside its folder (names given on the command line may be anywhere)."""
+    """Load the layout, handouts and clinic PDFs a validated booklet names."""
     from .clinicpdf import BadClinicPdf, load_clinic_pdf
 
-    confined = source.name if source else None
-    shown = source.parent if source else Path()
     problems: list[Problem] = []
     layout, layout_where = model.Layout(), BUILT_IN
-    layout_name = layout_override or booklet.layout
-    if layout_name:
-        try:
-            if layout_override:
-                layout_path = _as_given(resolve(layout_override, "layouts", Path.cwd()), Path.cwd(), Path())
-            else:
-                layout_path = _as_given(resolve(layout_name, "layouts", folder, confined), folder, shown)
-            layout, positions = load_with_positions(layout_path, model.Layout)
-            layout_where = Where(str(layout_path), positions)
-        except (InvalidInput, NotFound) as exc:
-            problems += _problems(exc, where, "layout")
+    try:
+        layout, layout_where = load_layout(layout_override or booklet.layout, root)
+    except (InvalidInput, NotFound) as exc:
+        problems += where.problems_of(exc, "layout")
     # the layout once, and the booklet's own words (title, dividers, cover details) with it
     problems += printable_problems(layout, layout_where, [(where, booklet)])
     items: list[LoadedItem] = []
@@ -96,9 +93,8 @@ def _load(
         field = f"items[{i}]"
         try:
             if item.handout is not None:
-                handout_path = _as_given(resolve(item.handout, "handouts", folder, confined), folder, shown)
-                handout, positions = load_with_positions(handout_path, model.Handout)
-                handout_where = Where(str(handout_path), positions)
+                handout_path = Path(shown(located(item.handout, "handouts")))
+                handout, handout_where = load_located(handout_path, model.Handout, root)
                 problems += printable_problems(
                     layout, layout_where, [(handout_where, handout)], check_layout=False
                 )
@@ -110,27 +106,14 @@ def _load(
             else:
                 items.append(LoadedItem(item.title or item.divider or ""))
         except (InvalidInput, NotFound) as exc:
-            problems += _problems(exc, where, f"{field}.handout")
+            problems += where.problems_of(exc, f"{field}.handout")
         except BadClinicPdf as exc:
+            folder = Path(where.file).resolve().parent if where is not COMMAND_LINE else Path.cwd()
             written = os.path.relpath(str(item.pdf), folder)  # as written, not made absolute
             problems.append(where.problem(f"{field}.pdf", f"{written}: {exc}"))
     if problems:
         raise InvalidInput(problems)
     return LoadedBooklet(booklet, where, layout, tuple(items))
-
-
-def _as_given(path: Path, folder: Path, shown: Path) -> Path:
-    """A file found in ``folder``, named from that folder as the user gave it, for messages."""
-    try:
-        return shown / path.relative_to(folder)
-    except ValueError:
-        return path
-
-
-def _problems(exc: InvalidInput | NotFound, where: Where, field: str) -> list[Problem]:
-    if isinstance(exc, InvalidInput):
-        return list(exc.problems)
-    return [where.problem(field, str(exc))]
 
 
 def plan_of(loaded: LoadedBooklet) -> BookletPlan:
@@ -151,7 +134,7 @@ def plan_of(loaded: LoadedBooklet) -> BookletPlan:
 def build_booklet(
     loaded: LoadedBooklet,
     personal: model.Personal | None = None,
-    impose: Imposition | None = None,
+    impose: model.Imposition | None = None,
     marks: bool = False,
 ) -> bytes:
     """The booklet's PDF bytes: laid out, clinic pages stamped in, outline and labels written."""
@@ -167,13 +150,9 @@ def build_booklet(
         clinician=given.clinician or b.clinician,
         date=given.date or b.date,
     )
-    if given.patient or given.clinician or given.date:
-        command_line = Where("command line")
-        problems = printable_problems(
-            loaded.layout, command_line, [(command_line, given)], check_layout=False
-        )
-        if problems:
-            raise InvalidInput(problems)
+    problems = personal_problems(loaded.layout, given)
+    if problems:
+        raise InvalidInput(problems)
     with rendering(loaded.where.file):
         data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from pathlib import Path
 from string import Template
 
+from .library import package_data
 from .model import Handout
 
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "starter.yaml"
+TEMPLATE = package_data("templates", "starter.yaml")
 ID_PATTERN = re.compile(next(f.metadata["pattern"] for f in dataclasses.fields(Handout) if f.name == "id"))
 
 

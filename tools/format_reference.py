@@ -1,7 +1,9 @@
-"""The key-by-key format reference in docs/, generated from the model.
+"""The key-by-key format reference in docs/ and the JSON Schemas, generated from the model (a
+developer tool; it writes into the repository).
 
-Run ``python -m psoaspdf.reference`` to refresh the generated parts of docs/*.md and the JSON
-Schemas in schemas/ after changing psoaspdf/model.py; a test fails while they are stale.
+Run ``python -m tools.format_reference`` from the repository to refresh the generated parts of
+docs/*-format.md and the schemas in the built-in library after changing model.py; a test fails
+while they are stale.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .schema import ROOTS, json_schema
-from .validate import describe, hints, is_model, unwrap_optional
+from psoaspdf.schema import ROOTS, json_schema
+from psoaspdf.validate import describe, hints, is_model, unwrap_optional
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = {kind: ROOT / "docs" / f"{kind}-format.md" for kind in ROOTS}
-SCHEMAS = {kind: ROOT / "schemas" / f"{kind}.schema.json" for kind in ROOTS}
+SCHEMAS = {kind: ROOT / "src" / "psoaspdf" / "library" / "schemas" / f"{kind}.schema.json" for kind in ROOTS}
 
 
 def _default(f: dataclasses.Field[Any]) -> str:

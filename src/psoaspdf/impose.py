@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Literal
+import typing
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import EmptyFileError
 from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, DictionaryObject, NameObject
 
-Mode = Literal["saddle-stitch", "2-up"]
-MODES: tuple[Mode, ...] = ("saddle-stitch", "2-up")
+from .model import Imposition as Mode
+
+MODES: tuple[Mode, ...] = typing.get_args(Mode)
 
 #: Which input pages (0-based) go left and right on one sheet side; ``None`` is a blank slot.
 Side = tuple[int | None, int | None]

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 
+@enum.unique
 class ExitCode(enum.IntEnum):
     """Process exit codes, documented in the README."""
 
@@ -15,6 +16,7 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 3  # a bug in psoaspdf: please report it
     CANNOT_WRITE = 4  # the output could not be written (permissions, disk full)
     SOME_FAILED = 5  # a batch run finished, but some of its items failed (see its report)
+    INTERRUPTED = 130  # stopped with Ctrl-C (128 + SIGINT, as shells report it); nothing was written
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ class NotFound(PsoasError):
     """A handout or layout named on the command line does not exist."""
 
     exit_code = ExitCode.INVALID_INPUT
+
+
+class FileExists(PsoasError):
+    """The file to write exists and replacing it was not asked for."""
+
+    exit_code = ExitCode.USAGE
 
 
 class CannotWrite(PsoasError):

@@ -27,6 +27,23 @@ class Color(str):
     """A colour as #RRGGBB."""
 
 
+class Ref(str):
+    """Another YAML file: a path relative to this file's folder (inside the library root), or the
+    id of a built-in one. Validation resolves it to the file's absolute path."""
+
+
+# --- the fixed vocabularies, declared once (the command line's choices come from these) --------
+
+Paper = Literal["letter", "a4"]
+Profile = Literal["standard", "large-print", "ink-saving"]
+Imposition = Literal["saddle-stitch", "2-up"]
+Format = Literal["pdf", "html"]
+LANGUAGE = {
+    "pattern": r"^[a-z]{2,3}(-[A-Z]{2})?$",
+    "pattern_hint": "a language code: write one such as en, en-US or es",
+}
+
+
 def spec(doc: str, default: Any = MISSING, **limits: Any) -> Any:
     """A dataclass field carrying its documentation and limits (minimum, maximum, pattern, ...)."""
     meta = {"doc": doc, **limits}
@@ -50,8 +67,7 @@ class Source:
         "Language code of the title, when it is not the handout's (e.g. en for an English source of a"
         " Spanish handout): screen readers then read it in the right voice.",
         None,
-        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
-        pattern_hint="a language code: write one such as en, en-US or es",
+        **LANGUAGE,
     )
 
 
@@ -230,8 +246,7 @@ class Handout:
     language: str = spec(
         "Language code such as en or en-US.",
         "en",
-        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
-        pattern_hint="a language code: write one such as en, en-US or es",
+        **LANGUAGE,
     )
     version: str = spec(
         "Version of this handout's text, e.g. '1.2'.",
@@ -328,7 +343,7 @@ class Fonts:
 class Page:
     """Paper and margins."""
 
-    paper: Literal["letter", "a4"] = spec("Paper size.", "letter")
+    paper: Paper = spec("Paper size.", "letter")
     margin_mm: float = spec("Margin on every side, in millimetres.", 22.0, minimum=13, maximum=40)
 
 
@@ -354,7 +369,7 @@ class Layout:
         " long for half a page still gets a full card).",
         "cards",
     )
-    profile: Literal["standard", "large-print", "ink-saving"] = spec(
+    profile: Profile = spec(
         "'large-print': body text at least 18 pt and a full card per exercise; 'ink-saving': black"
         " and grey line work on white, no filled bands (also --large-print, --ink-saving).",
         "standard",
@@ -364,8 +379,7 @@ class Layout:
         "Language code of the layout's own words (footer line, address), e.g. en: a handout in"
         " another language then marks them as such for screen readers.",
         None,
-        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
-        pattern_hint="a language code: write one such as en, en-US or es",
+        **LANGUAGE,
     )
 
 
@@ -376,8 +390,8 @@ class Layout:
 class BookletItem:
     """One item of a booklet: a handout, one of the clinic's own PDF files, or a divider page."""
 
-    handout: str | None = spec(
-        "A handout: its YAML file (relative to the booklet's folder) or a bundled id.", None
+    handout: Ref | None = spec(
+        "A handout: its YAML file (relative to the booklet's folder) or a built-in id.", None, ref="handouts"
     )
     pdf: FilePath | None = spec("One of the clinic's own PDF files, relative to the booklet's folder.", None)
     divider: str | None = spec("A divider page with this title, starting a new section.", None, max_length=80)
@@ -394,15 +408,16 @@ class Booklet:
 
     title: str = spec("The booklet's title, on the cover.", max_length=80)
     subtitle: str | None = spec("A line under the title.", None, max_length=120)
-    layout: str | None = spec(
-        "The layout: its YAML file (relative to the booklet's folder) or a bundled id; built-in if left out.",
+    layout: Ref | None = spec(
+        "The layout: its YAML file (relative to the booklet's folder) or a built-in id; the built-in"
+        " default if left out.",
         None,
+        ref="layouts",
     )
     language: str = spec(
         "Language code of the booklet's own words (cover, contents).",
         "en",
-        pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
-        pattern_hint="a language code: write one such as en, en-US or es",
+        **LANGUAGE,
     )
     start_on_right: bool = spec("Start every item on a right-hand page, for double-sided printing.", False)
     blank_pages: Literal["notes", "marked"] = spec(
@@ -433,13 +448,17 @@ class Manifest:
         "{clinic}/patients/{patient_id}-{item}.pdf",
         max_length=200,
     )
-    clinics: tuple[str, ...] = spec(
-        "Layouts: files relative to the manifest, or bundled ids.", ("default",), min_items=1
+    clinics: tuple[Ref, ...] = spec(
+        "Layouts: files relative to the manifest, or built-in ids.", ("default",), min_items=1, ref="layouts"
     )
-    handouts: tuple[str, ...] = spec("Handouts every clinic gets: files or bundled ids.", ())
-    booklets: tuple[str, ...] = spec("Booklet files every clinic gets, relative to the manifest.", ())
+    handouts: tuple[Ref, ...] = spec(
+        "Handouts every clinic gets: files relative to the manifest, or built-in ids.", (), ref="handouts"
+    )
+    booklets: tuple[Ref, ...] = spec(
+        "Booklets every clinic gets: files relative to the manifest, or built-in ids.", (), ref="booklets"
+    )
     patients: FilePath | None = spec("A CSV file of patients' copies (see docs/manifest-format.md).", None)
-    paper: Literal["letter", "a4"] | None = spec("Paper size for every PDF, overriding the layouts'.", None)
+    paper: Paper | None = spec("Paper size for every PDF, overriding the layouts'.", None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,13 +18,14 @@ from typing import Any, Literal
 import yaml
 
 from . import model
-from .api import BUILT_IN, Where, detect_kind, printable_problems, yaml_files
-from .bundled import PACKAGE, resolve
 from .errors import InvalidInput, Problem
+from .handout import load_layout, printable_problems, with_profile
+from .kinds import detect_kind, yaml_files
+from .library import package_data, resolve_given
 from .render.inline import plain_text
-from .validate import MIN_CONTRAST, contrast, contrast_pairs
+from .validate import BUILT_IN, MIN_CONTRAST, Where, contrast, contrast_pairs, load_located
 
-LABELS = PACKAGE / "labels"  # the label catalogs, as bundled.labels reads them
+LABELS = package_data("labels")  # the label catalogs, as wording.labels reads them
 
 Severity = Literal["error", "warning", "info"]
 
@@ -337,7 +338,7 @@ def sentence_ease(sentence: str) -> float:
 @functools.cache
 def glossary(language: str) -> dict[str, str]:
     """Medical word or phrase → plain words, for a language ({} when there is no glossary)."""
-    path = PACKAGE / "glossary" / f"{language.split('-')[0]}.yaml"
+    path = package_data("glossary") / f"{language.split('-')[0]}.yaml"
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -602,8 +603,6 @@ def layout_findings(
 ) -> tuple[LayoutFacts, list[Finding]]:
     """Body size, line length, contrast of text colours, justification, and glyphs the fonts
     cannot draw; each is listed as an item, passed or not."""
-    from .api import with_profile
-
     findings: list[Finding] = []
     items: list[LayoutItem] = []
     layout = with_profile(layout)  # as printed: large print raises the size
@@ -687,7 +686,7 @@ def label_keys(data: Any, prefix: str = "") -> dict[str, Any]:
 
 def _shown_path(path: Path) -> str:
     try:
-        return str(path.relative_to(PACKAGE.parent))
+        return str(path.relative_to(package_data().parent))
     except ValueError:
         return str(path)
 
@@ -696,7 +695,7 @@ def label_findings(language: str, where: Where, folder: Path | None = None) -> l
     """An error for each label the English catalog has and the handout's language lacks, or for a
     language with no catalog at all (render would print English words, or fail).
 
-    Catalogs are looked up as ``bundled.labels`` does: ``<folder>/<base language>.yaml``.
+    Catalogs are looked up as ``wording.labels`` does: ``<folder>/<base language>.yaml``.
     """
     folder = folder or LABELS
     english = folder / "en.yaml"
@@ -740,16 +739,13 @@ def check_handout(
     layout_where: Where = BUILT_IN,
     target_grade: float = DEFAULT_GRADE,
     labels: Path | None = None,
+    root: Path | None = None,
 ) -> Report:
     """Check one handout file; raise InvalidInput if it is not a valid handout.
 
-    ``labels``: the folder of label catalogs (default: the bundled ones)."""
-    from .validate import load_with_positions
-
-    handout, positions = load_with_positions(path, model.Handout)
-    return check_loaded(
-        handout, Where(str(path), positions), layout or model.Layout(), layout_where, target_grade, labels
-    )
+    ``labels``: the folder of label catalogs (default: the built-in ones)."""
+    handout, where = load_located(path, model.Handout, root)
+    return check_loaded(handout, where, layout or model.Layout(), layout_where, target_grade, labels)
 
 
 def check_loaded(
@@ -852,7 +848,7 @@ def handout_paths(names: list[str]) -> tuple[list[Path], list[Problem]]:
                 if detect_kind(candidate, node) == "handout":
                     found.append(candidate)
         else:
-            found.append(resolve(name, "handouts"))
+            found.append(resolve_given(name, "handouts"))
     return found, problems
 
 
@@ -860,24 +856,18 @@ def check_paths(
     names: list[str],
     layout: str | None = None,
     target_grade: float = DEFAULT_GRADE,
-    profile: Literal["standard", "large-print", "ink-saving"] | None = None,
+    profile: model.Profile | None = None,
+    root: Path | None = None,
 ) -> tuple[list[Report], list[Problem]]:
-    """Check handouts named by file, folder or bundled id, printed with the layout (under
+    """Check handouts named by file, folder or built-in id, printed with the layout (under
     ``profile`` when given); return the reports and invalid inputs."""
-    from .api import with_profile
-    from .validate import load_with_positions
-
-    loaded_layout, layout_where = model.Layout(), BUILT_IN
-    if layout:
-        layout_path = resolve(layout, "layouts")
-        loaded_layout, positions = load_with_positions(layout_path, model.Layout)
-        layout_where = Where(str(layout_path), positions)
+    loaded_layout, layout_where = load_layout(layout, root)
     loaded_layout = with_profile(loaded_layout, profile)
     paths, problems = handout_paths(names)
     reports: list[Report] = []
     for path in paths:
         try:
-            reports.append(check_handout(path, loaded_layout, layout_where, target_grade))
+            reports.append(check_handout(path, loaded_layout, layout_where, target_grade, root=root))
         except InvalidInput as exc:
             problems += exc.problems
     return reports, problems

@@ -20,13 +20,16 @@ import string
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from . import __version__, model
-from .bundled import resolve
-from .errors import InvalidInput, Problem, PsoasError
+from .booklet import build_booklet, load_booklet
+from .errors import InvalidInput, NotFound, Problem, PsoasError
+from .handout import Inputs, load_inputs, render_handout
+from .kinds import is_booklet_file
+from .library import Root, bundled_id, located, looks_like_path, resolve_in
 from .output import PdfBytes, ensure_folder, remove_leftovers, write_atomic
-from .validate import load, load_with_positions
+from .validate import library_root, load, load_located
 
 STATE_FILE = ".psoaspdf-batch.json"
 REPORT_FILE = "report.json"
@@ -45,6 +48,7 @@ PATIENT_COLUMNS = (
 REQUIRED_COLUMNS = ("patient_id", "item")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOSE = re.compile(r"^\s*(\d+)\s*:\s*(.*)$")
+T = TypeVar("T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +60,8 @@ class Job:
     kind: Literal["handout", "booklet"]
     source: str  # handout or booklet file
     layout: str  # layout file ('' for the built-in one)
-    paper: str | None = None
+    paper: model.Paper | None = None
+    root: str | None = None  # the library root given with --root, if any
     personal: model.Personal | None = None
     doses: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = ()  # (exercise number, (field, value)...)
     password: str | None = None
@@ -133,49 +138,55 @@ def _mtime(path: str | Path) -> int:
         return 0
 
 
-def _cached(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Memoise a loader on its file's path and modification time (a changed file is re-read)."""
-    memo = functools.lru_cache(maxsize=256)(lambda path, mtime: fn(path))
-    return functools.wraps(fn)(lambda path: memo(path, _mtime(path)))
+def _cached(fn: Callable[[Path, Path | None], T]) -> Callable[[Path, Path | None], T]:
+    """Memoise a loader on its file's path, the root and the file's modification time (a changed
+    file is re-read)."""
+    memo = functools.lru_cache(maxsize=256)(lambda path, root, mtime: fn(path, root))
+
+    def cached(path: Path, root: Path | None) -> T:
+        return memo(Path(path), root, _mtime(path))
+
+    return functools.wraps(fn)(cached)
 
 
 @_cached
-def _is_booklet(path: Path) -> bool:
-    from .api import is_booklet_file
-
+def _is_booklet(path: Path, root: Path | None) -> bool:
     return is_booklet_file(path)
 
 
 @_cached
-def load_handout_cached(path: str | Path) -> model.Handout:
-    return load(Path(path), model.Handout)
+def load_handout_cached(path: Path, root: Path | None) -> model.Handout:
+    return load(path, model.Handout, root)
 
 
 @_cached
-def _handout_files(path: Path) -> list[str]:
-    handout = load_handout_cached(path)
+def _handout_files(path: Path, root: Path | None) -> list[str]:
+    handout = load_handout_cached(path, root)
     images = [e.illustration.image for e in handout.exercises if e.illustration and e.illustration.image]
     return [str(path), *images]
 
 
 @_cached
-def _layout_files(path: str) -> list[str]:
-    if not path:
+def _layout_files(path: Path, root: Path | None) -> list[str]:
+    if not str(path):
         return []
-    layout = load(Path(path), model.Layout)
+    layout = load(path, model.Layout, root)
     f = layout.fonts
-    return [path, *(p for p in (layout.clinic.logo, f.regular, f.bold, f.italic, f.bold_italic) if p)]
+    logo = layout.clinic.logo
+    return [str(path), *(p for p in (logo, f.regular, f.bold, f.italic, f.bold_italic) if p)]
 
 
 @_cached
-def _booklet_files(path: Path) -> list[str]:
-    from .booklet import load_booklet
-
-    loaded = load_booklet(path)
+def _booklet_files(path: Path, root: Path | None) -> list[str]:
+    loaded = load_booklet(path, root=root)
     files = [str(path)]
     for item in loaded.booklet.items:
         if item.pdf:
             files.append(item.pdf)
+        if item.handout:
+            files += _handout_files(located(item.handout, "handouts"), root)
+    if loaded.booklet.layout:
+        files += _layout_files(located(loaded.booklet.layout, "layouts"), root)
     return files
 
 
@@ -186,79 +197,83 @@ class Plan:
     output: Path
 
 
-def plan(manifest_path: Path, output: Path | None = None, paper: str | None = None) -> Plan:
-    """Read a manifest and its patients file; list every PDF to build with its dependencies' digest."""
-    manifest, positions = load_with_positions(manifest_path, model.Manifest)
+def plan(
+    manifest_path: Path,
+    output: Path | None = None,
+    paper: model.Paper | None = None,
+    root: Path | None = None,
+) -> Plan:
+    """Read a manifest and its patients file; list every PDF to build with its dependencies' digest.
+
+    Everything the manifest names, and its output folder unless ``output`` is given, must be
+    under its library root (see library.find_root); ``root`` is the one given with --root."""
+    manifest, where = load_located(manifest_path, model.Manifest, root)
+    library = library_root(manifest_path, root)
     folder = manifest_path.resolve().parent
-    out = (output or folder / manifest.output).resolve()
-    where = str(manifest_path)
-    clinics: dict[str, str] = {}
     problems: list[Problem] = []
+    out = (output or folder / manifest.output).resolve()
+    if output is None and not library.contains(out):
+        message = f"{manifest.output!r} leads outside {library}; give --out to write elsewhere"
+        problems.append(where.problem("output", message))
+    clinics: dict[str, str] = {}
     for i, name in enumerate(manifest.clinics, start=1):
         try:
-            layout_path = resolve(name, "layouts", folder)
-            _layout_files(str(layout_path))
-            clinics[Path(name).stem] = str(layout_path)
+            layout_path = located(name, "layouts")
+            _layout_files(layout_path, root)
+            clinics[layout_path.stem] = str(layout_path)
         except (InvalidInput, PsoasError) as exc:
-            problems += _as_problems(exc, where, f"clinics[{i}]", positions)
+            problems += where.problems_of(exc, f"clinics[{i}]")
     items: dict[str, tuple[Literal["handout", "booklet"], Path]] = {}
-    for field, names, kind in (
-        ("handouts", manifest.handouts, "handout"),
-        ("booklets", manifest.booklets, "booklet"),
-    ):
-        for i, name in enumerate(names, start=1):
-            try:
-                path = resolve(name, "handouts", folder) if kind == "handout" else _existing(folder / name)
-                (_handout_files if kind == "handout" else _booklet_files)(path)
-                items[Path(name).stem] = (kind, path)  # type: ignore[assignment]
-            except (InvalidInput, PsoasError) as exc:
-                problems += _as_problems(exc, where, f"{field}[{i}]", positions)
+    for i, name in enumerate(manifest.handouts, start=1):
+        try:
+            path = located(name, "handouts")
+            _handout_files(path, root)
+            items[path.stem] = ("handout", path)
+        except (InvalidInput, PsoasError) as exc:
+            problems += where.problems_of(exc, f"handouts[{i}]")
+    for i, name in enumerate(manifest.booklets, start=1):
+        try:
+            path = located(name, "booklets")
+            _booklet_files(path, root)
+            items[path.stem] = ("booklet", path)
+        except (InvalidInput, PsoasError) as exc:
+            problems += where.problems_of(exc, f"booklets[{i}]")
     if problems:
         raise InvalidInput(problems)
-    options = (paper or manifest.paper, __version__)
+    paper = paper or manifest.paper
+    options = (paper, __version__)
+    given_root = str(root.resolve()) if root else None
     jobs: list[Job] = []
     for clinic, layout in clinics.items():
         for item, (kind, path) in items.items():
-            target = _fill(manifest.path, {"clinic": clinic, "item": item}, out, where)
-            files = _deps(kind, path, layout)
+            target = _fill(manifest.path, {"clinic": clinic, "item": item}, out, where.file)
+            files = _deps(kind, path, layout, root)
             jobs.append(
                 Job(
-                    str(target.relative_to(out)),
-                    str(target),
-                    kind,
-                    str(path),
-                    layout,
-                    paper or manifest.paper,
+                    key=str(target.relative_to(out)),
+                    target=str(target),
+                    kind=kind,
+                    source=str(path),
+                    layout=layout,
+                    paper=paper,
+                    root=given_root,
                     digest=_digest(files, options),
                 )
             )
     failed: list[Outcome] = []
     if manifest.patients:
-        rows_jobs, failed = _patient_jobs(
-            Path(manifest.patients), manifest, clinics, folder, out, where, paper or manifest.paper, options
+        rows = Rows(
+            Path(manifest.patients), manifest, clinics, library, root, out, where.file, paper, options
         )
+        rows_jobs, failed = rows.jobs()
         jobs += rows_jobs
     return Plan(jobs, failed, out)
 
 
-def _deps(kind: str, path: Path, layout: str) -> list[tuple[str, str]]:
-    files = (_handout_files if kind == "handout" else _booklet_files)(path) + _layout_files(layout)
+def _deps(kind: str, path: Path, layout: str, root: Path | None) -> list[tuple[str, str]]:
+    own = (_handout_files if kind == "handout" else _booklet_files)(path, root)
+    files = [*own, *(_layout_files(Path(layout), root) if layout else [])]  # never the cached lists
     return [(f, _file_digest(f)) for f in files]
-
-
-def _existing(path: Path) -> Path:
-    if not path.is_file():
-        raise InvalidInput([Problem(str(path), None, None, "", "file not found")])
-    return path
-
-
-def _as_problems(
-    exc: Exception, where: str, field: str, positions: dict[str, tuple[int, int]]
-) -> list[Problem]:
-    if isinstance(exc, InvalidInput):
-        return list(exc.problems)
-    line, col = positions.get(field, (None, None))
-    return [Problem(where, line, col, field, str(exc))]
 
 
 def parse_doses(text: str) -> tuple[tuple[int, tuple[tuple[str, int], ...]], ...]:
@@ -297,99 +312,120 @@ def parse_doses(text: str) -> tuple[tuple[int, tuple[tuple[str, int], ...]], ...
     return tuple(out)
 
 
-def _patient_jobs(
-    csv_path: Path,
-    manifest: model.Manifest,
-    clinics: dict[str, str],
-    folder: Path,
-    out: Path,
-    where: str,
-    paper: str | None,
-    options: tuple[Any, ...],
-) -> tuple[list[Job], list[Outcome]]:
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput([Problem(str(csv_path), None, None, "", f"cannot read: {exc}")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in PATIENT_COLUMNS]
-    if missing or unknown:
-        message = f"missing column {missing[0]!r}" if missing else f"unknown column {unknown[0]!r}"
-        raise InvalidInput(
-            [Problem(str(csv_path), 1, 1, "", f"{message}; the columns are: {', '.join(PATIENT_COLUMNS)}")]
-        )
-    jobs: list[Job] = []
-    failed: list[Outcome] = []
-    seen: set[str] = set()
-    first_clinic = next(iter(clinics))
-    for row in reader:
-        line = reader.line_num
-        pid = (row.get("patient_id") or "").strip()
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """A patients file, and what its rows need to become jobs."""
+
+    csv_path: Path
+    manifest: model.Manifest
+    clinics: dict[str, str]  # clinic name → layout file
+    library: Root  # the manifest's library root: an item column names a file under it
+    root: Path | None  # the root given with --root
+    out: Path
+    where: str  # the manifest, as messages name it
+    paper: model.Paper | None
+    options: tuple[Any, ...]
+
+    def read(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, row) for every row, after checking the header."""
         try:
-            if not pid:
-                raise ValueError("patient_id is empty")
-            if pid in seen:
-                raise ValueError(f"patient_id {pid!r} appears twice")
-            seen.add(pid)
-            clinic = (row.get("clinic") or "").strip() or first_clinic
-            if clinic not in clinics:
-                raise ValueError(f"clinic {clinic!r} is not in the manifest's clinics ({', '.join(clinics)})")
-            item_name = (row.get("item") or "").strip()
-            path = folder / item_name
-            kind: Literal["handout", "booklet"]
-            if item_name.endswith((".yaml", ".yml")) and path.is_file():
-                kind = "booklet" if _is_booklet(path) else "handout"
-            else:
-                kind, path = "handout", resolve(item_name, "handouts")
-            files = _deps(kind, path, clinics[clinic])
-            language = (row.get("language") or "").strip()
-            if kind == "handout" and language:
-                handout_language = load_handout_cached(path).language
-                if language != handout_language:
-                    raise ValueError(
-                        f"language {language!r}: the handout {item_name!r} is in {handout_language!r}"
-                    )
-            doses = parse_doses(row.get("doses") or "")
-            personal = model.Personal(
-                patient=(row.get("name") or "").strip() or None,
-                clinician=(row.get("clinician") or "").strip() or None,
-                date=(row.get("date") or "").strip() or None,
-                note=" ".join((row.get("note") or "").split()) or None,
+            text = self.csv_path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput([Problem(str(self.csv_path), None, None, "", f"cannot read: {exc}")]) from None
+        reader = csv.DictReader(io.StringIO(text))
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        unknown = [c for c in header if c not in PATIENT_COLUMNS]
+        if missing or unknown:
+            message = f"missing column {missing[0]!r}" if missing else f"unknown column {unknown[0]!r}"
+            columns = ", ".join(PATIENT_COLUMNS)
+            raise InvalidInput(
+                [Problem(str(self.csv_path), 1, 1, "", f"{message}; the columns are: {columns}")]
             )
-            target = _fill(
-                manifest.patient_path,
-                {"clinic": clinic, "item": Path(item_name).stem, "patient_id": pid},
-                out,
-                where,
+        for row in reader:
+            yield reader.line_num, row
+
+    def jobs(self) -> tuple[list[Job], list[Outcome]]:
+        """A job for every good row; an outcome naming file:line for every bad one."""
+        jobs: list[Job] = []
+        failed: list[Outcome] = []
+        seen: set[str] = set()
+        name = self.csv_path.name
+        for line, row in self.read():
+            pid = (row.get("patient_id") or "").strip()
+            try:
+                if not pid:
+                    raise ValueError("patient_id is empty")
+                if pid in seen:
+                    raise ValueError(f"patient_id {pid!r} appears twice")
+                seen.add(pid)
+                jobs.append(self.job(pid, row))
+            except (ValueError, PsoasError) as exc:
+                # the reason names the row and column, never the patient's details
+                failed.append(Outcome(f"{name}:{line}", "failed", f"{name}:{line}: {exc}", pid or None))
+        return jobs, failed
+
+    def item(self, item_name: str) -> tuple[Literal["handout", "booklet"], Path]:
+        """The row's item: a handout or booklet file under the library root, or a built-in id."""
+        folder = self.csv_path.resolve().parent
+        try:
+            path = resolve_in(item_name, "handouts", folder, self.library)
+        except NotFound:
+            if looks_like_path(item_name):
+                raise
+            try:
+                return "booklet", bundled_id(item_name, "booklets")
+            except NotFound:
+                pass
+            raise
+        return ("booklet" if _is_booklet(path, self.root) else "handout"), path
+
+    def job(self, pid: str, row: dict[str, str]) -> Job:
+        clinic = (row.get("clinic") or "").strip() or next(iter(self.clinics))
+        if clinic not in self.clinics:
+            raise ValueError(
+                f"clinic {clinic!r} is not in the manifest's clinics ({', '.join(self.clinics)})"
             )
-            password = (row.get("password") or "").strip() or None
-            row_values = sorted((k, v) for k, v in row.items() if k and k != "password")
-            # a new password rebuilds the copy; only a digest of everything reaches the state file
-            secret = hashlib.sha256(password.encode("utf-8")).hexdigest() if password else None
-            digest = _digest(files, options, row_values, secret)
-            jobs.append(
-                Job(
-                    str(target.relative_to(out)),
-                    str(target),
-                    kind,
-                    str(path),
-                    clinics[clinic],
-                    paper,
-                    personal,
-                    doses,
-                    password,
-                    pid,
-                    digest,
+        item_name = (row.get("item") or "").strip()
+        kind, path = self.item(item_name)
+        files = _deps(kind, path, self.clinics[clinic], self.root)
+        language = (row.get("language") or "").strip()
+        if kind == "handout" and language:
+            handout_language = load_handout_cached(path, self.root).language
+            if language != handout_language:
+                raise ValueError(
+                    f"language {language!r}: the handout {item_name!r} is in {handout_language!r}"
                 )
-            )
-        except (ValueError, PsoasError) as exc:
-            # the reason names the row and column, never the patient's details
-            failed.append(
-                Outcome(f"{csv_path.name}:{line}", "failed", f"{csv_path.name}:{line}: {exc}", pid or None)
-            )
-    return jobs, failed
+        personal = model.Personal(
+            patient=(row.get("name") or "").strip() or None,
+            clinician=(row.get("clinician") or "").strip() or None,
+            date=(row.get("date") or "").strip() or None,
+            note=" ".join((row.get("note") or "").split()) or None,
+        )
+        target = _fill(
+            self.manifest.patient_path,
+            {"clinic": clinic, "item": path.stem, "patient_id": pid},
+            self.out,
+            self.where,
+        )
+        password = (row.get("password") or "").strip() or None
+        row_values = sorted((k, v) for k, v in row.items() if k and k != "password")
+        # a new password rebuilds the copy; only a digest of everything reaches the state file
+        secret = hashlib.sha256(password.encode("utf-8")).hexdigest() if password else None
+        return Job(
+            key=str(target.relative_to(self.out)),
+            target=str(target),
+            kind=kind,
+            source=str(path),
+            layout=self.clinics[clinic],
+            paper=self.paper,
+            root=str(self.root.resolve()) if self.root else None,
+            personal=personal,
+            doses=parse_doses(row.get("doses") or ""),
+            password=password,
+            patient_id=pid,
+            digest=_digest(files, self.options, row_values, secret),
+        )
 
 
 # --- workers -----------------------------------------------------------------------------------
@@ -416,48 +452,43 @@ def _apply_doses(
 
 
 @functools.lru_cache(maxsize=64)
-def _inputs(source: str, layout: str, paper: str | None, *mtimes: int) -> Any:
+def _inputs(source: str, layout: str, paper: model.Paper | None, root: str | None, *mtimes: int) -> Inputs:
     """Validated inputs, read once per worker process (keyed on the files' modification times)."""
-    from . import api
-
-    return api.load_inputs(source, layout or None, paper)  # type: ignore[arg-type]
+    return load_inputs(source, layout or None, paper, root=Path(root) if root else None)
 
 
 @functools.lru_cache(maxsize=16)
-def _blank_copy(source: str, layout: str, paper: str | None, *mtimes: int) -> tuple[bytes, dict[str, Any]]:
+def _blank_copy(
+    source: str, layout: str, paper: model.Paper | None, root: str | None, *mtimes: int
+) -> tuple[bytes, dict[str, Any]]:
     """A handout laid out with blank write-in lines, and where those lines are."""
-    from . import api
-
     fields: dict[str, Any] = {}
-    data = api.render_handout(_inputs(source, layout, paper, *mtimes), None, fields)
+    data = render_handout(_inputs(source, layout, paper, root, *mtimes), None, fields)
     return data, fields
 
 
 def render_job(job: Job) -> bytes:
     """The PDF bytes for one job (pure apart from reading its input files)."""
-    from . import api
-
     personal = job.personal
+    root = Path(job.root) if job.root else None
     if job.kind == "booklet":
-        from .booklet import build_booklet, load_booklet
-
-        data = build_booklet(load_booklet(Path(job.source), job.layout or None), personal)
+        data = build_booklet(load_booklet(Path(job.source), job.layout or None, root), personal)
     else:
-        mtimes = (_mtime(job.source), _mtime(job.layout))
-        inputs = _inputs(job.source, job.layout, job.paper, *mtimes)
+        key = (job.source, job.layout, job.paper, job.root, _mtime(job.source), _mtime(job.layout))
+        inputs = _inputs(*key)
         stamped = None
         if personal and not personal.note and not job.doses:
             # laid out once per handout and layout; each copy only has its details written on
             from .render.stamp import stamp_personal
 
-            base, fields = _blank_copy(job.source, job.layout, job.paper, *mtimes)
+            base, fields = _blank_copy(*key)
             stamped = stamp_personal(base, fields, personal, inputs.layout)
         if stamped is not None:
             data = PdfBytes(stamped, pages=getattr(base, "pages", None))
         else:
             if job.doses:
                 inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
-            data = api.render_handout(inputs, personal)
+            data = render_handout(inputs, personal)
     if job.password:
         data = PdfBytes(_encrypt(data, job.password), pages=getattr(data, "pages", None))
     return data

@@ -21,8 +21,8 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import DocIf
 
 from .. import __version__, model
-from ..bundled import labels as load_labels
 from ..output import PdfBytes
+from ..wording import labels as load_labels
 from ..wording import localised
 from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs, plain_text

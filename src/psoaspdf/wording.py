@@ -1,15 +1,30 @@
 """The fixed words printed around a handout's own text, shared by the PDF and the HTML twin.
 
-Pure functions of the model and a label catalog (``bundled.labels``); no ReportLab here.
+Pure functions of the model and a label catalog (``labels``); no ReportLab here.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from typing import Any
 
 from . import model
+from .library import package_data
+
+
+@functools.cache
+def labels(language: str) -> dict[str, Any]:
+    """The printed words around the handout text, for a language (English when missing)."""
+    import yaml
+
+    base = language.split("-")[0]
+    path = package_data("labels", f"{base}.yaml")
+    if not path.is_file():
+        path = package_data("labels", "en.yaml")
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
 
 
 def dose_cells(dose: model.Dose, labels: dict[str, Any]) -> list[tuple[str, str]]:
