@@ -28,7 +28,7 @@ from .handout import (
     with_profile,
 )
 from .kinds import detect_kind, is_booklet_file, yaml_files
-from .library import bundled, bundled_id, looks_like_path, resolve_given
+from .library import bundled, find_root, library_id, looks_like_path, resolve_given
 from .output import ensure_folder, refuse_overwriting_inputs, write_atomic
 from .validate import (
     BUILT_IN,
@@ -126,7 +126,7 @@ def booklet_to_file(
 ) -> Path:
     """Build a booklet from one booklet file (or built-in booklet id), or from handouts and PDFs
     in order; write it."""
-    booklet_file = _booklet_file(items[0]) if len(items) == 1 else None
+    booklet_file = _booklet_file(items[0], root) if len(items) == 1 else None
     if booklet_file is not None:
         loaded = load_booklet(booklet_file, layout, root)
         target = pdf_target(output, Path(f"{booklet_file.stem}.pdf"))
@@ -142,17 +142,18 @@ def booklet_to_file(
     return target
 
 
-def _booklet_file(name: str) -> Path | None:
-    """A booklet named on the command line: its file, or the id of a built-in booklet."""
+def _booklet_file(name: str, root: Path | None) -> Path | None:
+    """A booklet named on the command line: its file, or the id of one in the library of the
+    current folder or built in; None when ``name`` is a handout or a PDF."""
     path = Path(name)
     if is_booklet_file(path):
         return path
-    if not looks_like_path(name) and not path.exists() and not name.lower().endswith(".pdf"):
-        try:
-            return bundled_id(name, "booklets")
-        except NotFound:
-            return None
-    return None
+    if looks_like_path(name) or path.exists() or name.lower().endswith(".pdf"):
+        return None
+    try:
+        return library_id(name, "booklets", find_root(Path.cwd(), root))
+    except NotFound:
+        return None
 
 
 def validate_paths(paths: list[Path], root: Path | None = None) -> tuple[int, list[Problem]]:
@@ -289,7 +290,9 @@ def draw_illustrations(
     from .render.figure import figure_file, layout_colors
     from .yamlsrc import YamlProblem, load_file
 
-    colors = layout_colors(load_layout(resolve_given(layout, "layouts"), root) if layout else model.Layout())
+    colors = layout_colors(
+        load_layout(resolve_given(layout, "layouts", root), root) if layout else model.Layout()
+    )
     path = Path(target)
     if path.is_file():
         try:

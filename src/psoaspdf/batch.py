@@ -27,9 +27,9 @@ from .booklet import build_booklet, load_booklet
 from .errors import InvalidInput, NotFound, Problem, PsoasError
 from .handout import Inputs, load_inputs, render_handout
 from .kinds import is_booklet_file
-from .library import Root, bundled_id, located, looks_like_path, resolve_in
+from .library import Root, library_id, located, looks_like_path, resolve_in
 from .output import PdfBytes, ensure_folder, remove_leftovers, write_atomic
-from .validate import library_root, load, load_located
+from .validate import Where, library_root, load, load_located
 
 STATE_FILE = ".psoaspdf-batch.json"
 REPORT_FILE = "report.json"
@@ -82,31 +82,20 @@ def safe_name(value: str) -> str:
     return _SAFE.sub("-", value).strip(".-") or "_"
 
 
-def _fill(template: str, values: dict[str, str], folder: Path, where: str) -> Path:
+def _fill(template: str, field: str, values: dict[str, str], folder: Path, where: Where) -> Path:
+    """The output file a path template gives, inside the output folder."""
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     unknown = names - set(values)
     if unknown:
+        allowed = ", ".join("{" + v + "}" for v in values)
         raise InvalidInput(
-            [
-                Problem(
-                    where,
-                    None,
-                    None,
-                    "path",
-                    f"unknown placeholder {{{sorted(unknown)[0]}}}; use {', '.join('{' + v + '}' for v in values)}",
-                )
-            ]
+            [where.problem(field, f"unknown placeholder {{{sorted(unknown)[0]}}}; use {allowed}")]
         )
     relative = template.format(**{k: safe_name(v) for k, v in values.items()})
     target = (folder / relative).resolve()
     if not target.is_relative_to(folder.resolve()) or target.suffix.lower() != ".pdf":
-        raise InvalidInput(
-            [
-                Problem(
-                    where, None, None, "path", f"{template!r} must give a .pdf file inside the output folder"
-                )
-            ]
-        )
+        message = f"{template!r} must give a .pdf file inside the output folder"
+        raise InvalidInput([where.problem(field, message)])
     return target
 
 
@@ -246,7 +235,7 @@ def plan(
     jobs: list[Job] = []
     for clinic, layout in clinics.items():
         for item, (kind, path) in items.items():
-            target = _fill(manifest.path, {"clinic": clinic, "item": item}, out, where.file)
+            target = _fill(manifest.path, "path", {"clinic": clinic, "item": item}, out, where)
             files = _deps(kind, path, layout, root)
             jobs.append(
                 Job(
@@ -262,9 +251,7 @@ def plan(
             )
     failed: list[Outcome] = []
     if manifest.patients:
-        rows = Rows(
-            Path(manifest.patients), manifest, clinics, library, root, out, where.file, paper, options
-        )
+        rows = Rows(Path(manifest.patients), manifest, clinics, library, root, out, where, paper, options)
         rows_jobs, failed = rows.jobs()
         jobs += rows_jobs
     return Plan(jobs, failed, out)
@@ -322,7 +309,7 @@ class Rows:
     library: Root  # the manifest's library root: an item column names a file under it
     root: Path | None  # the root given with --root
     out: Path
-    where: str  # the manifest, as messages name it
+    where: Where  # the manifest, as messages name it
     paper: model.Paper | None
     options: tuple[Any, ...]
 
@@ -373,8 +360,8 @@ class Rows:
         except NotFound:
             if looks_like_path(item_name):
                 raise
-            try:
-                return "booklet", bundled_id(item_name, "booklets")
+            try:  # an id: a handout's, else a booklet's
+                return "booklet", library_id(item_name, "booklets", self.library)
             except NotFound:
                 pass
             raise
@@ -404,6 +391,7 @@ class Rows:
         )
         target = _fill(
             self.manifest.patient_path,
+            "patient_path",
             {"clinic": clinic, "item": path.stem, "patient_id": pid},
             self.out,
             self.where,

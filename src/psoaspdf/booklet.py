@@ -64,7 +64,7 @@ def quick_booklet(
             entries.append(model.BookletItem(pdf=model.FilePath(str(Path(item).resolve()))))
             continue
         try:
-            handout = resolve_given(item, "handouts").resolve()
+            handout = resolve_given(item, "handouts", root).resolve()
             entries.append(model.BookletItem(handout=model.Ref(str(handout))))
         except NotFound as exc:
             problems.append(COMMAND_LINE.problem(f"items[{i}].handout", str(exc)))

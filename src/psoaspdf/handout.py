@@ -68,7 +68,7 @@ def load_layout(name: str | None, root: Path | None = None) -> tuple[model.Layou
     the built-in default when ``name`` is empty."""
     if not name:
         return model.Layout(), BUILT_IN
-    return load_located(Path(shown(resolve_given(name, "layouts"))), model.Layout, root)
+    return load_located(Path(shown(resolve_given(name, "layouts", root))), model.Layout, root)
 
 
 def load_inputs(
@@ -83,7 +83,7 @@ def load_inputs(
     problems: list[Problem] = []
     loaded: tuple[model.Handout, Where] | None = None
     try:
-        loaded = load_located(resolve_given(handout, "handouts"), model.Handout, root)
+        loaded = load_located(resolve_given(handout, "handouts", root), model.Handout, root)
     except InvalidInput as exc:
         problems += exc.problems
     loaded_layout, layout_where = model.Layout(), BUILT_IN

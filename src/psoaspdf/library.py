@@ -21,6 +21,7 @@ from .errors import NotFound
 
 MARKER = "psoaspdf.toml"
 BUNDLED_KINDS = ("handouts", "layouts", "booklets")
+BUILT_IN = "the built-in library"
 
 
 def package_data(*parts: str) -> Path:
@@ -69,7 +70,7 @@ def find_root(folder: Path, given: Path | None = None) -> Root:
     """
     folder = folder.resolve()
     if folder.is_relative_to(bundled_root()):
-        return Root(bundled_root(), "the built-in library")
+        return Root(bundled_root(), BUILT_IN)
     if given is not None:
         return Root(given.resolve(), "given with --root")
     for candidate in (folder, *folder.parents):
@@ -136,12 +137,21 @@ def resolve_in(name: str, kind: str, folder: Path, root: Root) -> Path:
         if not path.is_file():
             raise NotFound(f"{name}: file not found (looked in {folder})")
         return path
+    return library_id(name, kind, root)
+
+
+def library_id(name: str, kind: str, root: Root) -> Path:
+    """The file an id names: the library's own ``<root>/<kind>/<id>.yaml``, else the built-in one."""
+    own = root.path / kind / f"{name}.yaml"
+    if root.why != BUILT_IN and own.is_file() and root.contains(own.resolve()):
+        return own.resolve()
     return bundled_id(name, kind)
 
 
-def resolve_given(name: str, kind: str) -> Path:
-    """A name typed on the command line: a file path (anywhere; the operator chose it) or the
-    id of a built-in file."""
+def resolve_given(name: str, kind: str, root: Path | None = None) -> Path:
+    """A name typed on the command line: a file path (anywhere; the operator chose it), or an id:
+    of a file in the library of the current folder (``handouts/<id>.yaml`` under its root), else
+    of a built-in file."""
     path = Path(name)
     if looks_like_path(name) or path.parent != Path("."):
         if path.is_file():
@@ -151,7 +161,7 @@ def resolve_given(name: str, kind: str) -> Path:
         raise NotFound(f"{name}: file not found")
     if path.is_file():
         return path
-    return bundled_id(name, kind)
+    return library_id(name, kind, find_root(Path.cwd(), root))
 
 
 def located(ref: str, kind: str) -> Path:

@@ -28,8 +28,9 @@ class Color(str):
 
 
 class Ref(str):
-    """Another YAML file: a path relative to this file's folder (inside the library root), or the
-    id of a built-in one. Validation resolves it to the file's absolute path."""
+    """Another YAML file: a path relative to this file's folder (inside the library root), or an
+    id: the library's own ``<kind>/<id>.yaml``, else a built-in one. Validation resolves it to the
+    file's absolute path."""
 
 
 # --- the fixed vocabularies, declared once (the command line's choices come from these) --------
@@ -202,7 +203,9 @@ class Pose:
 class Illustration:
     """A picture of the exercise: an image file or a figure drawn from a pose, and a short description."""
 
-    image: FilePath | None = spec("PNG, JPEG or SVG file, relative to the handout's folder.", None)
+    image: FilePath | None = spec(
+        "PNG, JPEG or SVG file, relative to the handout's folder (anywhere under the library root).", None
+    )
     pose: Pose | None = spec("A figure drawn from a position and joint angles, instead of an image.", None)
     alt: str = spec("What the picture shows, in a few words (read aloud by screen readers).")
 
@@ -291,7 +294,10 @@ class Clinic:
     """The clinic's name, logo and contact details."""
 
     name: str = spec("The clinic's name, shown in the header.", "Your clinic")
-    logo: FilePath | None = spec("Logo file (PNG, JPEG or SVG), relative to the layout's folder.", None)
+    logo: FilePath | None = spec(
+        "Logo file (PNG, JPEG or SVG), relative to the layout's folder (anywhere under the library root).",
+        None,
+    )
     contact: Contact = spec("Contact details.", Contact())
 
 
@@ -391,9 +397,14 @@ class BookletItem:
     """One item of a booklet: a handout, one of the clinic's own PDF files, or a divider page."""
 
     handout: Ref | None = spec(
-        "A handout: its YAML file (relative to the booklet's folder) or a built-in id.", None, ref="handouts"
+        "A handout: its YAML file (relative to the booklet's folder), or an id (the library's handouts/<id>.yaml, else a built-in one).",
+        None,
+        ref="handouts",
     )
-    pdf: FilePath | None = spec("One of the clinic's own PDF files, relative to the booklet's folder.", None)
+    pdf: FilePath | None = spec(
+        "One of the clinic's own PDF files, relative to the booklet's folder (anywhere under the library root).",
+        None,
+    )
     divider: str | None = spec("A divider page with this title, starting a new section.", None, max_length=80)
     title: str | None = spec(
         "Title in the contents and bookmarks; for a PDF, its own title or file name otherwise.",
@@ -409,8 +420,8 @@ class Booklet:
     title: str = spec("The booklet's title, on the cover.", max_length=80)
     subtitle: str | None = spec("A line under the title.", None, max_length=120)
     layout: Ref | None = spec(
-        "The layout: its YAML file (relative to the booklet's folder) or a built-in id; the built-in"
-        " default if left out.",
+        "The layout: its YAML file (relative to the booklet's folder), or an id (the library's"
+        " layouts/<id>.yaml, else a built-in one); the built-in default if left out.",
         None,
         ref="layouts",
     )
@@ -439,7 +450,10 @@ class Manifest:
     """What one batch run builds: every clinic's copy of each handout and booklet, and one
     personalised copy per row of a patients file."""
 
-    output: str = spec("Folder the PDFs go in, relative to the manifest (--out overrides).", "out")
+    output: str = spec(
+        "Folder the PDFs go in, relative to the manifest and inside the library root (--out overrides).",
+        "out",
+    )
     path: str = spec(
         "File name of a clinic's copy, from {clinic} and {item}.", "{clinic}/{item}.pdf", max_length=200
     )
@@ -449,15 +463,20 @@ class Manifest:
         max_length=200,
     )
     clinics: tuple[Ref, ...] = spec(
-        "Layouts: files relative to the manifest, or built-in ids.", ("default",), min_items=1, ref="layouts"
+        "Layouts: files relative to the manifest, or ids (the library's own, else built in).",
+        ("default",),
+        min_items=1,
+        ref="layouts",
     )
     handouts: tuple[Ref, ...] = spec(
-        "Handouts every clinic gets: files relative to the manifest, or built-in ids.", (), ref="handouts"
+        "Handouts every clinic gets: files relative to the manifest, or ids.", (), ref="handouts"
     )
     booklets: tuple[Ref, ...] = spec(
-        "Booklets every clinic gets: files relative to the manifest, or built-in ids.", (), ref="booklets"
+        "Booklets every clinic gets: files relative to the manifest, or ids.", (), ref="booklets"
     )
-    patients: FilePath | None = spec("A CSV file of patients' copies (see docs/manifest-format.md).", None)
+    patients: FilePath | None = spec(
+        "A CSV file of patients' copies, relative to the manifest (see docs/manifest-format.md).", None
+    )
     paper: Paper | None = spec("Paper size for every PDF, overriding the layouts'.", None)
 
 

@@ -101,7 +101,7 @@ def describe(tp: Any) -> str:
         model.Url: "a web address starting with https:// or http://",
         model.HttpsUrl: "a web address starting with https://",
         model.FilePath: "a file path",
-        model.Ref: "a file path or a built-in id",
+        model.Ref: "a file path or an id",
         model.Color: "a colour written #RRGGBB",
     }
     if typing.get_origin(tp) is Literal:
