@@ -296,3 +296,24 @@ def test_ids_name_the_librarys_own_files_before_the_built_in_ones(
     shutil.copy(root / "handouts" / "knee.yaml", root / "handouts" / "neck-pain.yaml")
     assert run(runner, root, ["render", "neck-pain", "-o", "own.pdf"], monkeypatch).exit_code == 0
     assert contains(pdf_text(root / "own.pdf"), "Test handout with pictures")
+
+
+def test_a_booklet_copy_is_rebuilt_when_a_handout_it_names_changes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    root = make_library(tmp_path / "library")
+    manifest = root / "batch" / "manifest.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("patients: patients.csv\n", ""))
+    args = ["batch", str(manifest), "-j", "1", "-q"]
+    assert run(runner, tmp_path, args, monkeypatch).exit_code == 0
+    knee = root / "handouts" / "knee.yaml"
+    knee.write_text(knee.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'))
+    assert run(runner, tmp_path, args, monkeypatch).exit_code == 0
+    report = json.loads((root / "out" / "report.json").read_text(encoding="utf-8"))
+    statuses = {item["item"]: item["status"] for item in report["items"]}
+    assert statuses == {"clinic/knee-care.pdf": "written", "clinic/knee.pdf": "written"}
+    assert run(runner, tmp_path, args, monkeypatch).exit_code == 0
+    report = json.loads((root / "out" / "report.json").read_text(encoding="utf-8"))
+    assert {item["status"] for item in report["items"]} == {"skipped"}
