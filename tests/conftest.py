@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,12 +39,71 @@ if str(REPO) not in sys.path:
 BUNDLED_ID = "iliopsoas-back-pain"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files (messages, page pictures and page texts) from this run, after"
+        " an intended change; every test that refreshes one is reported as skipped, never passed",
+    )
+
+
+_GOLDENS = {"update": False}
+
+
+def updating_goldens() -> bool:
+    """Whether this run was asked to rewrite the golden files (pytest --update-goldens)."""
+    return _GOLDENS["update"]
+
+
+def refreshed(*paths: Path) -> None:
+    """End a test that has just rewritten its goldens: skipped, so a refresh never passes itself."""
+    names = ", ".join(str(p.relative_to(TESTS)) for p in paths[:2]) + (
+        f" and {len(paths) - 2} more" if len(paths) > 2 else ""
+    )
+    pytest.skip(f"refreshed {names}; check the change with git diff")
+
+
+def golden_text(path: Path, text: str) -> None:
+    """``text`` must equal the golden file; with --update-goldens it is written, and the test skipped."""
+    if updating_goldens():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        refreshed(path)
+    assert path.is_file(), (
+        f"no golden {path.relative_to(TESTS)}: check the output, then run pytest --update-goldens"
+    )
+    assert text == path.read_text(encoding="utf-8")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _GOLDENS["update"] = bool(config.getoption("--update-goldens"))
     # Hypothesis keeps caches in ./.hypothesis; the tests must not write into the repository
     if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
         from hypothesis.configuration import set_hypothesis_home_dir
 
         set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "psoaspdf-tests-hypothesis")
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: float = 120.0) -> Iterator[None]:
+    """Fail instead of hanging for ever where the bug under test is a hang (a blocking open of a
+    planted pipe). Not a speed check: the bound is far above any normal run (main thread, POSIX)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"still running after {seconds:g} s: it hangs")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def needs_tool(name: str) -> pytest.MarkDecorator:

@@ -6,24 +6,22 @@ messages are relative, and compares stderr with tests/golden/NAME.txt.
 
 To refresh the golden files after an intended change of wording, run
 
-    PSOASPDF_UPDATE_GOLDENS=1 python -m pytest tests/test_errors.py
+    pytest --update-goldens tests/test_errors.py
 
 and review the diff before committing it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ERRORS, GOLDEN, WriteVariant
+from conftest import ERRORS, GOLDEN, WriteVariant, golden_text, updating_goldens
 
 from psoaspdf.cli import main
 
-UPDATE = os.environ.get("PSOASPDF_UPDATE_GOLDENS") == "1"
 CASES = sorted(p.stem for p in ERRORS.glob("*.yaml"))
 
 # Where each mistake is, as line:col, and words the message must contain. Checked on their own
@@ -54,7 +52,7 @@ def run_validate(runner: CliRunner, name: str, monkeypatch: pytest.MonkeyPatch) 
 def test_every_error_file_has_a_golden_and_expectations() -> None:
     assert CASES, "tests/data/errors/ is empty"
     assert set(CASES) == set(EXPECTED) | {"many-problems"}
-    if not UPDATE:
+    if not updating_goldens():
         assert {p.stem for p in GOLDEN.glob("*.txt")} >= set(CASES)
 
 
@@ -64,10 +62,7 @@ def test_message_matches_golden(name: str, runner: CliRunner, monkeypatch: pytes
     assert code == 1
     assert stdout == ""
     assert "Traceback" not in stderr
-    golden = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        golden.write_text(stderr, encoding="utf-8")
-    assert stderr == golden.read_text(encoding="utf-8")
+    golden_text(GOLDEN / f"{name}.txt", stderr)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -1,21 +1,27 @@
-"""Every page of every shipped handout and of the example booklet, compared as pictures with goldens.
+"""Every page of every shipped handout and of the example booklet, compared with goldens: as a
+picture, and as the text printed on it.
 
-A layout change that moves a heading, a box or a figure fails here and leaves a diff picture
-(red where the pages differ) in the test's temporary folder. After an intended change, refresh:
+A layout change that moves a heading, a box or a figure fails the picture and leaves a diff
+picture (red where the pages differ) in the test's temporary folder; a changed word or number
+(a dose, a red flag) fails the text, which the low-resolution picture cannot see. After an
+intended change, look at the pages, then refresh (the refreshing tests are reported as skipped):
 
-    PSOASPDF_UPDATE_GOLDENS=1 python -m pytest tests/test_golden_pages.py
+    pytest --update-goldens tests/test_golden_pages.py
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
+import difflib
+import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdf
 import pypdfium2
 import pytest
-from conftest import BUNDLED_ID, GOLDEN, LIBRARY, render_bytes
+from conftest import BUNDLED_ID, GOLDEN, LIBRARY, refreshed, render_bytes, updating_goldens
 from PIL import Image, ImageChops
 
 from psoaspdf import api
@@ -23,7 +29,6 @@ from psoaspdf.booklet import build_booklet, load_booklet
 
 PAGES = GOLDEN / "pages"
 DPI = 20  # enough to see every block move, small enough to keep in the repository
-UPDATE = bool(os.environ.get("PSOASPDF_UPDATE_GOLDENS"))
 MEAN_TOLERANCE = 1.5  # average difference per pixel, of 255: anti-aliasing noise only
 CHANGED_SHARE = 0.01  # at most 1 % of pixels may differ strongly
 STRONG = 64  # a pixel differs strongly when it is this much darker or lighter
@@ -51,11 +56,42 @@ def difference(page: Image.Image, golden: Image.Image) -> tuple[float, float, Im
     return mean, strong, marked
 
 
-def refresh(name: str, pages: list[Image.Image], folder: Path) -> None:
-    for old in folder.glob(f"{name}-[0-9][0-9].png"):
+def texts(data: bytes) -> list[str]:
+    """The words on each page, line by line, spacing made uniform (extraction may space runs
+    differently; words and numbers may not change)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    pages = []
+    for page in reader.pages:
+        lines = (re.sub(r"\s+", " ", line).strip() for line in (page.extract_text() or "").splitlines())
+        pages.append("\n".join(line for line in lines if line) + "\n")
+    return pages
+
+
+def refresh(name: str, pages: list[Image.Image], page_texts: list[str], folder: Path) -> list[Path]:
+    for old in [*folder.glob(f"{name}-[0-9][0-9].png"), *folder.glob(f"{name}-[0-9][0-9].txt")]:
         old.unlink()
-    for number, page in enumerate(pages, start=1):
+    written = []
+    for number, (page, text) in enumerate(zip(pages, page_texts, strict=True), start=1):
         page.save(folder / f"{name}-{number:02d}.png", optimize=True)
+        (folder / f"{name}-{number:02d}.txt").write_text(text, encoding="utf-8")
+        written += [folder / f"{name}-{number:02d}.png", folder / f"{name}-{number:02d}.txt"]
+    return written
+
+
+def changed_texts(name: str, page_texts: list[str], folder: Path) -> list[str]:
+    """Each page whose printed text differs from its golden text, with the lines that differ."""
+    goldens = sorted(folder.glob(f"{name}-[0-9][0-9].txt"))
+    if len(goldens) != len(page_texts):
+        return [f"{name}: {len(page_texts)} pages now, {len(goldens)} golden texts"]
+    changes = []
+    for number, (text, golden_path) in enumerate(zip(page_texts, goldens, strict=True), start=1):
+        golden = golden_path.read_text(encoding="utf-8")
+        if text != golden:
+            diff = difflib.unified_diff(
+                golden.splitlines(), text.splitlines(), "golden", "now", lineterm="", n=0
+            )
+            changes.append(f"{name} page {number} text changed:\n" + "\n".join(list(diff)[2:]))
+    return changes
 
 
 def changed_pages(name: str, pages: list[Image.Image], folder: Path, out: Path) -> list[str]:
@@ -88,24 +124,27 @@ CASES: dict[str, Callable[[], bytes]] = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_pages_look_as_they_did(name: str, tmp_path: Path) -> None:
-    pages = pictures(CASES[name]())
-    if UPDATE:
-        refresh(name, pages, PAGES)
-    changes = changed_pages(name, pages, PAGES, tmp_path)
+def test_pages_look_and_read_as_they_did(name: str, tmp_path: Path) -> None:
+    data = CASES[name]()
+    pages, page_texts = pictures(data), texts(data)
+    if updating_goldens():
+        refreshed(*refresh(name, pages, page_texts, PAGES))
+    changes = changed_texts(name, page_texts, PAGES) + changed_pages(name, pages, PAGES, tmp_path)
     assert not changes, "\n".join(changes)
 
 
 def test_every_golden_belongs_to_a_case() -> None:
-    names = {p.name.rsplit("-", 1)[0] for p in PAGES.glob("*.png")}
-    assert names == set(CASES), "stale golden pictures: refresh with PSOASPDF_UPDATE_GOLDENS=1"
+    for suffix in ("png", "txt"):
+        names = {p.name.rsplit("-", 1)[0] for p in PAGES.glob(f"*.{suffix}")}
+        assert names == set(CASES), f"stale golden {suffix} files: refresh with pytest --update-goldens"
 
 
 def test_a_moved_heading_fails_and_passes_after_a_refresh(tmp_path: Path) -> None:
     inputs = api.load_inputs(BUNDLED_ID)
     goldens = tmp_path / "goldens"
     goldens.mkdir()
-    refresh("handout", pictures(api.render_handout(inputs)), goldens)
+    data = api.render_handout(inputs)
+    refresh("handout", pictures(data), texts(data), goldens)
     # a slightly wider margin: every heading moves a few points
     page = dataclasses.replace(inputs.layout.page, margin_mm=inputs.layout.page.margin_mm + 2)
     moved = dataclasses.replace(inputs, layout=dataclasses.replace(inputs.layout, page=page))
@@ -115,5 +154,33 @@ def test_a_moved_heading_fails_and_passes_after_a_refresh(tmp_path: Path) -> Non
     diff = next(tmp_path.glob("handout-*-diff.png"))
     red = Image.open(diff).convert("RGB").getcolors(1 << 16) or []
     assert any(colour == (255, 0, 0) for _, colour in red)
-    refresh("handout", pages, goldens)  # what PSOASPDF_UPDATE_GOLDENS=1 does
+    refresh("handout", pages, texts(api.render_handout(moved)), goldens)  # what --update-goldens does
     assert changed_pages("handout", pages, goldens, tmp_path) == []
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> bytes:
+    """The shipped handout rendered after one small edit of its YAML."""
+    source = (LIBRARY / "handouts" / f"{BUNDLED_ID}.yaml").read_text(encoding="utf-8")
+    assert source.count(old) >= 1, f"{old!r} is not in the shipped handout any more"
+    copy = tmp_path / f"{BUNDLED_ID}.yaml"
+    copy.write_text(source.replace(old, new, 1), encoding="utf-8")
+    return render_bytes(copy)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("reps: 3", "reps: 8"),  # a dose number: the pictures at 20 dpi cannot see it
+        ("control", "contrel"),  # one word of a red flag
+        ("30 seconds", "20 seconds"),  # a number in a step
+    ],
+)
+def test_a_changed_word_or_number_on_a_page_fails(old: str, new: str, tmp_path: Path) -> None:
+    data = render_bytes(BUNDLED_ID)
+    goldens = tmp_path / "goldens"
+    goldens.mkdir()
+    refresh("handout", pictures(data), texts(data), goldens)
+    assert changed_texts("handout", texts(data), goldens) == []
+    changes = changed_texts("handout", texts(_edited(tmp_path, old, new)), goldens)
+    assert changes, f"{old!r} -> {new!r} was not noticed"
+    assert any(new.split()[-1] in change or new in change for change in changes), changes

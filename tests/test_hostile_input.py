@@ -8,7 +8,7 @@ written at the output path and an existing output byte-for-byte unchanged; no te
 tests/golden/hostile/<case>.txt, with the temporary folder written as ``<tmp>``. To refresh them
 after an intended change of wording, run
 
-    PSOASPDF_UPDATE_GOLDENS=1 python -m pytest tests/test_hostile_input.py
+    pytest --update-goldens tests/test_hostile_input.py
 
 and review the diff. Families: YAML, text, images, paths (the same message whether or not the
 target exists), clinic PDFs in a booklet. Narrower tests of each defence live beside the code
@@ -24,7 +24,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, GOLDEN, LIBRARY, image_xobjects, needs_tool, squash
+from conftest import DATA, GOLDEN, LIBRARY, golden_text, image_xobjects, needs_tool, squash
 from PIL import Image
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from reportlab.lib.pagesizes import LETTER
@@ -51,9 +50,7 @@ from test_clinicpdf import (
 from psoaspdf.cli import main
 from psoaspdf.errors import ExitCode
 
-UPDATE = os.environ.get("PSOASPDF_UPDATE_GOLDENS") == "1"
 HOSTILE = GOLDEN / "hostile"
-SECONDS = 10.0  # generous: every case takes well under a second
 EXISTING = b"%PDF-1.4\n% an earlier handout that a failed run must leave alone\n"
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 ILLUSTRATED = (DATA / "illustrated.yaml").read_text(encoding="utf-8")
@@ -104,10 +101,7 @@ def refused(
     messages = []
     for target in targets:
         before = snapshot(folder)
-        started = time.monotonic()
         result = runner.invoke(main, [*args, *target])
-        elapsed = time.monotonic() - started
-        assert elapsed < SECONDS, elapsed
         assert result.exit_code == int(code), (result.exit_code, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert "Traceback" not in result.output and "internal error" not in result.output
@@ -125,13 +119,7 @@ def refused(
 
 
 def golden(name: str, text: str, *folders: Path) -> None:
-    text = normalised(text, *folders)
-    path = HOSTILE / f"{name}.txt"
-    if UPDATE:
-        HOSTILE.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"no golden for {name}: run with PSOASPDF_UPDATE_GOLDENS=1"
-    assert text == path.read_text(encoding="utf-8")
+    golden_text(HOSTILE / f"{name}.txt", normalised(text, *folders))
 
 
 # --- building inputs ---------------------------------------------------------------------------
@@ -288,9 +276,10 @@ def test_deep_nesting_never_reaches_the_c_loader(tmp_path: Path) -> None:
         "from psoaspdf.cli import main\n"
         "main(['validate', sys.argv[1]])\n"
     )
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code, str(deep)], capture_output=True, text=True, timeout=60)
-    assert time.monotonic() - started < 30
+    # the timeout only guards against a hang; the depth limit is checked by the message below
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(deep)], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == ExitCode.INVALID_INPUT, done.stderr  # not -11 (SIGSEGV)
     assert "deep.yaml:1:43: nested more than 40 levels deep" in done.stderr
     assert "Traceback" not in done.stderr
@@ -781,9 +770,7 @@ def test_a_clinic_pdf_with_actions_or_deep_bookmarks_is_used_safely(
     """Scripts and actions are stripped, not an error; deep bookmarks are read within bounds."""
     args = clinic_booklet(tmp_path, make())
     monkeypatch.chdir(tmp_path)
-    started = time.monotonic()
     result = runner.invoke(main, [*args, "-o", "out.pdf"])
-    assert time.monotonic() - started < SECONDS
     assert "Traceback" not in result.output
     if result.exit_code != 0:  # refusing a file too complex to read is fine too, with a message
         assert result.exit_code == ExitCode.INVALID_INPUT
@@ -813,19 +800,18 @@ main(sys.argv[1:])
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc to measure memory")
-def _peak_kb(folder: Path, data: bytes) -> tuple[int, subprocess.CompletedProcess[str], float]:
+def _peak_kb(folder: Path, data: bytes) -> tuple[int, subprocess.CompletedProcess[str]]:
     """Build a booklet holding ``data`` as its clinic PDF in a fresh process: its peak memory
-    (kB), the finished process, and the seconds it took."""
+    (kB) and the finished process."""
     clinic_booklet(folder, data)
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", PEAK_MEMORY, "booklet", "b.yaml", "-o", "out.pdf"],
         cwd=folder,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # a guard against a hang only
     )
-    return int(done.stdout.split()[-2]), done, time.monotonic() - started  # "VmHWM:   190000 kB"
+    return int(done.stdout.split()[-2]), done  # "VmHWM:   190000 kB"
 
 
 def test_a_decompression_bomb_is_refused_within_bounded_memory(tmp_path: Path) -> None:
@@ -833,9 +819,8 @@ def test_a_decompression_bomb_is_refused_within_bounded_memory(tmp_path: Path) -
     fresh process whose peak memory is compared with the same booklet around a harmless page."""
     (tmp_path / "good").mkdir()
     (tmp_path / "bomb").mkdir()
-    baseline, _, _ = _peak_kb(tmp_path / "good", reportlab_pdf(LETTER))
-    peak, done, elapsed = _peak_kb(tmp_path / "bomb", bomb(512))
-    assert elapsed < 60, (elapsed, done.stderr)  # about 1 s; generous for a busy CI machine
+    baseline, _ = _peak_kb(tmp_path / "good", reportlab_pdf(LETTER))
+    peak, done = _peak_kb(tmp_path / "bomb", bomb(512))
     assert done.returncode == ExitCode.INVALID_INPUT, done.stderr
     assert "b.yaml:4:10: items[2].pdf: clinic.pdf: " in done.stderr, done.stderr
     assert "decompression bomb" in done.stderr and "Traceback" not in done.stderr
