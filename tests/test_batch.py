@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import LIBRARY, REPO
 
-from psoaspdf import batch
+from psoaspdf import batch, model
 from psoaspdf.cli import main
 
 EXAMPLE = REPO / "examples" / "clinic-batch" / "manifest.yaml"
@@ -228,6 +228,44 @@ def test_a_stamped_copy_reads_like_a_fully_laid_out_one(tmp_path: Path) -> None:
     assert len(pypdf.PdfReader(io.BytesIO(stamped)).pages) == len(pypdf.PdfReader(io.BytesIO(full)).pages)
     meta = pypdf.PdfReader(io.BytesIO(stamped)).metadata or {}
     assert all("Ann" not in str(value) for value in meta.values())
+
+
+def placed(data: bytes, text: str) -> tuple[int, float, float, float]:
+    """Where ``text`` is printed: page, x, y and size of the one run that shows it."""
+    from conftest import text_runs
+
+    found = [r for r in text_runs(pypdf.PdfReader(io.BytesIO(data))) if r.text == text]
+    assert len(found) == 1, (text, found)
+    return found[0].page, found[0].x, found[0].y, found[0].size
+
+
+@pytest.mark.parametrize("layout", ["", "riverbend"])
+def test_stamped_details_sit_where_a_full_layout_puts_them(layout: str, tmp_path: Path) -> None:
+    """The patient's name, clinician and date written on by the fast path land on the same page,
+    at the same place and size as when the copy is laid out with them."""
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.library import bundled_id
+
+    source = str(bundled_id("iliopsoas-back-pain", "handouts"))
+    layout_file = str(bundled_id(layout, "layouts")) if layout else ""
+    personal = model.Personal(patient="Ann Example", clinician="J. Park", date="3 Mar 26")
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind="handout",
+        source=source,
+        layout=layout_file,
+        personal=personal,
+    )
+    stamped = batch.render_job(job)
+    full = render_handout(load_inputs(source, layout_file or None), personal)
+    assert stamped != full  # the fast path was taken
+    for value in ("Ann Example", "J. Park", "3 Mar 26"):
+        page, x, y, size = placed(stamped, value)
+        want_page, want_x, want_y, want_size = placed(full, value)
+        assert page == want_page == 1, value
+        assert abs(x - want_x) < 1.0 and abs(y - want_y) < 1.0, (value, (x, y), (want_x, want_y))
+        assert abs(size - want_size) < 0.1, value
 
 
 @pytest.mark.parametrize("name", ["Ann → Example", "Ann " + "Verylongfamilyname" * 4])

@@ -12,7 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import model
 from .fonts import load_fonts
-from .styles import PAPER
+from .styles import LINE_SPACING, PAPER
 
 
 @functools.lru_cache(maxsize=8)
@@ -23,7 +23,10 @@ def _parsed(base: bytes) -> Any:
     return PdfReader(io.BytesIO(base))  # objects are parsed on first use and kept
 
 
-LIFT = 3.0  # points above the write-in line, as the laid-out text sits
+def lift(size: float) -> float:
+    """How far above the write-in line the laid-out text's baseline sits: a one-line body
+    paragraph, bottom-aligned in its cell, has its baseline one leading less one size up."""
+    return size * LINE_SPACING - size
 
 
 def stamp_personal(
@@ -54,7 +57,7 @@ def stamp_personal(
         return None  # the patient line is always on the first page; anything else: lay out in full
     for key, text in wanted.items():
         _, x, y, _ = fields[key]
-        canvas.drawString(x, y + LIFT, text)
+        canvas.drawString(x, y + lift(size), text)
     canvas.showPage()
     canvas.save()
     writer = PdfWriter(clone_from=_parsed(base))
