@@ -121,9 +121,7 @@ def test_a_copied_layout_folder_gives_the_same_pdf(tmp_path: Path) -> None:
         ("titel: T\nkey_message: K\n", "handout"),
     ],
 )
-def test_validate_knows_what_kind_of_file_it_reads(
-    text: str, kind: str, tmp_path: Path, runner: CliRunner
-) -> None:
+def test_validate_knows_what_kind_of_file_it_reads(text: str, kind: str, tmp_path: Path) -> None:
     from psoaspdf.yamlsrc import load_text
 
     path = tmp_path / "file.yaml"
