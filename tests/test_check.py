@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -359,7 +359,9 @@ def test_a_language_without_a_catalog_is_an_error(tmp_path: Path) -> None:
 def test_check_exits_1_on_a_missing_label(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(check, "LABELS", _catalogs(tmp_path, drop="dose.reps"))
+    from psoaspdf.check import labels
+
+    monkeypatch.setattr(labels, "LABELS", _catalogs(tmp_path, drop="dose.reps"))
     result = runner.invoke(main, ["check", str(SPANISH)])
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert f"{SPANISH}:{_language_line(SPANISH)}:11: language: label 'dose.reps' is missing" in result.output
@@ -375,7 +377,22 @@ def test_check_says_text_is_never_justified(bundled_report: check.Report) -> Non
     assert all(i.met for i in bundled_report.layout.items)
 
 
+def justified_styles(styles: Any) -> list[str]:
+    """Names of the paragraph styles that justify text (there should be none)."""
+    import dataclasses
+
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+
+    return [
+        f.name
+        for f in dataclasses.fields(styles)
+        if isinstance(style := getattr(styles, f.name), ParagraphStyle) and style.alignment == TA_JUSTIFY
+    ]
+
+
 def test_no_paragraph_style_justifies_text() -> None:
+    """What check's "No justified text" item states, kept true for every profile."""
     import dataclasses
 
     from reportlab.lib.enums import TA_JUSTIFY
@@ -392,9 +409,9 @@ def test_no_paragraph_style_justifies_text() -> None:
     for profile in profiles:
         layout = model.Layout(profile=profile)
         styles = make_styles(layout, load_fonts(layout.fonts))
-        assert check.justified_styles(styles) == []
+        assert justified_styles(styles) == []
         justified = dataclasses.replace(styles, body=styles.body.clone("body", alignment=TA_JUSTIFY))
-        assert check.justified_styles(justified) == ["body"]
+        assert justified_styles(justified) == ["body"]
 
 
 # --- what issue #6 says check must catch, at the place ------------------------------------------

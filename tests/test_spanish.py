@@ -24,7 +24,7 @@ from conftest import (
 )
 
 from psoaspdf import api
-from psoaspdf.check import label_keys
+from psoaspdf.check.labels import label_keys
 from psoaspdf.library import package_data
 
 LABELS = package_data("labels")
@@ -310,13 +310,13 @@ def test_hard_spanish_text_is_found_with_its_place(tmp_path: Path) -> None:
     ],
 )
 def test_spanish_syllables(word: str, syllables: int) -> None:
-    from psoaspdf.check import spanish_syllables
+    from psoaspdf.check.readability import spanish_syllables
 
     assert spanish_syllables(word) == syllables
 
 
 def test_reading_ease_target_follows_the_grade() -> None:
-    from psoaspdf.check import ease_for_grade, inflesz_band
+    from psoaspdf.check.readability import ease_for_grade, inflesz_band
 
     assert [ease_for_grade(g) for g in (4, 5, 6, 7, 8, 10, 14, 18)] == [90, 80, 70, 60, 60, 50, 30, 0]
     assert [inflesz_band(s) for s in (30, 50, 60, 70, 85)] == [

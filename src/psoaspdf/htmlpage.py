@@ -14,7 +14,7 @@ import html
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -567,20 +567,22 @@ class Page:
         help_title = h.get_help.heading or self.labels["get_help"]
         help_id = self.new_id("get-help")
         self.ids.add("key-message")
-        body: list[str] = []
-        body += self.title_block(help_id, help_title)
-        body += self.section(h.about, "about")
-        body += self.symptoms(h.symptoms)
-        body += self.section(h.causes, "causes")
-        body += self.section(h.why_it_hurts, "why_it_hurts")
-        body += self.section(h.treatment, "treatment")
-        body += self.self_care(h.self_care)
-        body += self.exercises(h.exercises)
-        if h.video:
-            body += self.handout_video(h.video)
-        body += self.get_help(h.get_help, help_id, help_title)
-        body += self.notes_and_contact()
-        body += self.sources()
+        parts: dict[str, Callable[[], Iterable[str]]] = {
+            "about": lambda: self.section(h.about, "about"),
+            "symptoms": lambda: self.symptoms(h.symptoms),
+            "causes": lambda: self.section(h.causes, "causes"),
+            "why_it_hurts": lambda: self.section(h.why_it_hurts, "why_it_hurts"),
+            "treatment": lambda: self.section(h.treatment, "treatment"),
+            "self_care": lambda: self.self_care(h.self_care),
+            "exercises": lambda: self.exercises(h.exercises),
+            "video": lambda: self.handout_video(h.video) if h.video else (),
+            "get_help": lambda: self.get_help(h.get_help, help_id, help_title),
+            "notes": self.notes_and_contact,
+            "sources": self.sources,
+        }
+        body: list[str] = list(self.title_block(help_id, help_title))
+        for name in model.PRINT_ORDER:
+            body += parts[name]()
         page = [self.clinic_header(), "<main>", *body, "</main>", self.footer()]
         size = layout.fonts.size
         variables = (

@@ -275,6 +275,25 @@ class Handout:
     disclaimer: str = spec("A short disclaimer printed at the end.", max_length=600)
 
 
+# The order a handout prints in, declared once for the PDF, the HTML twin and `check`: first the
+# title block, then these parts. "notes" is the box for the clinician's note with the clinic's
+# contact; "sources" are printed with the disclaimer.
+TITLE_BLOCK = ("title", "subtitle", "key_message", "summary")
+PRINT_ORDER = (
+    "about",
+    "symptoms",
+    "causes",
+    "why_it_hurts",
+    "treatment",
+    "self_care",
+    "exercises",
+    "video",
+    "get_help",
+    "notes",
+    "sources",
+)
+
+
 # --- layouts ----------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -775,26 +776,37 @@ class Story:
         self, handout: model.Handout, personal: model.Personal, help_page: int | None = None
     ) -> list[Flowable]:
         """The handout's flowables; ``help_page`` is the printed page of 'when to get help'."""
-        story: list[Flowable] = []
-        story += self.title_block(handout, personal, help_page)
-        story += self.marked(self.section(handout.about, "about"), handout.about, "about")
-        story += self.marked(self.symptoms(handout.symptoms), handout.symptoms, "symptoms")
-        story += self.marked(self.section(handout.causes, "causes"), handout.causes, "causes")
-        story += self.marked(
-            self.section(handout.why_it_hurts, "why_it_hurts"), handout.why_it_hurts, "why_it_hurts"
-        )
-        story += self.marked(self.section(handout.treatment, "treatment"), handout.treatment, "treatment")
-        story += self.marked(self.self_care(handout.self_care), handout.self_care, "self_care")
-        story += self.exercises(handout.exercises, compact=self.layout.exercises == "compact")
-        if handout.video:
-            video = KeepTogether([self.label("video_heading", self.s.heading), self.video(handout.video)])
-            story.append(sourced(video, "video", "the video link"))
-        story.append(self.marked([self.get_help(handout.get_help)], handout.get_help, "get_help")[0])
-        story.append(
-            sourced(self.notes_and_contact(personal.note), "", "the notes box (with the patient's note)")
-        )
-        story += self.marked(self.sources(handout.sources, handout.disclaimer), None, "sources")
+        h = handout
+        parts: dict[str, Callable[[], list[Flowable]]] = {
+            "about": lambda: self.marked(self.section(h.about, "about"), h.about, "about"),
+            "symptoms": lambda: self.marked(self.symptoms(h.symptoms), h.symptoms, "symptoms"),
+            "causes": lambda: self.marked(self.section(h.causes, "causes"), h.causes, "causes"),
+            "why_it_hurts": lambda: self.marked(
+                self.section(h.why_it_hurts, "why_it_hurts"), h.why_it_hurts, "why_it_hurts"
+            ),
+            "treatment": lambda: self.marked(
+                self.section(h.treatment, "treatment"), h.treatment, "treatment"
+            ),
+            "self_care": lambda: self.marked(self.self_care(h.self_care), h.self_care, "self_care"),
+            "exercises": lambda: self.exercises(h.exercises, compact=self.layout.exercises == "compact"),
+            "video": lambda: self.video_section(h.video),
+            "get_help": lambda: self.marked([self.get_help(h.get_help)], h.get_help, "get_help"),
+            "notes": lambda: [
+                sourced(self.notes_and_contact(personal.note), "", "the notes box (with the patient's note)")
+            ],
+            "sources": lambda: self.marked(self.sources(h.sources, h.disclaimer), None, "sources"),
+        }
+        story: list[Flowable] = self.title_block(handout, personal, help_page)
+        for name in model.PRINT_ORDER:
+            story += parts[name]()
         return story
+
+    def video_section(self, video: str | None) -> list[Flowable]:
+        """The handout's video link, with its heading, when it has one."""
+        if not video:
+            return []
+        together = KeepTogether([self.label("video_heading", self.s.heading), self.video(video)])
+        return [sourced(together, "video", "the video link")]
 
     def marked(self, flowables: list[Flowable], section: Any, field: str) -> list[Flowable]:
         """Mark a section's flowables with its field, and its heading as what it is called."""

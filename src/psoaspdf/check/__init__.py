@@ -1,0 +1,205 @@
+"""Plain-language checks of a handout: readability, PEMAT-P items, medical words, print layout.
+
+The readers are older people in pain, many with low health literacy. This package finds text
+that is likely to be hard for them (long sentences, medical words, a high reading grade) and the
+parts of the Patient Education Materials Assessment Tool (PEMAT-P) a program can judge. It
+reports; it never changes a handout. One module per concern: ``text`` (what is printed),
+``readability``, ``words`` (medical words, sentences), ``pemat``, ``layout``, ``labels``,
+``report`` (the findings) and ``table`` (the report for people).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import model
+from ..errors import InvalidInput, Problem
+from ..handout import load_layout, with_profile
+from ..kinds import detect_kind, yaml_files
+from ..library import resolve_given
+from ..validate import BUILT_IN, Where, load_located
+from .labels import LABELS, label_findings
+from .layout import layout_findings
+from .pemat import pemat_items
+from .readability import (
+    DEFAULT_GRADE,
+    MIN_GRADED_WORDS,
+    Readability,
+    ease_for_grade,
+    readability,
+    sentence_ease,
+    sentence_grade,
+)
+from .report import Finding, LayoutFacts, LayoutItem, PematItem, Report, Severity, finding
+from .table import table
+from .text import Text, base_language, printed_texts, sentences
+from .words import MAX_SENTENCE_WORDS, SENTENCE_WORDS, glossary, medical_words, quote, sentence_findings
+
+__all__ = [
+    "DEFAULT_GRADE",
+    "LABELS",
+    "Finding",
+    "LayoutFacts",
+    "LayoutItem",
+    "PematItem",
+    "Readability",
+    "Report",
+    "Severity",
+    "check_handout",
+    "check_loaded",
+    "check_paths",
+    "glossary",
+    "handout_paths",
+    "table",
+    "worksheet",
+]
+
+WORST_SENTENCES = 3
+
+
+def check_handout(
+    path: Path,
+    layout: model.Layout | None = None,
+    layout_where: Where = BUILT_IN,
+    target_grade: float = DEFAULT_GRADE,
+    labels: Path | None = None,
+    root: Path | None = None,
+) -> Report:
+    """Check one handout file; raise InvalidInput if it is not a valid handout.
+
+    ``labels``: the folder of label catalogs (default: the built-in ones)."""
+    handout, where = load_located(path, model.Handout, root)
+    return check_loaded(handout, where, layout or model.Layout(), layout_where, target_grade, labels)
+
+
+def check_loaded(
+    handout: model.Handout,
+    where: Where,
+    layout: model.Layout,
+    layout_where: Where = BUILT_IN,
+    target_grade: float = DEFAULT_GRADE,
+    labels: Path | None = None,
+) -> Report:
+    """Check a validated handout printed with ``layout``."""
+    language = base_language(handout.language)
+    english, spanish = language == "en", language == "es"
+    texts = printed_texts(handout)
+    findings: list[Finding] = []
+    by_section: dict[str, list[Text]] = {}
+    for t in texts:
+        by_section.setdefault(t.section, []).append(t)
+    sections = tuple(readability(name, part, language) for name, part in by_section.items())
+    overall = readability("overall", texts, language)
+    target_ease = ease_for_grade(target_grade) if spanish else None
+    if not english and not spanish:
+        message = (
+            f"reading grades: psoaspdf has formulas for English and Spanish only; the grades shown for"
+            f" '{handout.language}' use the English ones, are rough and are not judged"
+        )
+        findings.append(finding("info", "readability", where, "language", message))
+    for scores in sections:
+        # a score from a few words says little ("General information only." scores grade 21)
+        if (english or spanish) and scores.too_hard(target_grade) and scores.words >= MIN_GRADED_WORDS:
+            findings.append(_too_hard(scores, by_section[scores.section], where, target_grade, spanish))
+    limit = SENTENCE_WORDS.get(language, MAX_SENTENCE_WORDS)
+    findings += sentence_findings(texts, where, english, limit)
+    if not english:
+        message = f"passive voice: checked in English only; not checked for '{handout.language}'"
+        findings.append(finding("info", "passive-voice", where, "language", message))
+    if not glossary(handout.language):
+        message = f"medical words: no glossary for '{handout.language}' (psoaspdf/glossary/{language}.yaml); not checked"
+        findings.append(finding("info", "medical-word", where, "language", message))
+    findings += medical_words(texts, handout.language, where)
+    findings += label_findings(handout.language, where, labels)
+    pemat, pemat_findings = pemat_items(handout, where, english)
+    findings += pemat_findings
+    facts, layout_problems = layout_findings(handout, where, layout, layout_where)
+    findings += layout_problems
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f.severity], f.file, f.line or 0, f.col or 0))
+    return Report(
+        file=where.file,
+        handout_id=handout.id,
+        language=handout.language,
+        target_grade=target_grade,
+        target_ease=target_ease,
+        overall=overall,
+        sections=sections,
+        pemat=tuple(pemat),
+        layout=facts,
+        findings=tuple(findings),
+    )
+
+
+def _too_hard(
+    scores: Readability, part: list[Text], where: Where, target_grade: float, spanish: bool
+) -> Finding:
+    """A warning for a section above the target, with its hardest sentences."""
+    every = [(t.field, s) for t in part for s in sentences(t.text)]
+    if spanish:
+        eased = sorted(((sentence_ease(s), field, s) for field, s in every), key=lambda x: x[0])
+        worst = "; ".join(
+            f"{field} (ease {e:.0f}): {quote(s, 70)}" for e, field, s in eased[:WORST_SENTENCES]
+        )
+        message = (
+            f"reading ease {scores.fernandez_huerta:g} (Fernández-Huerta) is under"
+            f" {ease_for_grade(target_grade):g}, the score for grade {target_grade:g}. Hardest sentences: {worst}"
+        )
+    else:
+        graded = sorted(((sentence_grade(s), field, s) for field, s in every), key=lambda x: -x[0])
+        worst = "; ".join(
+            f"{field} (grade {g:.0f}): {quote(s, 70)}" for g, field, s in graded[:WORST_SENTENCES]
+        )
+        message = f"reading grade {scores.fk_grade:g} is above {target_grade:g}. Hardest sentences: {worst}"
+    return finding("warning", "readability", where, scores.section, message)
+
+
+def handout_paths(names: list[str], root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """Handout files from files, folders (handouts only) and ids."""
+    from ..yamlsrc import YamlProblem, load_file
+
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            for candidate in yaml_files([path]):
+                try:
+                    node = load_file(candidate)
+                except YamlProblem as exc:
+                    problems.append(exc.problem)
+                    continue
+                if detect_kind(candidate, node) == "handout":
+                    found.append(candidate)
+        else:
+            found.append(resolve_given(name, "handouts", root))
+    return found, problems
+
+
+def check_paths(
+    names: list[str],
+    layout: str | None = None,
+    target_grade: float = DEFAULT_GRADE,
+    profile: model.Profile | None = None,
+    root: Path | None = None,
+) -> tuple[list[Report], list[Problem]]:
+    """Check handouts named by file, folder or built-in id, printed with the layout (under
+    ``profile`` when given); return the reports and invalid inputs."""
+    loaded_layout, layout_where = load_layout(layout, root)
+    loaded_layout = with_profile(loaded_layout, profile)
+    paths, problems = handout_paths(names, root)
+    reports: list[Report] = []
+    for path in paths:
+        try:
+            reports.append(check_handout(path, loaded_layout, layout_where, target_grade, root=root))
+        except InvalidInput as exc:
+            problems += exc.problems
+    return reports, problems
+
+
+def worksheet(report: Report) -> bytes:
+    """A printable PEMAT-P reviewer worksheet PDF for one checked handout."""
+    from ..render.worksheet import worksheet_pdf
+
+    automatic = [(item.item, item.met) for item in report.pemat]
+    return worksheet_pdf(report.handout_id, automatic, model.Layout())
