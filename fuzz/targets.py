@@ -65,12 +65,16 @@ class Workspace:
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="psoaspdf-fuzz-"))
-        shutil.copytree(library(), self.root / "library")
-        batch = self.root / "examples" / "clinic-batch"
-        batch.mkdir(parents=True)
-        for name in ("manifest.yaml", "patients.csv"):
-            shutil.copy(REPO / "examples" / "clinic-batch" / name, batch / name)
-        (self.root / "library" / "images").mkdir()
+        try:
+            shutil.copytree(library(), self.root / "library")
+            batch = self.root / "examples" / "clinic-batch"
+            batch.mkdir(parents=True)
+            for name in ("manifest.yaml", "patients.csv"):
+                shutil.copy(REPO / "examples" / "clinic-batch" / name, batch / name)
+            (self.root / "library" / "images").mkdir()
+        except BaseException:
+            self.close()  # a half-made workspace is never left in the temporary folder
+            raise
         self._numbers = itertools.count()
 
     def new_file(self, folder: str, suffix: str) -> Path:

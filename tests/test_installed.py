@@ -33,7 +33,7 @@ def test_the_tests_import_the_installed_package() -> None:
     if source is None:
         installed = Path(str(distribution.locate_file("psoaspdf/__init__.py"))).resolve()
         assert Path(psoaspdf.__file__).resolve() == installed
-        assert not PACKAGE.is_relative_to(REPO.resolve()), f"imported from the checkout: {PACKAGE}"
+        assert not PACKAGE.is_relative_to((REPO / "src").resolve()), f"imported from the checkout: {PACKAGE}"
     else:  # pip install -e: the package is read from the source tree it was installed from
         assert (source / "src" / "psoaspdf").resolve() == PACKAGE
         assert os.environ.get("PSOASPDF_REQUIRE_INSTALLED") != "1", (
