@@ -45,6 +45,7 @@ from conftest import (
 )
 
 from psoaspdf import api, output
+from psoaspdf.batch import OUTPUT_MARKER
 from psoaspdf.cli import main
 from psoaspdf.errors import ExitCode
 from psoaspdf.output import PdfBytes, pdf_problem, write_atomic
@@ -316,8 +317,10 @@ def test_a_batch_item_that_cannot_be_written_fails_alone(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
+    the_plan = batch.plan(manifest)
+    batch.claim_output_folder(the_plan.output)  # so the first file written is a patient's copy
     monkeypatch.setattr(output, "os", FakeOs(fsync=full_once))
-    summary = batch.run(batch.plan(manifest), batch.local_executor(1))
+    summary = batch.run(the_plan, batch.local_executor(1))
     assert summary.count("failed") == 1 and summary.count("written") == len(summary.outcomes) - 1
     failed = next(o for o in summary.outcomes if o.status == "failed")
     assert "No space left on device" in failed.reason and failed.key in failed.reason
@@ -419,6 +422,8 @@ def test_a_batch_killed_mid_write_resumes_and_tidies(runner: CliRunner, tmp_path
     manifest = tmp_path / "manifest.yaml"
     manifest.write_text("clinics: [default]\npatients: patients.csv\n", encoding="utf-8")
     args = ["batch", str(manifest), "-j", "1", "-q"]
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / OUTPUT_MARKER).write_text("")  # so the first file written is a patient's copy
     start_killed_writer(tmp_path, args)
     assert len(leftovers(tmp_path / "out")) == 1
     result = runner.invoke(main, args)

@@ -98,8 +98,7 @@ def render_to_file(
     return the path written."""
     inputs = load_inputs(handout, layout, paper, profile, root)
     target = pdf_target(output, Path(f"{inputs.handout.id}.{fmt}"), suffix=f".{fmt}")
-    sources = [Path(inputs.handout_where.file), Path(inputs.layout_where.file)]
-    refuse_overwriting_inputs(target, sources)
+    refuse_overwriting_inputs(target, inputs.sources())
     data = render_handout(inputs, personal) if fmt == "pdf" else render_handout_html(inputs, personal)
     write_atomic(target, data, mode=private_mode(personal))
     return target
@@ -134,7 +133,7 @@ def booklet_to_file(
     else:
         loaded = quick_booklet(items, layout, title, root)
         target = pdf_target(output, Path("booklet.pdf"))
-    refuse_overwriting_inputs(target, [Path(i) for i in items])
+    refuse_overwriting_inputs(target, [*loaded.sources, *(Path(i) for i in items)])
     b = loaded.booklet
     named = model.Personal(patient=b.patient, clinician=b.clinician, date=b.date)
     mode = private_mode(personal) or private_mode(named)
@@ -245,8 +244,10 @@ def preview(
     pictures = page_pictures(render_handout(inputs, personal), dpi)
     ensure_folder(out_dir)
     written = []
-    for number, png in enumerate(pictures, start=1):
-        target = out_dir / f"{inputs.handout.id}-page{number}.png"
+    targets = [out_dir / f"{inputs.handout.id}-page{n}.png" for n in range(1, len(pictures) + 1)]
+    for target in targets:  # checked before anything is written: all or nothing
+        refuse_overwriting_inputs(target, inputs.sources())
+    for target, png in zip(targets, pictures, strict=True):
         write_atomic(target, png)
         written.append(target)
     return written
@@ -308,6 +309,7 @@ def draw_illustrations(
                     [Problem(str(output), None, None, "", "use a .png, .svg or .pdf file name")]
                 )
             target_file = output or Path(f"{path.stem}.{suffix}")
+            refuse_overwriting_inputs(target_file, [path])
             write_atomic(target_file, figure_file(pose, suffix, **colors))  # type: ignore[arg-type]
             return [target_file]
     inputs = load_inputs(target, root=root)
@@ -316,12 +318,17 @@ def draw_illustrations(
     if folder.suffix and not folder.is_dir():
         raise InvalidInput([Problem(str(folder), None, None, "", "for a handout, -o names a folder")])
     ensure_folder(folder)
+    figures = {
+        folder / f"{inputs.handout.id}-{number}.{suffix}": exercise.illustration.pose
+        for number, exercise in enumerate(inputs.handout.exercises, start=1)
+        if exercise.illustration and exercise.illustration.pose
+    }
+    for target_file in figures:  # checked before anything is written: all or nothing
+        refuse_overwriting_inputs(target_file, inputs.sources())
     written: list[Path] = []
-    for number, exercise in enumerate(inputs.handout.exercises, start=1):
-        if exercise.illustration and exercise.illustration.pose:
-            target_file = folder / f"{inputs.handout.id}-{number}.{suffix}"
-            write_atomic(target_file, figure_file(exercise.illustration.pose, suffix, **colors))  # type: ignore[arg-type]
-            written.append(target_file)
+    for target_file, pose in figures.items():
+        write_atomic(target_file, figure_file(pose, suffix, **colors))  # type: ignore[arg-type]
+        written.append(target_file)
     if not written:
         raise InvalidInput([inputs.handout_where.problem("exercises", "no exercise has a pose to draw")])
     return written

@@ -28,10 +28,12 @@ from .errors import InvalidInput, NotFound, Problem, PsoasError
 from .handout import Inputs, load_inputs, render_handout
 from .kinds import is_booklet_file
 from .library import Root, library_id, located, looks_like_path, resolve_in
-from .output import PdfBytes, ensure_folder, remove_leftovers, write_atomic
+from .output import PART_SUFFIX, PdfBytes, ensure_folder, remove_leftovers, write_atomic
 from .validate import Where, library_root, load, load_located
 
 STATE_FILE = ".psoaspdf-batch.json"
+OUTPUT_MARKER = ".psoaspdf-output"  # in every output folder a run made or took on; see claim_output_folder
+_SURPLUS = "\0surplus"  # where csv puts the fields of a row beyond the header's
 REPORT_FILE = "report.json"
 PATIENT_COLUMNS = (
     "patient_id",
@@ -66,13 +68,14 @@ class Job:
     doses: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = ()  # (exercise number, (field, value)...)
     password: str | None = None
     patient_id: str | None = None
+    row: str | None = None  # the patients file and line, as messages name a patient's copy
     digest: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
     key: str
-    status: Literal["written", "skipped", "failed"]
+    status: Literal["written", "skipped", "failed", "would-build"]
     reason: str = ""
     patient_id: str | None = None
 
@@ -80,6 +83,34 @@ class Outcome:
 def safe_name(value: str) -> str:
     """A value made safe for one path component: no separators, no dots at the ends."""
     return _SAFE.sub("-", value).strip(".-") or "_"
+
+
+def read_patients_file(path: Path) -> str:
+    """A patients file's text: UTF-8, with or without the byte-order mark Excel writes. Any other
+    encoding is an error naming the first line that is not UTF-8 and how to save the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            [Problem(str(path), None, None, "", f"cannot read: {exc.strerror or exc}")]
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = (
+            "this line is not UTF-8 text (the file was saved in another encoding, such as Windows"
+            " 'ANSI'); in Excel choose Save As > 'CSV UTF-8 (Comma delimited)', then run again"
+        )
+        raise InvalidInput([Problem(str(path), line, 1, "", message)]) from None
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses: a comma, or the semicolon or tab some Excel versions
+    write (in countries where a comma is the decimal mark)."""
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _fill(template: str, field: str, values: dict[str, str], folder: Path, where: Where) -> Path:
@@ -204,6 +235,10 @@ def plan(
     if output is None and not library.contains(out):
         message = f"{manifest.output!r} leads outside {library}; give --out to write elsewhere"
         problems.append(where.problem("output", message))
+    elif (unusable := output_folder_problem(output or out)) is not None:
+        problems.append(
+            Problem("--out", None, None, "", unusable) if output else where.problem("output", unusable)
+        )
     clinics: dict[str, str] = {}
     for i, name in enumerate(manifest.clinics, start=1):
         try:
@@ -237,6 +272,8 @@ def plan(
         for item, (kind, path) in items.items():
             target = _fill(manifest.path, "path", {"clinic": clinic, "item": item}, out, where)
             files = _deps(kind, path, layout, root)
+            if (clash := _replaces_an_input(target, files, manifest_path, manifest.patients)) is not None:
+                raise InvalidInput([where.problem("path", clash)])
             jobs.append(
                 Job(
                     key=str(target.relative_to(out)),
@@ -255,6 +292,16 @@ def plan(
         rows_jobs, failed = rows.jobs()
         jobs += rows_jobs
     return Plan(jobs, failed, out)
+
+
+def _replaces_an_input(
+    target: Path, files: list[tuple[str, str]], manifest: Path, patients: str | None
+) -> str | None:
+    """Why ``target`` may not be written: it is one of the files the run reads."""
+    inputs = [Path(f) for f, _ in files] + [manifest] + ([Path(patients)] if patients else [])
+    if any(target.resolve() == p.resolve() for p in inputs):
+        return f"{target} would replace one of the run's own input files; change the path template or the output folder"
+    return None
 
 
 def _deps(kind: str, path: Path, layout: str, root: Path | None) -> list[tuple[str, str]]:
@@ -313,13 +360,12 @@ class Rows:
     paper: model.Paper | None
     options: tuple[Any, ...]
 
-    def read(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line, row) for every row, after checking the header."""
-        try:
-            text = self.csv_path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput([Problem(str(self.csv_path), None, None, "", f"cannot read: {exc}")]) from None
-        reader = csv.DictReader(io.StringIO(text))
+    def read(self) -> Iterator[tuple[int, dict[str, str] | str]]:
+        """(line, row) for every row after checking the header; a row that cannot be read as
+        the header says comes as (line, why) instead, so it fails alone."""
+        text = read_patients_file(self.csv_path)
+        delimiter = _delimiter(text.partition("\n")[0])
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, restkey=_SURPLUS)
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         unknown = [c for c in header if c not in PATIENT_COLUMNS]
@@ -329,7 +375,19 @@ class Rows:
             raise InvalidInput(
                 [Problem(str(self.csv_path), 1, 1, "", f"{message}; the columns are: {columns}")]
             )
+        shown = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
         for row in reader:
+            surplus: list[str] = row.pop(_SURPLUS, None) or []  # type: ignore[assignment]
+            if surplus or any(value is None for value in row.values()):
+                fields = sum(value is not None for value in row.values()) + len(surplus)
+                yield (
+                    reader.line_num,
+                    (
+                        f"has {fields} fields, the header {len(header)}; this row is not built."
+                        f" A value holding a {shown} must be written in double quotes"
+                    ),
+                )
+                continue
             yield reader.line_num, row
 
     def jobs(self) -> tuple[list[Job], list[Outcome]]:
@@ -339,6 +397,9 @@ class Rows:
         seen: set[str] = set()
         name = self.csv_path.name
         for line, row in self.read():
+            if isinstance(row, str):  # the row's shape is wrong: nothing in it can be trusted
+                failed.append(Outcome(f"{name}:{line}", "failed", f"{name}:{line}: {row}"))
+                continue
             pid = (row.get("patient_id") or "").strip()
             try:
                 if not pid:
@@ -346,7 +407,7 @@ class Rows:
                 if pid in seen:
                     raise ValueError(f"patient_id {pid!r} appears twice")
                 seen.add(pid)
-                jobs.append(self.job(pid, row))
+                jobs.append(self.job(pid, row, f"{name}:{line}"))
             except (ValueError, PsoasError) as exc:
                 # the reason names the row and column, never the patient's details
                 failed.append(Outcome(f"{name}:{line}", "failed", f"{name}:{line}: {exc}", pid or None))
@@ -367,7 +428,7 @@ class Rows:
             raise
         return ("booklet" if _is_booklet(path, self.root) else "handout"), path
 
-    def job(self, pid: str, row: dict[str, str]) -> Job:
+    def job(self, pid: str, row: dict[str, str], where: str) -> Job:
         clinic = (row.get("clinic") or "").strip() or next(iter(self.clinics))
         if clinic not in self.clinics:
             raise ValueError(
@@ -377,6 +438,11 @@ class Rows:
         kind, path = self.item(item_name)
         files = _deps(kind, path, self.clinics[clinic], self.root)
         language = (row.get("language") or "").strip()
+        target_name = {"clinic": clinic, "item": path.stem, "patient_id": pid}
+        target = _fill(self.manifest.patient_path, "patient_path", target_name, self.out, self.where)
+        message = _replaces_an_input(target, files, Path(self.where.file), str(self.csv_path))
+        if message is not None:
+            raise ValueError(message)
         if kind == "handout" and language:
             handout_language = load_handout_cached(path, self.root).language
             if language != handout_language:
@@ -388,13 +454,6 @@ class Rows:
             clinician=(row.get("clinician") or "").strip() or None,
             date=(row.get("date") or "").strip() or None,
             note=" ".join((row.get("note") or "").split()) or None,
-        )
-        target = _fill(
-            self.manifest.patient_path,
-            "patient_path",
-            {"clinic": clinic, "item": path.stem, "patient_id": pid},
-            self.out,
-            self.where,
         )
         password = (row.get("password") or "").strip() or None
         row_values = sorted((k, v) for k, v in row.items() if k and k != "password")
@@ -412,6 +471,7 @@ class Rows:
             doses=parse_doses(row.get("doses") or ""),
             password=password,
             patient_id=pid,
+            row=where,
             digest=_digest(files, self.options, row_values, secret),
         )
 
@@ -459,8 +519,11 @@ def render_job(job: Job) -> bytes:
     """The PDF bytes for one job (pure apart from reading its input files)."""
     personal = job.personal
     root = Path(job.root) if job.root else None
+    # a patient is named by the row and id, never by the details themselves
+    copy = Where(f"{job.row} (patient {job.patient_id})") if job.row else Where("the copy")
     if job.kind == "booklet":
-        data = build_booklet(load_booklet(Path(job.source), job.layout or None, root), personal)
+        loaded = load_booklet(Path(job.source), job.layout or None, root)
+        data = build_booklet(loaded, personal, personal_where=copy)
     else:
         key = (job.source, job.layout, job.paper, job.root, _mtime(job.source), _mtime(job.layout))
         inputs = _inputs(*key)
@@ -476,7 +539,7 @@ def render_job(job: Job) -> bytes:
         else:
             if job.doses:
                 inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
-            data = render_handout(inputs, personal)
+            data = render_handout(inputs, personal, personal_where=copy)
     if job.password:
         data = PdfBytes(_encrypt(data, job.password), pages=getattr(data, "pages", None))
     return data
@@ -558,6 +621,7 @@ class Summary:
     outcomes: list[Outcome]
     output: Path
     seconds: float
+    dry_run: bool = False  # nothing was written, not even the report
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -577,6 +641,54 @@ def _save_state(out: Path, state: dict[str, str]) -> None:
     write_atomic(out / STATE_FILE, text.encode("utf-8"), mode=0o600)
 
 
+def output_folder_problem(out: Path) -> str | None:
+    """Why psoaspdf may not use ``out`` as a batch output folder, or None. A run writes there and
+    tidies its own leftovers there, so it must be a folder for psoaspdf's output only: new, empty,
+    or made by psoaspdf before (it holds the marker file or an earlier run's state)."""
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        return f"{out} is {'the file system root' if resolved == Path(resolved.anchor) else 'your home folder'}; give a folder for psoaspdf's output only"
+    if not resolved.exists():
+        return None
+    if not resolved.is_dir():
+        return f"{out} is not a folder"
+    if (resolved / OUTPUT_MARKER).is_file() or (resolved / STATE_FILE).is_file():
+        return None
+    # a run killed while it marked the folder leaves only the marker's temporary file there
+    marking = f".{OUTPUT_MARKER}."
+    if any(not (p.name.startswith(marking) and p.name.endswith(PART_SUFFIX)) for p in resolved.iterdir()):
+        return (
+            f"{out} already holds files psoaspdf did not make; give an empty or new folder"
+            f" (psoaspdf marks the folders it writes to with a {OUTPUT_MARKER} file)"
+        )
+    return None
+
+
+def claim_output_folder(out: Path) -> None:
+    """Make the output folder if needed and mark it as psoaspdf's."""
+    problem = output_folder_problem(out)
+    if problem is not None:  # checked when planning; the folder may have changed since
+        raise InvalidInput([Problem(str(out), None, None, "", problem)])
+    ensure_folder(out)
+    if not (out / OUTPUT_MARKER).is_file():
+        text = "This folder holds psoaspdf batch output; psoaspdf tidies only its own temporary files here.\n"
+        write_atomic(out / OUTPUT_MARKER, text.encode("utf-8"))
+
+
+def why_build(job: Job, state: dict[str, str], force: bool) -> str | None:
+    """Why a job must be built (new, a changed input, a missing output, --force), or None when
+    its output is up to date."""
+    if force:
+        return "rebuilt on request (--force)"
+    if job.key not in state:
+        return "new"
+    if state[job.key] != job.digest:
+        return "an input changed"
+    if not Path(job.target).is_file():
+        return "the output is missing"
+    return None
+
+
 def run(
     the_plan: Plan,
     executor: Executor,
@@ -584,22 +696,30 @@ def run(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    """Build what is out of date; record each result as it comes, so an interrupted run resumes."""
+    """Build what is out of date; record each result as it comes, so an interrupted run resumes.
+
+    A dry run only says what would be built and why, and writes nothing (no report either)."""
     start = time.monotonic()
     out = the_plan.output
-    if out.is_dir():  # a run killed mid-write leaves a hidden temporary file: never a final path
-        remove_leftovers(out, recursive=True)  # only files no live writer (another run) holds
-    state = {} if force else _load_state(out)
+    state = _load_state(out)
     outcomes: list[Outcome] = list(the_plan.failed)
     todo: list[Job] = []
+    reasons: dict[str, str] = {}
     for job in the_plan.jobs:
-        if not force and state.get(job.key) == job.digest and Path(job.target).is_file():
+        reason = why_build(job, state, force)
+        if reason is None:
             outcomes.append(Outcome(job.key, "skipped", "up to date", job.patient_id))
         else:
             todo.append(job)
+            reasons[job.key] = reason
     if dry_run:
-        outcomes += [Outcome(j.key, "skipped", "would be built (dry run)", j.patient_id) for j in todo]
-        return Summary(outcomes, out, time.monotonic() - start)
+        outcomes += [Outcome(j.key, "would-build", reasons[j.key], j.patient_id) for j in todo]
+        return Summary(outcomes, out, time.monotonic() - start, dry_run=True)
+    claim_output_folder(out)
+    # a run killed mid-write leaves a hidden temporary file: never a final path
+    remove_leftovers(out, recursive=True)  # only files no live writer (another run) holds
+    if force:
+        state = {}
     digests = {job.key: job.digest for job in todo}
     done = 0
     last_save = time.monotonic()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import model
 from .errors import InvalidInput, NotFound, Problem
-from .handout import load_layout, personal_problems, printable_problems, rendering
+from .handout import files_named, load_layout, personal_problems, printable_problems, rendering
 from .library import located, resolve_given, shown
 from .validate import BUILT_IN, COMMAND_LINE, Where, load_located
 
@@ -41,6 +41,7 @@ class LoadedBooklet:
     where: Where
     layout: model.Layout
     items: tuple[LoadedItem, ...]
+    sources: tuple[Path, ...] = ()  # every file it is made from: an output may replace none of them
 
 
 def load_booklet(path: Path, layout_override: str | None = None, root: Path | None = None) -> LoadedBooklet:
@@ -81,9 +82,11 @@ def _load(
     from .clinicpdf import BadClinicPdf, load_clinic_pdf
 
     problems: list[Problem] = []
+    sources: list[Path] = [Path(where.file)] if where is not COMMAND_LINE else []
     layout, layout_where = model.Layout(), BUILT_IN
     try:
         layout, layout_where = load_layout(layout_override or booklet.layout, root)
+        sources += [Path(layout_where.file)] if layout_where is not BUILT_IN else []
     except (InvalidInput, NotFound) as exc:
         problems += where.problems_of(exc, "layout")
     # the layout once, and the booklet's own words (title, dividers, cover details) with it
@@ -95,6 +98,7 @@ def _load(
             if item.handout is not None:
                 handout_path = Path(shown(located(item.handout, "handouts")))
                 handout, handout_where = load_located(handout_path, model.Handout, root)
+                sources += [handout_path, *files_named(handout)]
                 problems += printable_problems(
                     layout, layout_where, [(handout_where, handout)], check_layout=False
                 )
@@ -113,7 +117,8 @@ def _load(
             problems.append(where.problem(f"{field}.pdf", f"{written}: {exc}"))
     if problems:
         raise InvalidInput(problems)
-    return LoadedBooklet(booklet, where, layout, tuple(items))
+    sources += files_named(booklet, layout)
+    return LoadedBooklet(booklet, where, layout, tuple(items), tuple(sources))
 
 
 def plan_of(loaded: LoadedBooklet) -> BookletPlan:
@@ -136,6 +141,7 @@ def build_booklet(
     personal: model.Personal | None = None,
     impose: model.Imposition | None = None,
     marks: bool = False,
+    personal_where: Where = COMMAND_LINE,
 ) -> bytes:
     """The booklet's PDF bytes: laid out, clinic pages stamped in, outline and labels written."""
     from pypdf import PdfReader, PdfWriter
@@ -150,7 +156,7 @@ def build_booklet(
         clinician=given.clinician or b.clinician,
         date=given.date or b.date,
     )
-    problems = personal_problems(loaded.layout, given)
+    problems = personal_problems(loaded.layout, given, personal_where)
     if problems:
         raise InvalidInput(problems)
     with rendering(loaded.where.file):

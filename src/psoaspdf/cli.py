@@ -385,16 +385,28 @@ def batch(
     summary = api.run_batch(manifest, runner, out, paper, force, dry_run, progress, root)
     for outcome in summary.outcomes:
         if outcome.status == "failed":
-            click.echo(f"failed: {outcome.key}: {outcome.reason}", err=True)
-    rate = summary.count("written") / summary.seconds if summary.seconds else 0.0
-    rows = [
-        ("written", summary.count("written")),
-        ("up to date", summary.count("skipped")),
-        ("failed", summary.count("failed")),
-    ]
+            # a row's reason already starts with its file:line
+            shown = (
+                outcome.reason
+                if outcome.reason.startswith(outcome.key)
+                else f"{outcome.key}: {outcome.reason}"
+            )
+            click.echo(f"failed: {shown}", err=True)
+        elif outcome.status == "would-build":
+            click.echo(f"would build: {outcome.key} ({outcome.reason})")
+    first = (
+        ("would build", summary.count("would-build"))
+        if summary.dry_run
+        else ("written", summary.count("written"))
+    )
+    rows = [first, ("up to date", summary.count("skipped")), ("failed", summary.count("failed"))]
     click.echo("\n".join(f"  {label:<11} {count:>7}" for label, count in rows))
-    click.echo(f"  {'time':<11} {summary.seconds:>6.1f}s  ({rate:.1f} written per second)")
-    click.echo(f"report: {summary.output / batches.REPORT_FILE}")
+    if summary.dry_run:
+        click.echo("dry run: nothing was written")
+    else:
+        rate = summary.count("written") / summary.seconds if summary.seconds else 0.0
+        click.echo(f"  {'time':<11} {summary.seconds:>6.1f}s  ({rate:.1f} written per second)")
+        click.echo(f"report: {summary.output / batches.REPORT_FILE}")
     if summary.count("failed"):
         ctx.exit(ExitCode.SOME_FAILED)
 

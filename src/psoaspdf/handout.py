@@ -30,6 +30,30 @@ class Inputs:
     handout_where: Where
     layout_where: Where = BUILT_IN
 
+    def sources(self) -> list[Path]:
+        """Every file this copy is made from: the handout, the layout and the files they name."""
+        files = [Path(w.file) for w in (self.handout_where, self.layout_where) if w is not BUILT_IN]
+        return files + files_named(self.handout, self.layout)
+
+
+def files_named(*documents: object) -> list[Path]:
+    """Every file a validated model names (pictures, a logo, fonts, clinic PDFs, a patients file)."""
+    found: list[Path] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, model.FilePath):
+            found.append(Path(value))
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name))
+
+    for document in documents:
+        walk(document)
+    return found
+
 
 LARGE_PRINT_SIZE = 18.0
 INK_SAVING = model.Colors(
@@ -140,11 +164,63 @@ def printable_problems(
     return problems
 
 
-def personal_problems(layout: model.Layout, personal: model.Personal | None) -> list[Problem]:
-    """Characters in the personal details (given on the command line) that no font can print."""
+PERSONAL_FIELDS = {
+    "patient": "the patient's name",
+    "clinician": "the clinician's name",
+    "date": "the date",
+    "note": "the note",
+}
+SCRIPT_NAMES = {  # the first word of a character's Unicode name → what readers call its writing
+    "CJK": "Chinese, Japanese or Korean",
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Korean",
+    "ARABIC": "Arabic",
+    "HEBREW": "Hebrew",
+    "DEVANAGARI": "Devanagari",
+    "BENGALI": "Bengali",
+    "TAMIL": "Tamil",
+    "THAI": "Thai",
+    "ETHIOPIC": "Ethiopic",
+}
+
+
+def personal_problems(
+    layout: model.Layout, personal: model.Personal | None, where: Where = COMMAND_LINE
+) -> list[Problem]:
+    """Personal details (a patient's name, the clinician, the date, a note) that cannot be
+    printed. The messages name the field and the kind of writing, never the text: it is patient
+    data, and messages reach consoles, logs and batch reports. ``where`` says which copy it is
+    (the command line, or a patients file's row and patient id)."""
+    import unicodedata
+
+    from .render.fonts import load_fonts
+    from .render.inline import missing_glyphs
+
     if not personal or not any(dataclasses.astuple(personal)):
         return []
-    return printable_problems(layout, COMMAND_LINE, [(COMMAND_LINE, personal)], check_layout=False)
+    fonts = load_fonts(layout.fonts)
+    problems = []
+    for field, label in PERSONAL_FIELDS.items():
+        text = getattr(personal, field)
+        if not text:
+            continue
+        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+            message = f"{label} is written right to left, which psoaspdf cannot print yet; nothing was made for this copy"
+            problems.append(where.problem(field, message))
+            continue
+        missing = missing_glyphs(text, fonts)
+        if missing:
+            kinds = sorted(
+                {SCRIPT_NAMES.get(unicodedata.name(c, "?").split(" ")[0], "other") for c in missing}
+            )
+            writing = " and ".join(k for k in kinds if k != "other") or "unusual"
+            message = (
+                f"{label} has {writing} letters that no font of the layout can print; name a font"
+                f" file that has them in the layout's fonts.scripts (see docs/layout-format.md)"
+            )
+            problems.append(where.problem(field, message))
+    return problems
 
 
 @contextlib.contextmanager
@@ -158,8 +234,9 @@ def rendering(source: str | Where) -> Iterator[None]:
 
     try:
         yield
-    except MissingGlyph as exc:  # text given on the command line
-        raise InvalidInput([COMMAND_LINE.problem("", str(exc))]) from None
+    except MissingGlyph:  # personal details: never quoted (patient data), see personal_problems
+        message = "a personal detail of this copy has letters that no font of the layout can print"
+        raise InvalidInput([COMMAND_LINE.problem("", message)]) from None
     except ContentTooTall as exc:
         raise InvalidInput([too_tall(source, exc)]) from None
     except LayoutError:  # not expected: every part of a handout is marked with its field
@@ -184,13 +261,15 @@ def too_tall(source: str | Where, exc: ContentTooTall) -> Problem:
     return source.problem(exc.field, message)
 
 
-def check_printable(inputs: Inputs, personal: model.Personal | None = None) -> None:
+def check_printable(
+    inputs: Inputs, personal: model.Personal | None = None, personal_where: Where = COMMAND_LINE
+) -> None:
     """Raise InvalidInput naming every picture that cannot be read and every character the
     fonts cannot draw, in the handout, the layout and the personal details."""
     problems = printable_problems(
         inputs.layout, inputs.layout_where, [(inputs.handout_where, inputs.handout)]
     )
-    problems += personal_problems(inputs.layout, personal)
+    problems += personal_problems(inputs.layout, personal, personal_where)
     if problems:
         raise InvalidInput(problems)
 
@@ -199,11 +278,13 @@ def render_handout(
     inputs: Inputs,
     personal: model.Personal | None = None,
     fields: dict[str, tuple[int, float, float, float]] | None = None,
+    personal_where: Where = COMMAND_LINE,
 ) -> bytes:
-    """Render validated inputs to PDF bytes (``fields``: see render_pdf)."""
+    """Render validated inputs to PDF bytes (``fields``: see render_pdf; ``personal_where``:
+    which copy the personal details belong to, for messages)."""
     from .render.document import render_pdf
 
-    check_printable(inputs, personal)
+    check_printable(inputs, personal, personal_where)
     with rendering(inputs.handout_where):
         return render_pdf(inputs.handout, inputs.layout, personal or model.Personal(), fields)
 

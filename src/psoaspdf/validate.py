@@ -262,12 +262,15 @@ def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> An
         path = inside(ctx.root, ctx.folder, text)
         if path is None:
             return ctx.add(node, where, outside_message(text, ctx.root))
-        is_dir, found = path.is_dir(), path.is_file()
+        is_dir, found, special = path.is_dir(), path.is_file(), path.exists() and not path.is_file()
     except (OSError, ValueError) as exc:  # a name too long, no permission
         reason = getattr(exc, "strerror", None) or str(exc)
         return ctx.add(node, where, f"not a usable file path: {_shown(text)} ({reason})")
     if is_dir:
         return ctx.add(node, where, f"{_shown(text)} is a folder; give the path of a file in it")
+    if special:
+        what = "a named pipe" if path.is_fifo() else "a device or socket"
+        return ctx.add(node, where, f"{_shown(text)} is {what}, not a file; give the path of a file")
     if not found:
         return ctx.add(node, where, f"file not found: {text} (looked in {ctx.folder})")
     return model.FilePath(str(path))

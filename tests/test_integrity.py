@@ -1,0 +1,280 @@
+"""Nothing lost, nothing locked, nothing leaked (issue #12): outputs never replace inputs, a
+patients file is read as the clinic wrote it or not at all, a batch writes only into folders meant
+for it, a dry run writes nothing, and a patient's details never reach a message."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner, Result
+from conftest import DATA, LIBRARY
+
+from psoaspdf.batch import OUTPUT_MARKER
+from psoaspdf.cli import main
+from psoaspdf.errors import ExitCode
+
+HANDOUT = LIBRARY / "handouts" / "iliopsoas-back-pain.yaml"
+
+
+def run(runner: CliRunner, folder: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(folder)
+    return runner.invoke(main, args)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+# --- an output never replaces an input ---------------------------------------------------------
+
+
+def clinic_booklet(folder: Path) -> None:
+    (folder / "forms").mkdir()
+    shutil.copy(LIBRARY / "forms" / "riverbend-welcome.pdf", folder / "forms" / "welcome.pdf")
+    shutil.copy(DATA / "minimal.yaml", folder / "knee.yaml")
+    (folder / "b.yaml").write_text(
+        "title: Pack\nitems:\n  - pdf: forms/welcome.pdf\n  - handout: knee.yaml\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("output", ["forms/welcome.pdf", "./forms/../forms/welcome.pdf"])
+def test_a_booklet_never_replaces_a_clinic_pdf_it_names(
+    output: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic_booklet(tmp_path)
+    before = snapshot(tmp_path)
+    result = run(runner, tmp_path, ["booklet", "b.yaml", "-o", output], monkeypatch)
+    assert result.exit_code == ExitCode.CANNOT_WRITE, result.output
+    assert "is one of the input files" in result.stderr
+    assert snapshot(tmp_path) == before  # the second run cannot nest the booklet in itself
+
+
+def test_preview_never_replaces_a_picture_its_handout_uses(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(DATA / "images", tmp_path / "images")
+    text = (
+        (DATA / "illustrated.yaml")
+        .read_text(encoding="utf-8")
+        .replace("square.png", "test-illustrated-page1.png")
+    )
+    (tmp_path / "images" / "square.png").rename(tmp_path / "images" / "test-illustrated-page1.png")
+    (tmp_path / "h.yaml").write_text(text, encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = run(runner, tmp_path, ["preview", "h.yaml", "-o", "images"], monkeypatch)
+    assert result.exit_code == ExitCode.CANNOT_WRITE, result.output
+    assert snapshot(tmp_path) == before  # no page was written either: all or nothing
+
+
+def test_a_batch_never_replaces_its_own_inputs(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A path template that lands on the clinic PDF the booklet uses is refused before any build."""
+    clinic_booklet(tmp_path)
+    (tmp_path / OUTPUT_MARKER).write_text("", encoding="utf-8")  # the folder is psoaspdf's to use
+    (tmp_path / "b.yaml").rename(tmp_path / "welcome.yaml")
+    (tmp_path / "manifest.yaml").write_text(
+        "output: .\npath: forms/{item}.pdf\nbooklets: [welcome.yaml]\n", encoding="utf-8"
+    )
+    before = snapshot(tmp_path)
+    result = run(runner, tmp_path, ["batch", "manifest.yaml", "-q"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert (
+        "manifest.yaml:2:7: path:" in result.stderr
+        and "would replace one of the run's own input files" in result.stderr
+    )
+    assert snapshot(tmp_path) == before
+
+
+# --- a patients file is read as written, or not at all ------------------------------------------
+
+
+def small_batch(folder: Path, csv_text: str | bytes, name: str = "patients.csv") -> Path:
+    shutil.copy(HANDOUT, folder / "knee.yaml")
+    data = csv_text.encode("utf-8") if isinstance(csv_text, str) else csv_text
+    (folder / name).write_bytes(data)
+    manifest = folder / "manifest.yaml"
+    manifest.write_text(f"clinics: [riverbend]\npatients: {name}\n", encoding="utf-8")
+    return manifest
+
+
+def report(out: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("row", "fields"),
+    [
+        ("P2,Bo Example,knee.yaml,Take it slowly, at first.,", 6),  # an unquoted comma in the note
+        ("P2,Bo Example,knee.yaml", 3),
+    ],
+)
+def test_a_row_with_the_wrong_number_of_fields_is_not_built(
+    row: str, fields: int, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = small_batch(
+        tmp_path, f"patient_id,name,item,note,password\nP1,Ann Example,knee.yaml,,\n{row}\n"
+    )
+    result = run(runner, tmp_path, ["batch", str(manifest), "-q", "-j", "1"], monkeypatch)
+    assert result.exit_code == ExitCode.SOME_FAILED, result.output
+    assert f"patients.csv:3: has {fields} fields, the header 5; this row is not built" in result.stderr
+    built = sorted(p.name for p in (tmp_path / "out").rglob("*.pdf"))
+    assert built == ["P1-knee.pdf"]  # no copy locked with a password nobody gave
+    assert "Bo Example" not in result.output and "slowly" not in result.output
+    failed = [i for i in report(tmp_path / "out")["items"] if i["status"] == "failed"]
+    assert [i["item"] for i in failed] == ["patients.csv:3"]
+
+
+def test_a_patients_file_saved_by_excel_with_semicolons_and_a_bom_is_read(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "patient_id;name;item;note\nP1;Ana Díaz;knee.yaml;Slowly, please\n"
+    manifest = small_batch(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = run(runner, tmp_path, ["batch", str(manifest), "-q", "-j", "1"], monkeypatch)
+    assert result.exit_code == 0, result.output
+    copy = next((tmp_path / "out").rglob("P1-knee.pdf"))
+    first = pypdf.PdfReader(io.BytesIO(copy.read_bytes())).pages[0].extract_text()
+    assert "Ana Díaz" in first
+
+
+def test_a_patients_file_in_another_encoding_says_which_line_and_how_to_save_it(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "patient_id,name,item\nP1,Ann Example,knee.yaml\nP2,Ana Díaz,knee.yaml\n"
+    manifest = small_batch(tmp_path, text.encode("cp1252"))
+    result = run(runner, tmp_path, ["batch", str(manifest), "-q", "-j", "1"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert "patients.csv:3:1: this line is not UTF-8 text" in result.stderr
+    assert "CSV UTF-8" in result.stderr
+    assert "Traceback" not in result.output and "0xed" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_for_a_patients_file_says_what_it_is(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.mkfifo(tmp_path / "patients.csv")
+    (tmp_path / "manifest.yaml").write_text(
+        "clinics: [riverbend]\npatients: patients.csv\n", encoding="utf-8"
+    )
+    result = run(runner, tmp_path, ["batch", "manifest.yaml", "-q"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "patients: 'patients.csv' is a named pipe, not a file" in result.stderr
+
+
+# --- a batch writes only into a folder meant for it ----------------------------------------------
+
+
+@pytest.mark.parametrize("out", ["/", "~"])
+def test_the_root_or_home_folder_is_never_an_output_folder(
+    out: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = small_batch(tmp_path, "patient_id,name,item\nP1,Ann Example,knee.yaml\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "taxes.pdf").write_bytes(b"%PDF-1.4 mine")
+    result = run(
+        runner, tmp_path, ["batch", str(manifest), "--out", os.path.expanduser(out), "-q"], monkeypatch
+    )
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert "give a folder for psoaspdf's output only" in result.stderr
+    assert (tmp_path / "home" / "taxes.pdf").read_bytes() == b"%PDF-1.4 mine"
+    assert not (tmp_path / "home" / OUTPUT_MARKER).exists()
+
+
+def test_a_folder_holding_other_files_is_refused_and_a_psoaspdf_one_is_reused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = small_batch(tmp_path, "patient_id,name,item\nP1,Ann Example,knee.yaml\n")
+    theirs = tmp_path / "documents"
+    theirs.mkdir()
+    (theirs / ".notes.part").write_bytes(b"someone else's temporary file")
+    before = snapshot(theirs)
+    result = run(runner, tmp_path, ["batch", str(manifest), "--out", str(theirs), "-q"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "already holds files psoaspdf did not make" in result.stderr
+    assert snapshot(theirs) == before  # nothing tidied, nothing written
+    ours = tmp_path / "handouts-out"
+    assert (
+        run(runner, tmp_path, ["batch", str(manifest), "--out", str(ours), "-q"], monkeypatch).exit_code == 0
+    )
+    assert (ours / OUTPUT_MARKER).is_file()
+    assert (
+        run(runner, tmp_path, ["batch", str(manifest), "--out", str(ours), "-q"], monkeypatch).exit_code == 0
+    )
+
+
+# --- a dry run says what a real run will do, and writes nothing ----------------------------------
+
+
+def test_a_dry_run_lists_what_changed_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = small_batch(
+        tmp_path, "patient_id,name,item\nP1,Ann Example,knee.yaml\nP2,Bo Example,knee.yaml\n"
+    )
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "handouts: [knee.yaml]\n", encoding="utf-8")
+    args = ["batch", str(manifest), "-q", "-j", "1"]
+    assert run(runner, tmp_path, args, monkeypatch).exit_code == 0
+    knee = tmp_path / "knee.yaml"
+    knee.write_text(knee.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'))
+    (tmp_path / "out" / "riverbend" / "patients" / "P2-knee.pdf").unlink()
+    before = snapshot(tmp_path / "out")
+    dry = run(runner, tmp_path, [*args, "--dry-run"], monkeypatch)
+    assert dry.exit_code == 0, dry.output
+    assert snapshot(tmp_path / "out") == before  # no report, no state, no tidying
+    assert "would build" in dry.stdout and "up to date" in dry.stdout and "report:" not in dry.stdout
+    assert "dry run: nothing was written" in dry.stdout
+    would = {line.split(": ", 1)[1] for line in dry.stdout.splitlines() if line.startswith("would build: ")}
+    assert would == {
+        "riverbend/knee.pdf (an input changed)",
+        "riverbend/patients/P1-knee.pdf (an input changed)",
+        "riverbend/patients/P2-knee.pdf (an input changed)",
+    }
+    real = run(runner, tmp_path, args, monkeypatch)
+    written = {i["item"] for i in report(tmp_path / "out")["items"] if i["status"] == "written"}
+    assert written == {w.split(" (")[0] for w in would}, real.output
+
+
+# --- a patient's details never reach a message ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["王芳", "Ann 王", "محمد"])
+def test_a_name_the_fonts_cannot_print_is_reported_by_row_and_id_only(
+    name: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = small_batch(
+        tmp_path, f"patient_id,name,item,note\nP1,Ann Example,knee.yaml,\nP7,{name},knee.yaml,\n"
+    )
+    result = run(runner, tmp_path, ["batch", str(manifest), "-j", "1"], monkeypatch)
+    assert result.exit_code == ExitCode.SOME_FAILED
+    for text in (result.output, (tmp_path / "out" / "report.json").read_text(encoding="utf-8")):
+        assert not any(c in text for c in name if not c.isspace() and c not in "Ann"), text
+    assert "patients.csv:3 (patient P7)" in result.stderr
+    assert "patient: the patient's name" in result.stderr
+    assert "command line" not in result.stderr
+
+
+def test_a_name_on_the_command_line_is_not_echoed_either(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run(
+        runner, tmp_path, ["render", str(HANDOUT), "--patient", "王芳", "--clinician", "Dr 李"], monkeypatch
+    )
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "王" not in result.output and "芳" not in result.output and "李" not in result.output
+    assert (
+        "command line: patient: the patient's name has Chinese, Japanese or Korean letters" in result.stderr
+    )
+    assert "command line: clinician: the clinician's name has" in result.stderr
+    assert "fonts.scripts" in result.stderr
