@@ -131,7 +131,22 @@ SVG_SEEDS = (
     b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e "x">]><svg xmlns="http://www.w3.org/2000/svg"'
     b' width="1e9" height="10" transform="rotate(45) scale(2)"><g opacity="0.5"><ellipse rx="3" ry="2"/></g>'
     b"<style>rect{fill:blue}</style><rect width='3' height='3'/>&e;</svg>",
+    # the same rule in UTF-16, where a byte search does not see "<!ENTITY"
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY e "x">]>'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><text>&e;</text></svg>'.encode("utf-16"),
 )
+
+
+def _embedding_svg(picture: bytes) -> bytes:
+    """An SVG with a picture embedded as data, as Inkscape writes them."""
+    import base64
+
+    return (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="12"'
+        b' height="8"><image width="12" height="8" xlink:href="data:image/png;base64,'
+        + base64.b64encode(picture)
+        + b'"/></svg>'
+    )
 
 
 def image_seeds() -> list[bytes]:
@@ -167,7 +182,92 @@ def image_seeds() -> list[bytes]:
             exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00",
         ),
     ]
-    return [b"\x00" + p for p in pngs] + [b"\x01" + j for j in jpegs] + [b"\x02" + s for s in SVG_SEEDS]
+    svgs = [*SVG_SEEDS, _embedding_svg(pngs[5])]
+    return [b"\x00" + p for p in pngs] + [b"\x01" + j for j in jpegs] + [b"\x02" + s for s in svgs]
+
+
+def font_seeds() -> list[bytes]:
+    """The built-in body font, whole and cut short at a few places."""
+    from psoaspdf.render.fonts import atkinson_files
+
+    font = atkinson_files()["regular"].read_bytes()
+    return [font, font[:12], font[:2000], font[: len(font) // 2]]
+
+
+def check_font_file(data: bytes) -> None:
+    """Bytes as a layout's TrueType font: refused with BadFont naming the field, or registered and
+    drawn into a PDF that qpdf --check accepts (a font is checked once, whole, before layout)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from psoaspdf.render.fonts import BadFont, _register
+
+    ws = workspace()
+    path = ws.new_file("library/layouts", ".ttf")
+    path.write_bytes(data)
+    try:
+        try:
+            name, font = _register(path, "regular")
+        except BadFont as exc:
+            if exc.field != "regular" or not str(exc).strip():
+                raise Finding(f"BadFont without its field or message: {exc.field!r} {exc}") from exc
+            return
+        text = "".join(chr(c) for c in sorted(font.face.charToGlyph)[:200] if chr(c).isprintable())
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, invariant=1, initialFontName=name)
+        canvas.setFont(name, 12)
+        canvas.drawString(36, 36, text)
+        canvas.showPage()
+        canvas.save()
+        qpdf_check(buffer.getvalue())
+    finally:
+        path.unlink(missing_ok=True)
+
+
+PATIENTS_SEEDS = (
+    b"patient_id,name,item,note,password\nP1,Ann Example,iliopsoas-back-pain,,\n",
+    b"patient_id;name;item;note\nP1;Ana D\xc3\xadaz;iliopsoas-back-pain;Slowly, please\n",
+    b"\xef\xbb\xbfpatient_id,name,item,doses\nP1,Bo,iliopsoas-back-pain,1: reps=5\n",
+    b"patient_id,name,item,note,password\nP2,Bo,iliopsoas-back-pain,Go slowly, at first.,\n",
+    b"patient_id,name,item\nP3,Ana D\xeda,iliopsoas-back-pain\n",
+)
+
+
+def patients_seeds() -> list[bytes]:
+    return list(PATIENTS_SEEDS)
+
+
+def check_patients_file(data: bytes) -> None:
+    """Bytes as a batch's patients file: a plan, or psoaspdf's clear error. A row's surplus or
+    missing fields never become a copy, and no message quotes a patient's name."""
+    from psoaspdf import batch
+    from psoaspdf.errors import PsoasError
+
+    ws = workspace()
+    folder = ws.root / "examples" / "clinic-batch"
+    csv_path = ws.new_file("examples/clinic-batch", ".csv")
+    csv_path.write_bytes(data)
+    manifest = csv_path.with_suffix(".yaml")
+    manifest.write_text(f"clinics: [riverbend]\noutput: out\npatients: {csv_path.name}\n", encoding="utf-8")
+    try:
+        try:
+            plan = batch.plan(manifest)
+        except PsoasError as exc:
+            if not str(exc).strip():
+                raise Finding(f"plan raised {type(exc).__name__} with no message") from exc
+            return
+        text = data.decode("utf-8-sig", "replace")
+        for outcome in plan.failed:
+            if not outcome.reason.startswith(f"{csv_path.name}:"):
+                raise Finding(f"a failed row does not say where it is: {outcome.reason}")
+        for job in plan.jobs:
+            if job.row is None or job.personal is None:
+                raise Finding(f"a patient's job without its row: {job}")
+            if job.password and job.password not in text:
+                raise Finding(f"a password nobody wrote, for {job.row}")
+    finally:
+        for path in (csv_path, manifest):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(folder / "out", ignore_errors=True)
 
 
 # --- targets ----------------------------------------------------------------------------------
@@ -329,6 +429,22 @@ TARGETS = {
             image_seeds,
             20_000,
             ("PIL", "svglib", "reportlab.graphics", "reportlab.lib.utils", "psoaspdf"),
+        ),
+        Target(
+            "fonts",
+            "TrueType bytes as a layout's font: refused with the field named, or drawn into a PDF qpdf accepts",
+            check_font_file,
+            font_seeds,
+            200_000,
+            ("reportlab.pdfbase", "psoaspdf"),
+        ),
+        Target(
+            "patients",
+            "CSV bytes as a batch's patients file: a plan or a clear error; bad rows never built",
+            check_patients_file,
+            patients_seeds,
+            4_000,
+            ("csv", "psoaspdf"),
         ),
         Target(
             "render",

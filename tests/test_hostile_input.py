@@ -17,6 +17,7 @@ they test (test_errors, test_yaml_traps, test_images, test_markup, test_clinicpd
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import re
@@ -141,6 +142,30 @@ def png_bytes(size: tuple[int, int] = (8, 6)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "#3A7").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def short_png(rows: int = 10, size: int = 100) -> bytes:
+    """A PNG whose header promises size x size pixels and whose (valid) data holds ``rows`` rows."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    pixels = b"".join(b"\x00" + b"\x20\x40\x60" * size for _ in range(rows))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+def embedded_image(data: bytes, kind: str = "image/png") -> str:
+    """An SVG <image> holding a picture as base64 data, as Inkscape writes it."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return f'<image width="10" height="10" xlink:href="data:{kind};base64,{encoded}"/>'
 
 
 def picture(fmt: str) -> bytes:
@@ -525,6 +550,38 @@ IMAGE_CASES: dict[str, tuple[str, Callable[[], bytes], list[str]]] = {
         "big.svg",
         lambda: svg("<!--" + "x" * 5_000_001 + "-->"),
         ["larger than 5,000,000 bytes"],
+    ),
+    "svg-utf16-entity": (
+        "u16.svg",
+        lambda: (
+            svg(
+                '<text y="10">&x;</text>',
+                prolog='<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY x "y">]>',
+            )
+            .decode()
+            .encode("utf-16")
+        ),
+        ["images/u16.svg: declares XML entities"],
+    ),
+    "svg-embedded-short-png": (
+        "short.svg",
+        lambda: svg(embedded_image(short_png())),
+        ["has an embedded picture that cannot be used: not a complete PNG file"],
+    ),
+    "svg-embedded-bomb": (
+        "bomb.svg",
+        lambda: svg(embedded_image(png_bomb(100_000, 100_000))),
+        ["has an embedded picture that cannot be used", "25,000,000"],
+    ),
+    "svg-embedded-html": (
+        "html.svg",
+        lambda: svg(embedded_image(b"<script>alert(1)</script>" * 8_000, "text/html")),
+        ["embeds 'text/html' data; only PNG and JPEG pictures may be embedded"],
+    ),
+    "image-png-short-of-pixels": (
+        "rows.png",
+        lambda: short_png(),
+        ["not a complete PNG file (its picture data stops at"],
     ),
 }
 

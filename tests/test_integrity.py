@@ -278,3 +278,214 @@ def test_a_name_on_the_command_line_is_not_echoed_either(
     )
     assert "command line: clinician: the clinician's name has" in result.stderr
     assert "fonts.scripts" in result.stderr
+
+
+# --- pictures carry their pixels, never their metadata -------------------------------------------
+
+
+def pictures_with_metadata(folder: Path) -> None:
+    """A JPEG with a comment, XMP, IPTC and EXIF GPS; a PNG with every kind of text chunk."""
+    from PIL import Image, PngImagePlugin
+
+    image = Image.new("RGB", (64, 48), (200, 100, 50))
+    exif = Image.Exif()
+    exif[0x010E] = "SECRET-exif-description"  # ImageDescription
+    image.save(folder / "photo.jpg", format="JPEG", comment=b"SECRET-jpeg-comment", exif=exif)
+    data = (folder / "photo.jpg").read_bytes()
+    segments = b""
+    for marker, body in (
+        (b"\xff\xe1", b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>SECRET-xmp</x:xmpmeta>"),
+        (b"\xff\xed", b"Photoshop 3.0\x00SECRET-iptc"),
+    ):
+        segments += marker + (len(body) + 2).to_bytes(2, "big") + body
+    (folder / "photo.jpg").write_bytes(data[:2] + segments + data[2:])
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "SECRET-png-text")
+    info.add_itxt("Author", "SECRET-png-itxt")
+    info.add_text("Description", "SECRET-png-ztxt", zip=True)
+    image.save(folder / "pic.png", format="PNG", pnginfo=info, exif=exif)
+    text = (
+        (DATA / "minimal.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    dose:\n      sets: 2\n      reps: 10",
+            "    illustration:\n      image: photo.jpg\n      alt: A photo\n    dose:\n      sets: 2\n      reps: 10\n"
+            "  - name: Second\n    steps: [Do it.]\n    illustration:\n      image: pic.png\n      alt: A picture\n"
+            "    dose:\n      sets: 2",
+        )
+    )
+    (folder / "h.yaml").write_text(text, encoding="utf-8")
+
+
+def test_only_pixels_and_colour_reach_the_pdf_and_the_html_twin(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+    import re
+
+    pictures_with_metadata(tmp_path)
+    assert b"SECRET-jpeg-comment" in (tmp_path / "photo.jpg").read_bytes()  # the test's own premise
+    assert run(runner, tmp_path, ["render", "h.yaml", "-o", "h.pdf"], monkeypatch).exit_code == 0
+    assert (
+        run(runner, tmp_path, ["render", "h.yaml", "--format", "html", "-o", "h.html"], monkeypatch).exit_code
+        == 0
+    )
+    reader = pypdf.PdfReader(tmp_path / "h.pdf")
+    streams = []
+    for page in reader.pages:
+        for xobject in (page["/Resources"].get("/XObject") or {}).values():
+            obj = xobject.get_object()
+            raw = obj._data  # as stored; JPEG data stays JPEG under its ASCII85 wrapping
+            if "/ASCII85Decode" in str(obj.get("/Filter")):
+                raw = base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False)
+            streams.append(raw)
+    assert any(s.startswith(b"\xff\xd8") for s in streams)  # the photo is in there
+    page = (tmp_path / "h.html").read_text(encoding="utf-8")
+    images = [
+        base64.b64decode(m) for m in re.findall(r"data:image/(?:png|jpeg);base64,([A-Za-z0-9+/=]+)", page)
+    ]
+    assert len(images) == 2
+    for blob in [*streams, *images, (tmp_path / "h.pdf").read_bytes(), page.encode()]:
+        assert b"SECRET" not in blob
+
+
+# --- clear errors instead of wrong output -----------------------------------------------------
+
+
+def handout_with_picture(folder: Path, name: str) -> None:
+    shutil.copytree(DATA / "images", folder / "images", dirs_exist_ok=True)
+    text = (
+        (DATA / "illustrated.yaml").read_text(encoding="utf-8").replace("images/square.png", f"images/{name}")
+    )
+    (folder / "h.yaml").write_text(text, encoding="utf-8")
+
+
+def short_png(rows: int = 10, size: int = 100) -> bytes:
+    """A PNG whose header promises size x size pixels and whose (valid) data holds ``rows`` rows."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    pixels = b"".join(b"\x00" + b"\x20\x40\x60" * size for _ in range(rows))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_png_with_fewer_pixels_than_it_promises_is_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handout_with_picture(tmp_path, "short.png")
+    (tmp_path / "images" / "short.png").write_bytes(short_png())
+    result = run(runner, tmp_path, ["render", "h.yaml", "-o", "h.pdf"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert (
+        "images/short.png: not a complete PNG file (its picture data stops at 10% of the picture"
+        in result.stderr
+    )
+    assert not (tmp_path / "h.pdf").exists()
+    (tmp_path / "images" / "short.png").write_bytes(short_png(rows=100))  # the whole picture
+    assert run(runner, tmp_path, ["render", "h.yaml", "-o", "h.pdf"], monkeypatch).exit_code == 0
+
+
+SVG_WITH_ENTITY = (
+    '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE svg [<!ENTITY who "x">]>\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&who;</text></svg>\n'
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8"])
+def test_an_svg_declaring_entities_is_refused_in_any_encoding(
+    encoding: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handout_with_picture(tmp_path, "e.svg")
+    text = SVG_WITH_ENTITY if encoding.startswith("utf-16") else SVG_WITH_ENTITY.replace("UTF-16", "UTF-8")
+    (tmp_path / "images" / "e.svg").write_bytes(text.encode(encoding))
+    result = run(runner, tmp_path, ["render", "h.yaml", "-o", "h.pdf"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert "images/e.svg: declares XML entities" in result.stderr
+
+
+def svg_embedding(data: bytes, kind: str = "image/png") -> str:
+    import base64
+
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+        f'<image x="0" y="0" width="40" height="30" xlink:href="data:{kind};base64,{encoded}"/></svg>'
+    )
+
+
+def test_an_svg_with_an_embedded_picture_is_drawn(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Inkscape writes: the picture is part of the SVG, and it reaches the page."""
+    handout_with_picture(tmp_path, "inkscape.svg")
+    picture = short_png(rows=120, size=120)
+    (tmp_path / "images" / "inkscape.svg").write_text(svg_embedding(picture), encoding="utf-8")
+    result = run(runner, tmp_path, ["render", "h.yaml", "-o", "h.pdf"], monkeypatch)
+    assert result.exit_code == 0, result.output
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(tmp_path / "h.pdf")
+    try:
+        colours = set()
+        for index in range(len(document)):
+            colours |= {
+                c for _, c in document[index].render(scale=1).to_pil().convert("RGB").getcolors(1 << 20)
+            }
+    finally:
+        document.close()
+    assert (0x20, 0x40, 0x60) in colours  # the embedded picture's own colour is on a page
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "expected"),
+    [
+        (short_png(), "image/png", "has an embedded picture that cannot be used: not a complete PNG file"),
+        (
+            b"GIF89a" + b"\0" * 400_000,
+            "image/png",
+            "has an embedded picture that cannot be used: not a valid PNG or JPEG file (it is a GIF picture)",
+        ),
+        (
+            b"<html>" * 50_000,
+            "text/html",
+            "embeds 'text/html' data; only PNG and JPEG pictures may be embedded",
+        ),
+    ],
+)
+def test_a_bad_embedded_picture_is_one_short_message(
+    data: bytes, kind: str, expected: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handout_with_picture(tmp_path, "bad.svg")
+    (tmp_path / "images" / "bad.svg").write_text(svg_embedding(data, kind), encoding="utf-8")
+    result = run(runner, tmp_path, ["render", "h.yaml", "-o", "h.pdf"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert expected in result.stderr
+    assert "outside its own folder" not in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) < 400  # not the 200,000-character value
+
+
+@pytest.mark.parametrize("keep", [30_000, 300_000])
+@pytest.mark.parametrize("command", ["render", "validate"])
+def test_a_cut_short_font_is_a_clear_error(
+    keep: int, command: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psoaspdf.library import package_data
+
+    font = package_data("fonts", "DejaVuSans.ttf").read_bytes()
+    (tmp_path / "cut.ttf").write_bytes(font[:keep])
+    (tmp_path / "layout.yaml").write_text("fonts:\n  regular: cut.ttf\n  bold: cut.ttf\n", encoding="utf-8")
+    args = ["render", str(DATA / "minimal.yaml"), "-l", "layout.yaml", "-o", "x.pdf"]
+    result = run(runner, tmp_path, args if command == "render" else ["validate", "layout.yaml"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert "layout.yaml:2:12: fonts.regular:" in result.stderr
+    assert "not a usable TrueType font (the file is damaged or cut short)" in result.stderr
+    assert "internal error" not in result.output

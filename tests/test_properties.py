@@ -482,7 +482,7 @@ def test_raw_bytes_give_a_model_or_a_clear_error(data: bytes) -> None:
 # --- the fuzz targets themselves ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["loader", "images"])
+@pytest.mark.parametrize("name", ["loader", "images", "fonts", "patients"])
 def test_fuzz_target_accepts_its_seeds(name: str) -> None:
     target = fuzz_targets.TARGETS[name]
     for seed in target.seeds():
@@ -490,7 +490,7 @@ def test_fuzz_target_accepts_its_seeds(name: str) -> None:
             target.check(seed)
 
 
-@pytest.mark.parametrize("name", ["loader", "images", "render"])
+@pytest.mark.parametrize("name", ["loader", "images", "fonts", "patients", "render"])
 def test_fuzz_target_runs_for_a_moment(
     name: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

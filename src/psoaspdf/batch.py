@@ -365,7 +365,16 @@ class Rows:
         the header says comes as (line, why) instead, so it fails alone."""
         text = read_patients_file(self.csv_path)
         delimiter = _delimiter(text.partition("\n")[0])
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, restkey=_SURPLUS)
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restkey=_SURPLUS)
+        try:
+            yield from self._rows(reader, delimiter)
+        except csv.Error as exc:  # a stray quote or line break the csv module cannot read past
+            message = f"cannot be read from this line on ({exc}); save the file again as CSV UTF-8"
+            raise InvalidInput([Problem(str(self.csv_path), reader.line_num, 1, "", message)]) from None
+
+    def _rows(
+        self, reader: csv.DictReader[str], delimiter: str
+    ) -> Iterator[tuple[int, dict[str, str] | str]]:
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         unknown = [c for c in header if c not in PATIENT_COLUMNS]

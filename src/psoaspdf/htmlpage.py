@@ -101,8 +101,9 @@ def _font_faces(fonts: model.Fonts, text: str) -> str:
 
 
 def _bitmap(path: str) -> tuple[str, int, int]:
-    """A PNG or JPEG written again (metadata such as GPS tags dropped, a photo stood upright) as a
-    data URI, and its size. JPEGs go through the same re-encoder as the PDF's."""
+    """A PNG or JPEG written again with its pixels and colour profile only (comments, text chunks,
+    EXIF with GPS tags, XMP dropped; a photo stood upright) as a data URI, and its size. JPEGs go
+    through the same re-encoder as the PDF's."""
     from PIL import Image, ImageOps
 
     from .render.assets import clean_jpeg
@@ -115,6 +116,8 @@ def _bitmap(path: str) -> tuple[str, int, int]:
                 return _data_uri("image/jpeg", data), written.width, written.height
         im = ImageOps.exif_transpose(opened)
         keep = im if im.mode in ("RGB", "RGBA", "L", "LA", "P") else im.convert("RGBA")
+        # only the pixels, their transparency and the colour profile: no text chunks, no EXIF
+        keep.info = {k: v for k, v in keep.info.items() if k in ("transparency", "icc_profile")}
         out = io.BytesIO()
         keep.save(out, format="PNG", optimize=True)
         return _data_uri("image/png", out.getvalue()), im.width, im.height

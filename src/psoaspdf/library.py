@@ -125,26 +125,30 @@ def resolve_in(name: str, kind: str, folder: Path, root: Root) -> Path:
     if Path(name).is_absolute():
         raise NotFound(absolute_message(name, root))
     folder = folder.resolve()
+    shown = name if len(name) <= 80 else name[:77] + "..."
     try:
         path = inside(root, folder, name)
-    except OSError as exc:
-        raise NotFound(f"{name}: not a usable file path ({exc.strerror})") from None
-    if path is None and looks_like_path(name):
-        raise NotFound(outside_message(name, root))
-    if path is not None and (looks_like_path(name) or path.is_file()):
-        if path.is_dir():
-            raise NotFound(f"{name}: is a folder; give the path of a file in it")
-        if not path.is_file():
-            raise NotFound(f"{name}: file not found (looked in {folder})")
-        return path
-    return library_id(name, kind, root)
+        if path is None and looks_like_path(name):
+            raise NotFound(outside_message(shown, root))
+        if path is not None and (looks_like_path(name) or path.is_file()):
+            if path.is_dir():
+                raise NotFound(f"{shown}: is a folder; give the path of a file in it")
+            if not path.is_file():
+                raise NotFound(f"{shown}: file not found (looked in {folder})")
+            return path
+        return library_id(name, kind, root)
+    except OSError as exc:  # a name too long for the file system, no permission, a link loop
+        raise NotFound(f"{shown}: not a usable file path ({exc.strerror or exc})") from None
 
 
 def library_id(name: str, kind: str, root: Root) -> Path:
     """The file an id names: the library's own ``<root>/<kind>/<id>.yaml``, else the built-in one."""
     own = root.path / kind / f"{name}.yaml"
-    if root.why != BUILT_IN and own.is_file() and root.contains(own.resolve()):
-        return own.resolve()
+    try:
+        if root.why != BUILT_IN and own.is_file() and root.contains(own.resolve()):
+            return own.resolve()
+    except OSError:  # a name too long for the file system: not the library's either
+        pass
     return bundled_id(name, kind)
 
 
@@ -173,11 +177,15 @@ def located(ref: str, kind: str) -> Path:
 def bundled_id(name: str, kind: str) -> Path:
     """The built-in file of ``kind`` with this id."""
     candidate = bundled_dir(kind) / f"{name}.yaml"
-    if candidate.is_file():
-        return candidate
+    try:
+        if candidate.is_file():
+            return candidate
+    except OSError:  # a name too long for the file system: no such id either
+        pass
     known = ", ".join(p.stem for p in bundled(kind)) or "none"
     singular = kind.rstrip("s")
-    raise NotFound(f"{name}: no such file and no built-in {singular} with that id (built in: {known})")
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    raise NotFound(f"{shown}: no such file and no built-in {singular} with that id (built in: {known})")
 
 
 def shown(path: Path) -> str:

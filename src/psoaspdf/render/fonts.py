@@ -7,6 +7,7 @@ the body font, then DejaVu Sans. One that none has is an error before layout (in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -123,21 +124,44 @@ def atkinson_files() -> dict[str, Path]:
     }
 
 
+MAX_FONT_BYTES = 50_000_000  # the largest CJK fonts are about 20 MB
+
+
 def _register(path: Path, field: str, tag: str = "") -> tuple[str, TTFont]:
+    """Register a font file once per process, after checking all of it: a damaged or cut-short
+    file is a BadFont naming the layout key, not a crash in the middle of a render."""
+    try:
+        if path.stat().st_size > MAX_FONT_BYTES:
+            raise BadFont(
+                field, f"{path}: is larger than {MAX_FONT_BYTES:,} bytes; use a font file of its own"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadFont(field, f"{path}: cannot be read ({exc.strerror or exc})") from None
     # The name depends on the file's content, so the same file always gets the same name and
     # two clinics' fonts with the same file name never collide.
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    name = f"{path.stem[:24]}-{digest}{tag}"
+    name = f"{path.stem[:24]}-{hashlib.sha256(data).hexdigest()[:10]}{tag}"
     try:
         font = pdfmetrics.getFont(name)
     except KeyError:
         try:
             font = TTFont(name, str(path))
-        except (TTFError, OSError, ValueError) as exc:
+            if path not in _shipped():  # psoaspdf's own fonts are known to be whole
+                # every glyph is written once now, as a PDF would (a cut-short file fails here)
+                font.face.makeSubset(sorted(font.face.charToGlyph))
+        except TTFError as exc:
             raise BadFont(field, f"{path}: not a usable TrueType font ({exc})") from None
+        except Exception:  # ReportLab's reader fails with struct, index and key errors on damage
+            message = f"{path}: not a usable TrueType font (the file is damaged or cut short)"
+            raise BadFont(field, message) from None
         pdfmetrics.registerFont(font)
     assert isinstance(font, TTFont)
     return name, font
+
+
+@functools.cache
+def _shipped() -> frozenset[Path]:
+    return frozenset([FALLBACK, FALLBACK_BOLD, *atkinson_files().values()])
 
 
 def font_files(fonts: model.Fonts) -> dict[str, Path]:
