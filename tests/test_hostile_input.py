@@ -243,7 +243,7 @@ YAML_CASES: dict[str, tuple[bytes, list[str]]] = {
     ),
     "yaml-tab-indent": (
         replaced(MINIMAL, '  urgent:\n    - "Your', '  urgent:\n\t- "Your').encode(),
-        ["h.yaml:41:1: ", "YAML syntax error", "'\\t'"],
+        ["h.yaml:41:1: ", "a tab character; indent with spaces, not tabs"],
     ),
     "yaml-not-utf8": (
         MINIMAL.replace("General information only.", "Información general.").encode("latin-1"),

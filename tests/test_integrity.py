@@ -489,3 +489,70 @@ def test_a_cut_short_font_is_a_clear_error(
     assert "layout.yaml:2:12: fonts.regular:" in result.stderr
     assert "not a usable TrueType font (the file is damaged or cut short)" in result.stderr
     assert "internal error" not in result.output
+
+
+# --- YAML mistakes clinicians make get a hint at the right place -------------------------------
+
+
+def minimal_with(old: str, new: str) -> str:
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            '  items:\n    - "Too much',
+            '\titems:\n    - "Too much',
+            "h.yaml:20:1: a tab character; indent with spaces",
+        ),
+        (
+            'title: "Test handout about knee pain"',
+            'title: "Test handout about knee pain',
+            "h.yaml:3:8: a quoted text starts here and is never closed",
+        ),
+        (
+            'subtitle: "A short handout',
+            "subtitle: 'A short handout",
+            "h.yaml:4:11: a quoted text starts here and is never closed",
+        ),
+        (
+            '    - "Too much running too soon"',
+            "    - Note: too much running too soon",
+            "h.yaml:21:7: causes.items[1]: expected text, got a mapping ('Note:' followed by a space starts a key in YAML); if this is text, put all of it in quotes",
+        ),
+    ],
+)
+def test_common_yaml_mistakes_get_a_hint(
+    old: str, new: str, expected: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "h.yaml").write_text(minimal_with(old, new), encoding="utf-8")
+    result = run(runner, tmp_path, ["validate", "h.yaml"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert expected in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            '"images\\square.png"',
+            "h.yaml:41:22: a backslash (\\) inside double quotes starts a special character",
+        ),
+        ('"C:\\Users\\me\\square.png"', "a backslash (\\) inside double quotes"),
+        ('"images\\new.png"', "contains a control character (U+000A); a backslash (\\) inside double quotes"),
+        ("images\\square.png", "file not found: images\\square.png"),
+    ],
+)
+def test_a_windows_path_says_to_use_slashes(
+    written: str, expected: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(DATA / "images", tmp_path / "images")
+    text = (DATA / "illustrated.yaml").read_text(encoding="utf-8").replace("images/square.png", written)
+    (tmp_path / "h.yaml").write_text(text, encoding="utf-8")
+    result = run(runner, tmp_path, ["validate", "h.yaml"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert expected in result.stderr, result.stderr
+    assert "/ between folders" in result.stderr

@@ -20,7 +20,7 @@ import yaml
 from . import model
 from .errors import InvalidInput, NotFound, Problem
 from .library import Root, absolute_message, find_root, inside, outside_message, resolve_in
-from .yamlsrc import YamlProblem, load_file
+from .yamlsrc import WINDOWS_PATH_HINT, YamlProblem, load_file
 
 T = TypeVar("T")
 
@@ -137,8 +137,22 @@ def convert(node: yaml.Node, tp: Any, where: str, ctx: Context, meta: dict[str, 
     if typing.get_origin(inner) is tuple:
         return _convert_list(node, typing.get_args(inner)[0], where, ctx, meta)
     if not isinstance(node, yaml.ScalarNode):
-        return ctx.add(node, where, f"expected {describe(inner)}, got {_kind(node)}")
+        return ctx.add(node, where, f"expected {describe(inner)}, got {_kind(node)}{_colon_hint(node)}")
     return _convert_scalar(node, inner, where, ctx, meta)
+
+
+def _colon_hint(node: yaml.Node) -> str:
+    """For text written with a colon and a space ("- Note: rest first"), which YAML reads as a
+    key and its value: say to put it in quotes."""
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+        key = node.value[0][0]
+        if isinstance(key, yaml.ScalarNode) and key.style is None:
+            word = key.value if len(key.value) <= 30 else key.value[:27] + "..."
+            return (
+                f" ('{word}:' followed by a space starts a key in YAML); if this is text, put all of it"
+                f' in quotes: "{word}: ..."'
+            )
+    return ""
 
 
 def _convert_list(node: yaml.Node, item_tp: Any, where: str, ctx: Context, meta: dict[str, Any]) -> Any:
@@ -255,6 +269,8 @@ def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> An
         return ctx.add(node, where, f"expected a local file path, got a web address {_shown(text)}")
     hidden = _hidden_character(text)
     if hidden:
+        if node.style == '"':  # "images\new.png": YAML read \n as a line break
+            return ctx.add(node, where, f"{hidden}; {WINDOWS_PATH_HINT}")
         return ctx.add(node, where, hidden)
     if Path(text).is_absolute():
         return ctx.add(node, where, absolute_message(text, ctx.root))
@@ -272,7 +288,8 @@ def _file_path(node: yaml.ScalarNode, text: str, where: str, ctx: Context) -> An
         what = "a named pipe" if path.is_fifo() else "a device or socket"
         return ctx.add(node, where, f"{_shown(text)} is {what}, not a file; give the path of a file")
     if not found:
-        return ctx.add(node, where, f"file not found: {text} (looked in {ctx.folder})")
+        slash = "; write / between folders, not \\" if "\\" in text else ""
+        return ctx.add(node, where, f"file not found: {text} (looked in {ctx.folder}){slash}")
     return model.FilePath(str(path))
 
 
@@ -317,7 +334,8 @@ def convert_object(node: yaml.Node, cls: type[T], where: str, ctx: Context) -> T
             continue
         seen[key] = key_node
         if key not in fields:
-            ctx.add(key_node, field_path(where, key), _unknown_key(key, list(fields)))
+            hint = _colon_hint(node) if _shorthand(cls) and len(node.value) == 1 else ""
+            ctx.add(key_node, field_path(where, key), _unknown_key(key, list(fields)) + hint)
             failed = True
             continue
         value = convert(value_node, field_types[key], field_path(where, key), ctx, dict(fields[key].metadata))

@@ -8,6 +8,7 @@ Aliases, explicit tags, very deep nesting and very large files are refused befor
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,12 @@ def load_text(text: str, path: str) -> yaml.Node:
         if exc.problem == "but found another document":
             message = "holds more than one YAML document (a '---' line after the first); keep one per file"
             raise YamlProblem(_problem_at(path, mark, message)) from None
+        hint = _hint(exc)
+        if hint is not None:
+            raise YamlProblem(_problem_at(path, hint[0], hint[1])) from None
+        opened = _unclosed_quote(text, mark.line if mark is not None else text.count("\n"))
+        if opened is not None:
+            raise YamlProblem(Problem(path, opened[0], opened[1], "", UNCLOSED_QUOTE)) from None
         message = (exc.problem or exc.context or "not valid YAML").strip()
         raise YamlProblem(_problem_at(path, mark, f"YAML syntax error: {message}")) from None
     except yaml.YAMLError as exc:
@@ -97,6 +104,48 @@ def load_text(text: str, path: str) -> yaml.Node:
     if node is None:
         raise YamlProblem(_problem_at(path, None, "the file is empty"))
     return node
+
+
+WINDOWS_PATH_HINT = (
+    "a backslash (\\) inside double quotes starts a special character in YAML; write paths with"
+    " / between folders (images/knee.png), or put the text in single quotes"
+)
+
+
+UNCLOSED_QUOTE = (
+    "a quoted text starts here and is never closed; end it with the same quote mark"
+    " before the end of the line (or write the text without quotes)"
+)
+_QUOTED_START = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#'\"][^:#]*:\s+)?(['\"])")
+
+
+def _unclosed_quote(text: str, last_line: int) -> tuple[int, int] | None:
+    """(line, column) of the first value up to ``last_line`` (0-based) that opens a quote and does
+    not close it on its line: the usual cause when YAML stumbles a line or two later."""
+    for number, line in enumerate(text.splitlines()[: last_line + 1], start=1):
+        match = _QUOTED_START.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(1), line[match.end() :]
+        closed = (
+            re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        )
+        if closed is None:
+            return number, match.start(1) + 1
+    return None
+
+
+def _hint(exc: yaml.MarkedYAMLError) -> tuple[Any, str] | None:
+    """Where a mistake clinicians often make really is, and what to do: (mark, message)."""
+    problem, context = exc.problem or "", exc.context or ""
+    if "found character '\\t'" in problem:
+        return exc.problem_mark, "a tab character; indent with spaces, not tabs (YAML does not allow tabs)"
+    if context == "while scanning a double-quoted scalar" and "escape" in problem:
+        return exc.problem_mark, WINDOWS_PATH_HINT
+    if context.startswith("while scanning a quoted scalar") or context.endswith("quoted scalar"):
+        # the quote that never closed, not the end of the file where YAML gave up
+        return exc.context_mark, UNCLOSED_QUOTE
+    return None
 
 
 def load_file(path: Path) -> yaml.Node:
