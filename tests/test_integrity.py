@@ -556,3 +556,88 @@ def test_a_windows_path_says_to_use_slashes(
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert expected in result.stderr, result.stderr
     assert "/ between folders" in result.stderr
+
+
+# --- names in Chinese, Japanese or Korean, with a font the clinic names --------------------------
+
+
+def cjk_font(path: Path, chars: str) -> None:
+    """A small TrueType font whose glyphs for ``chars`` are plain boxes (made here: nothing binary
+    is committed, and no CJK font is downloaded)."""
+    pytest.importorskip("fontTools", reason="fonttools is in the test extra: pip install '.[test]'")
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", "space", *(f"uni{ord(c):04X}" for c in chars)]
+
+    def box() -> object:
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0))
+        pen.lineTo((100, 800))
+        pen.lineTo((900, 800))
+        pen.lineTo((900, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({32: "space", **{ord(c): f"uni{ord(c):04X}" for c in chars}})
+    glyphs = {name: box() for name in names}
+    glyphs["space"] = TTGlyphPen(None).glyph()
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics({name: (1000, 100) for name in names})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": "Test CJK", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
+    builder.setupPost()
+    builder.save(str(path))
+
+
+def test_a_clinic_can_name_a_font_for_chinese_japanese_and_korean_names(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cjk_font(tmp_path / "cjk.ttf", "王芳李山田花子김민")
+    (tmp_path / "layout.yaml").write_text(
+        "name: Clinic\nfonts:\n  scripts:\n    cjk:\n      regular: cjk.ttf\n", encoding="utf-8"
+    )
+    manifest = small_batch(
+        tmp_path, "patient_id,name,item\nP1,王芳,knee.yaml\nP2,山田花子,knee.yaml\nP3,김민,knee.yaml\n"
+    )
+    manifest.write_text("clinics: [layout.yaml]\npatients: patients.csv\n", encoding="utf-8")
+    result = run(runner, tmp_path, ["batch", str(manifest), "-q", "-j", "1"], monkeypatch)
+    assert result.exit_code == 0, result.output
+    for pid, name in (("P1", "王芳"), ("P2", "山田花子"), ("P3", "김민")):
+        copy = next((tmp_path / "out").rglob(f"{pid}-knee.pdf"))
+        reader = pypdf.PdfReader(copy)
+        assert name in reader.pages[0].extract_text()
+        assert name not in str(reader.metadata)
+    single = run(
+        runner,
+        tmp_path,
+        ["render", "knee.yaml", "-l", "layout.yaml", "--patient", "李", "-o", "one.pdf"],
+        monkeypatch,
+    )
+    assert single.exit_code == 0, single.output
+    # without the font: the message says where to name one
+    (tmp_path / "plain.yaml").write_text("name: Plain\n", encoding="utf-8")
+    refused = run(
+        runner,
+        tmp_path,
+        ["render", "knee.yaml", "-l", "plain.yaml", "--patient", "李", "-o", "two.pdf"],
+        monkeypatch,
+    )
+    assert refused.exit_code == ExitCode.INVALID_INPUT
+    assert "fonts.scripts.cjk" in refused.stderr and "李" not in refused.stderr
+
+
+def test_a_cjk_font_without_cjk_letters_is_refused_at_its_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cjk_font(tmp_path / "latin.ttf", "abc")
+    (tmp_path / "layout.yaml").write_text(
+        "fonts:\n  scripts:\n    cjk:\n      regular: latin.ttf\n", encoding="utf-8"
+    )
+    result = run(runner, tmp_path, ["validate", "layout.yaml"], monkeypatch)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "layout.yaml:4:16: fonts.scripts.cjk.regular:" in result.stderr
+    assert "has no Chinese, Japanese or Korean letters" in result.stderr

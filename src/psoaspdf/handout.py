@@ -185,6 +185,9 @@ SCRIPT_NAMES = {  # the first word of a character's Unicode name → what reader
 }
 
 
+SHAPED = {"Devanagari", "Bengali", "Tamil", "Thai"}
+
+
 def personal_problems(
     layout: model.Layout, personal: model.Personal | None, where: Where = COMMAND_LINE
 ) -> list[Problem]:
@@ -215,10 +218,14 @@ def personal_problems(
                 {SCRIPT_NAMES.get(unicodedata.name(c, "?").split(" ")[0], "other") for c in missing}
             )
             writing = " and ".join(k for k in kinds if k != "other") or "unusual"
-            message = (
-                f"{label} has {writing} letters that no font of the layout can print; name a font"
-                f" file that has them in the layout's fonts.scripts (see docs/layout-format.md)"
-            )
+            if set(kinds) & SHAPED:  # letters that change shape and order as they join
+                advice = "psoaspdf cannot print this writing yet (it needs text shaping)"
+            else:
+                advice = (
+                    "name a font file that has them in the layout's fonts.scripts (fonts.scripts.cjk"
+                    " for Chinese, Japanese and Korean; see docs/layout-format.md)"
+                )
+            message = f"{label} has {writing} letters that no font of the layout can print; {advice}"
             problems.append(where.problem(field, message))
     return problems
 

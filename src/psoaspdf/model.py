@@ -350,6 +350,11 @@ class ScriptFonts:
     cyrillic: ScriptFont | None = spec("Cyrillic letters (Russian, Ukrainian, Bulgarian, Serbian ...).", None)
     armenian: ScriptFont | None = spec("Armenian letters.", None)
     georgian: ScriptFont | None = spec("Georgian letters.", None)
+    cjk: ScriptFont | None = spec(
+        "Chinese, Japanese and Korean characters: a static TrueType (.ttf) font that has them, such"
+        " as a static build of Noto Sans SC, JP or KR (OpenType .otf and .ttc files do not work).",
+        None,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,7 +366,10 @@ class Fonts:
     italic: FilePath | None = spec("Italic TTF file; the regular font is used if left out.", None)
     bold_italic: FilePath | None = spec("Bold italic TTF file.", None)
     size: float = spec("Body text size in points (12 or more).", 14.0, minimum=12, maximum=24)
-    scripts: ScriptFonts = spec("Fonts for Greek, Cyrillic, Armenian or Georgian letters.", ScriptFonts())
+    scripts: ScriptFonts = spec(
+        "Fonts for Greek, Cyrillic, Armenian, Georgian, or Chinese, Japanese and Korean letters.",
+        ScriptFonts(),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

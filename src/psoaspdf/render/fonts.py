@@ -31,6 +31,29 @@ SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
     "cyrillic": ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F)),
     "armenian": ((0x0530, 0x058F), (0xFB13, 0xFB17)),
     "georgian": ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F)),
+    # Chinese, Japanese and Korean: Hangul jamo, CJK punctuation, kana, Hangul compatibility
+    # jamo, the ideographs (and extension A), Hangul syllables, compatibility ideographs, full-
+    # and half-width forms, and the supplementary ideographs. No shaping is needed to set them.
+    "cjk": (
+        (0x1100, 0x11FF),
+        (0x2E80, 0x2FDF),
+        (0x3000, 0x30FF),
+        (0x3130, 0x318F),
+        (0x31F0, 0x31FF),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xAC00, 0xD7AF),
+        (0xF900, 0xFAFF),
+        (0xFF00, 0xFFEF),
+        (0x20000, 0x2FA1F),
+    ),
+}
+SCRIPT_TITLES = {
+    "greek": "Greek",
+    "cyrillic": "Cyrillic",
+    "armenian": "Armenian",
+    "georgian": "Georgian",
+    "cjk": "Chinese, Japanese or Korean",
 }
 
 
@@ -227,7 +250,7 @@ def _script_faces(scripts: model.ScriptFonts) -> list[ScriptFace]:
         name, font = _register(Path(chosen.regular), f"{field}.regular", tag)
         covered = _covered(font)
         if not any(script_of(chr(code)) == script for code in covered):
-            message = f"{chosen.regular}: has no {script.capitalize()} letters; name a font that has them"
+            message = f"{chosen.regular}: has no {SCRIPT_TITLES[script]} letters; name a font that has them"
             raise BadFont(f"{field}.regular", message)
         if bold_name or not _mapped(name):
             for bold in (0, 1):
