@@ -641,3 +641,23 @@ def test_a_cjk_font_without_cjk_letters_is_refused_at_its_line(
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "layout.yaml:4:16: fonts.scripts.cjk.regular:" in result.stderr
     assert "has no Chinese, Japanese or Korean letters" in result.stderr
+
+
+def test_a_password_is_never_echoed_and_an_untypable_one_is_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    manifest = small_batch(
+        tmp_path,
+        'patient_id,name,item,password\nP1,Ann Example,knee.yaml,pässwörd😀\nP2,Bo Example,knee.yaml,"se\x7fcret"\n',
+    )
+    with caplog.at_level("DEBUG"):
+        result = run(runner, tmp_path, ["batch", str(manifest), "-q", "-j", "1"], monkeypatch)
+    assert result.exit_code == ExitCode.SOME_FAILED
+    assert "patients.csv:3: password: has a control or invisible character" in result.stderr
+    everything = result.output + caplog.text + (tmp_path / "out" / "report.json").read_text(encoding="utf-8")
+    for secret in ("pässwörd", "se\x7fcret", "U+007F", "SASLprep"):
+        assert secret not in everything
+    copy = next((tmp_path / "out").rglob("P1-knee.pdf"))
+    reader = pypdf.PdfReader(copy)
+    assert reader.is_encrypted and reader.decrypt("pässwörd😀")
+    assert not list((tmp_path / "out").rglob("P2-*"))

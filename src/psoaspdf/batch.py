@@ -14,10 +14,12 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import string
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -465,6 +467,11 @@ class Rows:
             note=" ".join((row.get("note") or "").split()) or None,
         )
         password = (row.get("password") or "").strip() or None
+        if password and any(unicodedata.category(c).startswith("C") for c in password):
+            # never quoted, not even the character: it is part of a secret
+            raise ValueError(
+                "password: has a control or invisible character; use letters, digits and symbols"
+            )
         row_values = sorted((k, v) for k, v in row.items() if k and k != "password")
         # a new password rebuilds the copy; only a digest of everything reaches the state file
         secret = hashlib.sha256(password.encode("utf-8")).hexdigest() if password else None
@@ -552,6 +559,16 @@ def render_job(job: Job) -> bytes:
     if job.password:
         data = PdfBytes(_encrypt(data, job.password), pages=getattr(data, "pages", None))
     return data
+
+
+class _NoSecrets(logging.Filter):
+    """pypdf logs a password's character when SASLprep normalisation fails: never let it out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "SASLprep" not in record.getMessage()
+
+
+logging.getLogger("pypdf._encryption").addFilter(_NoSecrets())
 
 
 def _encrypt(data: bytes, password: str) -> bytes:
