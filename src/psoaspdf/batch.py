@@ -29,7 +29,7 @@ from .booklet import build_booklet, load_booklet
 from .errors import InvalidInput, NotFound, Problem, PsoasError
 from .handout import Inputs, load_inputs, render_handout
 from .kinds import is_booklet_file
-from .library import Root, library_id, located, looks_like_path, resolve_in
+from .library import Root, home_folder, library_id, located, looks_like_path, resolve_in
 from .output import PART_SUFFIX, PdfBytes, ensure_folder, remove_leftovers, write_atomic
 from .validate import Where, library_root, load, load_located
 
@@ -672,7 +672,7 @@ def output_folder_problem(out: Path) -> str | None:
     tidies its own leftovers there, so it must be a folder for psoaspdf's output only: new, empty,
     or made by psoaspdf before (it holds the marker file or an earlier run's state)."""
     resolved = out.resolve()
-    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+    if resolved == Path(resolved.anchor) or resolved == home_folder():
         return f"{out} is {'the file system root' if resolved == Path(resolved.anchor) else 'your home folder'}; give a folder for psoaspdf's output only"
     if not resolved.exists():
         return None

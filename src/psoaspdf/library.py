@@ -77,10 +77,18 @@ def find_root(folder: Path, given: Path | None = None) -> Root:
         if (candidate / MARKER).is_file():
             return Root(candidate, f"the nearest folder with a {MARKER}")
     here = Path.cwd().resolve()
-    too_wide = {Path(here.anchor), Path.home().resolve()}
+    too_wide = {Path(here.anchor), home_folder()}
     if folder.is_relative_to(here) and here not in too_wide:
         return Root(here, f"the current folder, as no {MARKER} is above the file")
     return Root(folder, f"the file's own folder, as no {MARKER} is above it")
+
+
+def home_folder() -> Path | None:
+    """The user's home folder, resolved, if there is one."""
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError):  # no HOME and no entry in the password file (a bare container)
+        return None
 
 
 def outside_message(name: str, root: Root) -> str:
