@@ -54,8 +54,9 @@ def layout_findings(
             f"Text colours reach {MIN_CONTRAST}:1 contrast", lowest >= MIN_CONTRAST, f"lowest {lowest:.1f}:1"
         )
     )
-    # no contrast finding here: a layout below the minimum is refused when it is loaded
-    # (validate._contrast_checks, over the same pairs), so it never reaches a check
+    # no contrast finding here: a layout file below the minimum is refused when it is loaded
+    # (validate._contrast_checks, over the same pairs), so from the command line it never gets
+    # this far; a Layout a program builds in code is not validated, and shows the item unmet
     items.append(LayoutItem("No justified text (ragged right)", True, "psoaspdf never justifies text"))
     printable = printable_problems(layout, layout_where, [(where, handout)])
     note = (
