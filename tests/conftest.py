@@ -7,7 +7,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -86,24 +85,31 @@ def pytest_configure(config: pytest.Config) -> None:
         set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "psoaspdf-tests-hypothesis")
 
 
-@contextlib.contextmanager
-def hang_guard(seconds: float = 120.0) -> Iterator[None]:
+def hang_guard(seconds: float = 120.0) -> contextlib.AbstractContextManager[None]:
     """Fail instead of hanging for ever where the bug under test is a hang (a blocking open of a
-    planted pipe). Not a speed check: the bound is far above any normal run (main thread, POSIX)."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
+    planted pipe): the fuzz runner's time limit. Not a speed check: the bound is far above any
+    normal run (main thread, POSIX)."""
+    from fuzz.targets import time_limit
 
-    def hung(signum: int, frame: object) -> None:
-        raise AssertionError(f"still running after {seconds:g} s: it hangs")
+    return time_limit(seconds)
 
-    old = signal.signal(signal.SIGALRM, hung)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+
+def short_png(rows: int = 10, size: int = 100) -> bytes:
+    """A PNG whose header promises size x size pixels and whose (valid) data holds ``rows`` rows."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    pixels = b"".join(b"\x00" + b"\x20\x40\x60" * size for _ in range(rows))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
 
 
 def needs_tool(name: str) -> pytest.MarkDecorator:

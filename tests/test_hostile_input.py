@@ -33,7 +33,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, GOLDEN, LIBRARY, golden_text, image_xobjects, needs_tool, squash
+from conftest import DATA, GOLDEN, LIBRARY, golden_text, image_xobjects, needs_tool, short_png, squash
 from PIL import Image
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from reportlab.lib.pagesizes import LETTER
@@ -142,24 +142,6 @@ def png_bytes(size: tuple[int, int] = (8, 6)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "#3A7").save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def short_png(rows: int = 10, size: int = 100) -> bytes:
-    """A PNG whose header promises size x size pixels and whose (valid) data holds ``rows`` rows."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    pixels = b"".join(b"\x00" + b"\x20\x40\x60" * size for _ in range(rows))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(pixels))
-        + chunk(b"IEND", b"")
-    )
 
 
 def embedded_image(data: bytes, kind: str = "image/png") -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner, Result
-from conftest import DATA, LIBRARY
+from conftest import DATA, LIBRARY, short_png
 
 from psoaspdf.batch import OUTPUT_MARKER
 from psoaspdf.cli import main
@@ -358,24 +358,6 @@ def handout_with_picture(folder: Path, name: str) -> None:
         (DATA / "illustrated.yaml").read_text(encoding="utf-8").replace("images/square.png", f"images/{name}")
     )
     (folder / "h.yaml").write_text(text, encoding="utf-8")
-
-
-def short_png(rows: int = 10, size: int = 100) -> bytes:
-    """A PNG whose header promises size x size pixels and whose (valid) data holds ``rows`` rows."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    pixels = b"".join(b"\x00" + b"\x20\x40\x60" * size for _ in range(rows))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(pixels))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_a_png_with_fewer_pixels_than_it_promises_is_refused(
