@@ -111,7 +111,7 @@ def test_touching_one_handout_rebuilds_only_what_uses_it(tmp_path: Path, runner:
     assert runner.invoke(main, ["batch", str(manifest), "-j", "1", "-q"]).exit_code == 0
     beta = tmp_path / "beta.yaml"
     beta.write_text(
-        beta.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'), encoding="utf-8"
+        beta.read_text(encoding="utf-8").replace('version: "1.1"', 'version: "1.2"'), encoding="utf-8"
     )
     assert runner.invoke(main, ["batch", str(manifest), "-j", "1", "-q"]).exit_code == 0
     assert statuses(tmp_path / "out") == {

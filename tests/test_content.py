@@ -44,7 +44,7 @@ def section_headings(handout: model.Handout) -> list[str]:
 def test_the_bundled_handout_is_the_one_described(handout: model.Handout) -> None:
     assert handout.id == BUNDLED_ID
     groups = handout.symptoms.groups
-    assert [len(g.items) for g in groups] == [6, 3]
+    assert [len(g.items) for g in groups] == [3]
     assert len(handout.get_help.urgent) + len(handout.get_help.today) == 8
 
 

@@ -108,6 +108,7 @@ def printed_strings(handout: model.Handout) -> list[str]:
         "url",
         "video",
         "per",
+        "region",  # for searching the exercise library, not printed
         "base",
     }
     found: list[str] = []

@@ -227,7 +227,7 @@ def test_a_dry_run_lists_what_changed_and_writes_nothing(
     args = ["batch", str(manifest), "-q", "-j", "1"]
     assert run(runner, tmp_path, args, monkeypatch).exit_code == 0
     knee = tmp_path / "knee.yaml"
-    knee.write_text(knee.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'))
+    knee.write_text(knee.read_text(encoding="utf-8").replace('version: "1.1"', 'version: "1.2"'))
     (tmp_path / "out" / "riverbend" / "patients" / "P2-knee.pdf").unlink()
     before = snapshot(tmp_path / "out")
     dry = run(runner, tmp_path, [*args, "--dry-run"], monkeypatch)

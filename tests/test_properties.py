@@ -360,6 +360,7 @@ NOT_PRINTED = {
     (model.Source, "language"),  # marks the title for screen readers (HTML); not printed
     (model.Handout, "keywords"),  # metadata only
     (model.Handout, "reviewed_by"),  # metadata only
+    (model.Exercise, "id"),  # the exercise library's id (psoaspdf exercises), not printed
 }
 PROSE_TYPES = (str, model.Url, model.HttpsUrl)
 

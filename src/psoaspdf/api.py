@@ -6,7 +6,7 @@ go through ``handout``, booklets through ``booklet``, batch runs through ``batch
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -32,6 +32,7 @@ from .library import bundled, find_root, library_id, looks_like_path, resolve_gi
 from .output import ensure_folder, refuse_overwriting_inputs, write_atomic
 from .validate import (
     BUILT_IN,
+    COMMAND_LINE,
     Where,
     from_node,
     library_root,
@@ -93,13 +94,50 @@ def render_to_file(
     profile: Profile | None = None,
     fmt: Format = "pdf",
     root: Path | None = None,
+    leave_out: Sequence[model.OptionalPart] = (),
 ) -> Path:
     """Render a handout (path or built-in id) to a PDF, or its HTML twin, written atomically;
-    return the path written."""
-    inputs = load_inputs(handout, layout, paper, profile, root)
+    return the path written. ``leave_out``: 'chart' and/or 'sources', whatever the layout says."""
+    inputs = load_inputs(handout, layout, paper, profile, root, leave_out)
     target = pdf_target(output, Path(f"{inputs.handout.id}.{fmt}"), suffix=f".{fmt}")
     refuse_overwriting_inputs(target, inputs.sources())
     data = render_handout(inputs, personal) if fmt == "pdf" else render_handout_html(inputs, personal)
+    write_atomic(target, data, mode=private_mode(personal))
+    return target
+
+
+def list_exercises(
+    paths: Sequence[Path] = (), root: Path | None = None
+) -> tuple[list[dict[str, str]], list[Problem]]:
+    """The exercise library (every exercise of the handouts given, or of the library of the
+    current folder and the built-in handouts), as rows: id, title, handout, region, figure; and
+    the problems of files that are not valid handouts."""
+    from .exercises import load_library
+
+    library = load_library(paths, root)
+    return [entry.as_dict() for entry in library.entries.values()], library.problems
+
+
+def program_to_file(
+    items: Sequence[str],
+    output: Path | None = None,
+    layout: str | None = None,
+    paper: Paper | None = None,
+    personal: model.Personal | None = None,
+    profile: Profile | None = None,
+    fmt: Format = "pdf",
+    root: Path | None = None,
+) -> Path:
+    """Print a home-exercise program, from exercise ids (with dose changes, see
+    docs/program-format.md) or one program file or id, to a PDF or its HTML twin; return the path
+    written."""
+    from .program import load_program_inputs, render_program_bytes
+
+    inputs = load_program_inputs(items, layout, paper, profile, root)
+    stem = Path(inputs.plan.where.file).stem if inputs.plan.where is not COMMAND_LINE else "program"
+    target = pdf_target(output, Path(f"{stem}.{fmt}"), suffix=f".{fmt}")
+    refuse_overwriting_inputs(target, inputs.sources())
+    data = render_program_bytes(inputs, personal, fmt)
     write_atomic(target, data, mode=private_mode(personal))
     return target
 
@@ -184,6 +222,10 @@ def validate_paths(paths: list[Path], root: Path | None = None) -> tuple[int, li
                 problems += [Problem(str(path), None, None, "patients", o.reason) for o in failed]
             elif kind == "pose":
                 from_node(node, model.Pose, str(path), folder, library)
+            elif kind == "program":
+                from .program import load_program_inputs
+
+                load_program_inputs([str(path)], root=root)  # every exercise id and the layout too
             elif kind == "layout":
                 layout = from_node(node, model.Layout, str(path), folder, library)
                 problems += printable_problems(layout, where)

@@ -120,6 +120,9 @@ def main() -> None:
 @click.option(
     "--ink-saving", "profile", flag_value="ink-saving", help="Black and grey line work, no filled bands."
 )
+@click.option("--no-chart", is_flag=True, help="Leave out the 7-day tick chart.")
+@click.option("--no-sources", is_flag=True, help="Leave out the list of sources (the disclaimer stays).")
+@click.option("--note", help="A note for the patient, printed in the notes box.")
 @root_option
 def render(
     handout: str,
@@ -131,6 +134,9 @@ def render(
     date_: str | None,
     profile: model.Profile | None,
     fmt: model.Format,
+    no_chart: bool,
+    no_sources: bool,
+    note: str | None,
     root: Path | None,
 ) -> None:
     """Render HANDOUT (a YAML file or a built-in handout id) to a PDF or an HTML page.
@@ -141,8 +147,115 @@ def render(
       psoaspdf render my-handout.yaml -l riverbend -o out.pdf --paper a4
       psoaspdf render iliopsoas-back-pain --format html
     """
-    personal = model.Personal(patient=patient, clinician=clinician, date=date_)
-    written = api.render_to_file(handout, output, layout, paper, personal, profile, fmt, root)
+    personal = model.Personal(patient=patient, clinician=clinician, date=date_, note=note)
+    leave_out: list[model.OptionalPart] = []
+    if no_chart:
+        leave_out.append("chart")
+    if no_sources:
+        leave_out.append("sources")
+    written = api.render_to_file(handout, output, layout, paper, personal, profile, fmt, root, leave_out)
+    click.echo(f"wrote {written}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table to read, or JSON for other programs.",
+)
+@root_option
+def exercises(paths: tuple[Path, ...], fmt: str, root: Path | None) -> None:
+    """List the exercise library: every exercise of the handouts in PATHS (files or folders), or of
+    the library (your handouts/ folder, then the built-in handouts) when none are given.
+
+    Each has an id, <handout id>/<exercise id>, to name it in a program.
+
+    \b
+    Examples:
+      psoaspdf exercises
+      psoaspdf exercises my-handouts/ --format json
+    """
+    import json
+
+    rows, problems = api.list_exercises(list(paths), root)
+    for problem in problems:
+        click.echo(f"warning: skipped: {problem}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    columns = [
+        ("id", "ID"),
+        ("title", "TITLE"),
+        ("handout_title", "HANDOUT"),
+        ("region", "REGION"),
+        ("figure", "FIGURE"),
+    ]
+    widths = {key: max([len(head), *(len(r[key]) for r in rows)]) for key, head in columns}
+    click.echo("  ".join(head.ljust(widths[key]) for key, head in columns).rstrip())
+    for row in rows:
+        click.echo("  ".join(row[key].ljust(widths[key]) for key, _ in columns).rstrip())
+
+
+@main.command()
+@click.argument("exercise", nargs=-1, required=True)
+@click.option(
+    "-l", "--layout", help="Layout file or built-in layout id (default: the program file's, else built in)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (default: <program file name>.pdf, or program.pdf; .html with --format html).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=choice(model.Format),
+    default="pdf",
+    show_default=True,
+    help="PDF to print, or the accessible HTML twin.",
+)
+@click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
+@click.option("--patient", help="Patient's name, printed on the page only (never stored in metadata).")
+@click.option("--clinician", help="Clinician's name, printed on the page.")
+@click.option("--date", "date_", metavar="DATE", help="Date printed on the page, as you want it shown.")
+@click.option("--note", help="A note for the patient, printed under their name (overrides the file's).")
+@click.option("--large-print", "profile", flag_value="large-print", help="Body text at 18 pt or more.")
+@click.option(
+    "--ink-saving", "profile", flag_value="ink-saving", help="Black and grey line work, no filled bands."
+)
+@root_option
+def program(
+    exercise: tuple[str, ...],
+    layout: str | None,
+    output: Path | None,
+    fmt: model.Format,
+    paper: model.Paper | None,
+    patient: str | None,
+    clinician: str | None,
+    date_: str | None,
+    note: str | None,
+    profile: model.Profile | None,
+    root: Path | None,
+) -> None:
+    """Print a home-exercise program: the exercises named (ids from 'psoaspdf exercises'), each
+    with any dose change after an @, or one program file (or id).
+
+    A dose change is ID@key=value,...: sets=N, reps=N, hold=SECONDS, minutes=N,
+    times=N/day or times=N/week, each-side (or each-side=no).
+
+    \b
+    Examples:
+      psoaspdf program iliopsoas-back-pain/bridge iliopsoas-back-pain/bird-dog --patient "Ana Diaz"
+      psoaspdf program iliopsoas-back-pain/bridge@sets=2,reps=10,hold=5,times=2/day
+      psoaspdf program back-core-four -l riverbend -o ana.pdf
+    """
+    personal = model.Personal(patient=patient, clinician=clinician, date=date_, note=note)
+    written = api.program_to_file(list(exercise), output, layout, paper, personal, profile, fmt, root)
     click.echo(f"wrote {written}")
 
 
@@ -445,9 +558,9 @@ def illustration(
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["handout", "layout", "booklet", "manifest"]))
+@click.argument("kind", type=click.Choice(["handout", "layout", "booklet", "manifest", "program"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema for handout, layout, booklet or manifest files (for editors).
+    """Print the JSON Schema for handout, layout, booklet, manifest or program files (for editors).
 
     \b
     Example:

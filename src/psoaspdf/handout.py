@@ -79,11 +79,20 @@ def with_profile(layout: model.Layout, profile: model.Profile | None = None) -> 
 
 
 def apply_overrides(
-    layout: model.Layout, paper: model.Paper | None = None, profile: model.Profile | None = None
+    layout: model.Layout,
+    paper: model.Paper | None = None,
+    profile: model.Profile | None = None,
+    leave_out: Sequence[model.OptionalPart] = (),
 ) -> model.Layout:
-    """The layout with the paper and print profile a run asks for (the command line, a manifest)."""
+    """The layout with the paper, print profile and parts left out that a run asks for (the
+    command line, a manifest)."""
     if paper:
         layout = dataclasses.replace(layout, page=dataclasses.replace(layout.page, paper=paper))
+    if leave_out:
+        chart = layout.chart and "chart" not in leave_out
+        layout = dataclasses.replace(
+            layout, chart=chart, sources=layout.sources and "sources" not in leave_out
+        )
     return with_profile(layout, profile)
 
 
@@ -101,6 +110,7 @@ def load_inputs(
     paper: model.Paper | None = None,
     profile: model.Profile | None = None,
     root: Path | None = None,
+    leave_out: Sequence[model.OptionalPart] = (),
 ) -> Inputs:
     """Resolve names (path or built-in id), load and validate both files; every problem of both
     is listed in one run."""
@@ -117,7 +127,8 @@ def load_inputs(
         problems += exc.problems
     if problems or loaded is None:
         raise InvalidInput(problems)
-    return Inputs(loaded[0], apply_overrides(loaded_layout, paper, profile), loaded[1], layout_where)
+    layout_ = apply_overrides(loaded_layout, paper, profile, leave_out)
+    return Inputs(loaded[0], layout_, loaded[1], layout_where)
 
 
 def printable_problems(

@@ -8,6 +8,7 @@ nothing from the network and can be mailed or opened offline. No scripts.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import functools
 import html
@@ -417,10 +418,15 @@ class Page:
                 f'<label for="{box}">{inline(item.text)}{often}</label></li>'
             )
         yield "</ul>"
-        tracked = [item for item in care.items if item.track]
-        if tracked:
-            yield from self.tracker(tracked)
         yield "</section>"
+
+    def chart(self, care: model.SelfCare) -> Iterator[str]:
+        """The 7-day chart of the habits marked 'track', unless the layout leaves it out."""
+        tracked = [item for item in care.items if item.track]
+        if tracked and self.layout.chart:
+            yield "<section>"
+            yield from self.tracker(tracked)
+            yield "</section>"
 
     def tracker(self, items: list[model.ChecklistItem]) -> Iterator[str]:
         """The 7-day chart: one row per habit, a box per day. Column heads show the number only
@@ -540,6 +546,10 @@ class Page:
 
     def sources(self) -> Iterator[str]:
         h = self.handout
+        disclaimer = f"<p><strong>{self.label('disclaimer')}:</strong> {inline(h.disclaimer)}</p>"
+        if not self.layout.sources:
+            yield f"<section>{disclaimer}</section>"
+            return
         _, head = self.heading(2, self.labels["sources"])
         yield f'<section>{head}<ul class="sources">'
         for source in h.sources:
@@ -550,7 +560,7 @@ class Page:
                 text += f'. <a class="shown" href="{esc(source.url)}">{esc(source.url)}</a>'
             yield f"<li>{text}</li>"
         yield "</ul>"
-        yield f"<p><strong>{self.label('disclaimer')}:</strong> {inline(h.disclaimer)}</p></section>"
+        yield f"{disclaimer}</section>"
 
     def footer(self) -> str:
         h, lab = self.handout, self.labels
@@ -566,7 +576,7 @@ class Page:
         return f'<footer class="about"><p>{" · ".join(parts)}</p>{extra}</footer>'
 
     def document(self) -> str:
-        h, layout = self.handout, self.layout
+        h = self.handout
         help_title = h.get_help.heading or self.labels["get_help"]
         help_id = self.new_id("get-help")
         self.ids.add("key-message")
@@ -578,6 +588,7 @@ class Page:
             "treatment": lambda: self.section(h.treatment, "treatment"),
             "self_care": lambda: self.self_care(h.self_care),
             "exercises": lambda: self.exercises(h.exercises),
+            "chart": lambda: self.chart(h.self_care),
             "video": lambda: self.handout_video(h.video) if h.video else (),
             "get_help": lambda: self.get_help(h.get_help, help_id, help_title),
             "notes": self.notes_and_contact,
@@ -586,7 +597,15 @@ class Page:
         body: list[str] = list(self.title_block(help_id, help_title))
         for name in model.PRINT_ORDER:
             body += parts[name]()
-        page = [self.clinic_header(), "<main>", *body, "</main>", self.footer()]
+        return self.wrapped(body, h.title, h.summary, h.keywords, self.footer())
+
+    def wrapped(
+        self, body: list[str], title: str, description: str, keywords: tuple[str, ...], footer: str
+    ) -> str:
+        """The whole page round the main content: head, styles, fonts, clinic header, footer."""
+        layout = self.layout
+        language = self.handout.language
+        page = [self.clinic_header(), "<main>", *body, "</main>", footer]
         size = layout.fonts.size
         variables = (
             f"{_colour_vars(layout.colors)};--size:{PLAIN_REM * size / 14:.3f}rem;--print-size:{size:g}pt"
@@ -594,18 +613,18 @@ class Page:
         meta = [
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f'<meta name="description" content="{esc(plain_text(h.summary))}">',
+            f'<meta name="description" content="{esc(plain_text(description))}">',
             f'<meta name="generator" content="psoaspdf {esc(__version__)}">',
         ]
-        if h.keywords:
-            meta.append(f'<meta name="keywords" content="{esc(", ".join(h.keywords))}">')
+        if keywords:
+            meta.append(f'<meta name="keywords" content="{esc(", ".join(keywords))}">')
         return "\n".join(
             [
                 "<!DOCTYPE html>",
-                f'<html lang="{esc(h.language)}">',
+                f'<html lang="{esc(language)}">',
                 "<head>",
                 *meta,
-                f"<title>{esc(plain_text(h.title))}</title>",
+                f"<title>{esc(plain_text(title))}</title>",
                 f"<style>\n{_font_faces(layout.fonts, ''.join(page))}\n:root{{{variables}}}\n"
                 f"{_page_rule(self.layout, self.labels)}\n{STYLE}</style>",
                 "</head>",
@@ -625,3 +644,78 @@ def render_html(
 ) -> bytes:
     """The handout as one self-contained, accessible HTML page (UTF-8 bytes)."""
     return Page(handout, layout, personal or model.Personal()).document().encode("utf-8")
+
+
+class ProgramPage(Page):
+    """A home-exercise program as one accessible HTML page: the PDF's content in reading order."""
+
+    def __init__(
+        self,
+        title: str,
+        exercises: list[model.Exercise],
+        urgent: list[str],
+        handout: model.Handout,
+        layout: model.Layout,
+        personal: model.Personal,
+        language: str,
+        footer: str | None,
+    ) -> None:
+        super().__init__(dataclasses.replace(handout, language=language), layout, personal)
+        self.title = title
+        self.items = exercises
+        self.urgent = urgent
+        self.footer_line = footer
+
+    def program(self) -> str:
+        body: list[str] = [f"<h1>{inline(self.title)}</h1>"]
+        people = [
+            (self.labels["patient"], self.personal.patient),
+            (self.labels["date"], self.personal.date),
+            (self.labels["clinician"], self.personal.clinician),
+        ]
+        given = [f"<span><strong>{esc(k)}:</strong> {esc(v)}</span>" for k, v in people if v]
+        if given:
+            body.append(f'<p class="for">{"".join(given)}</p>')
+        if self.personal.note:
+            body.append(f'<p class="note">{inline(self.personal.note)}</p>')
+        ident, head = self.heading(2, self.labels["exercises"])
+        body.append(f'<section aria-labelledby="{ident}">{head}')
+        for number, exercise in enumerate(self.items, start=1):
+            body += self.exercise(number, exercise)
+        body.append("</section>")
+        contact = self.layout.clinic.contact
+        help_id, help_head = self.heading(2, self.labels["get_help"])
+        body.append(f'<section class="help" aria-labelledby="{help_id}">{help_head}')
+        body.append(f'<p class="lead">{self.label("program_stop")}</p>')
+        phone = f" {esc(self.labels['at'])} {self._phone(contact.phone)}" if contact.phone else ""
+        body.append(
+            f"<p>{self.fill('program_questions', clinic=inline(self.layout.clinic.name), phone=phone)}</p>"
+        )
+        if self.urgent:
+            emergency = self._phone(contact.emergency_number)
+            body.append(f'<p class="lead">{self.fill("urgent", emergency=emergency)}</p>')
+            body.append(self.bullets(tuple(self.urgent)))
+        body.append("</section>")
+        footer = (
+            f'<footer class="about"><p>{inline(self.footer_line)}</p></footer>' if self.footer_line else ""
+        )
+        names = "; ".join(plain_text(e.name) for e in self.items)
+        return self.wrapped(body, self.title, names, (), footer)
+
+
+def render_program_html(
+    title: str,
+    exercises: list[model.Exercise],
+    urgent: list[str],
+    handout: model.Handout,
+    layout: model.Layout,
+    personal: model.Personal | None,
+    language: str,
+    footer: str | None,
+) -> bytes:
+    """A program as one self-contained, accessible HTML page (UTF-8 bytes); ``handout`` is the
+    first the exercises come from (its figures' colours and fonts are the layout's)."""
+    page = ProgramPage(
+        title, exercises, urgent, handout, layout, personal or model.Personal(), language, footer
+    )
+    return page.program().encode("utf-8")

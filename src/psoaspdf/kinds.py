@@ -1,4 +1,4 @@
-"""What kind of file a YAML file is: a handout, layout, booklet, manifest or pose."""
+"""What kind of file a YAML file is: a handout, layout, booklet, manifest, pose or program."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import yaml
 from . import model
 from .yamlsrc import YamlProblem, load_file
 
-Kind = Literal["handout", "layout", "booklet", "manifest", "pose"]
+Kind = Literal["handout", "layout", "booklet", "manifest", "pose", "program"]
 KINDS: dict[Kind, type] = {
     "handout": model.Handout,
     "layout": model.Layout,
     "booklet": model.Booklet,
     "manifest": model.Manifest,
     "pose": model.Pose,
+    "program": model.Program,
 }
 # keys only one kind of file has, for files whose keys fit several kinds
 TELLING_KEYS: dict[str, Kind] = {
@@ -53,6 +54,8 @@ def detect_kind(path: Path, node: yaml.Node) -> Kind:
     if path.parent.name == "layouts":
         return "layout"
     keys = top_keys(node)
+    if path.parent.name == "programs" or ("exercises" in keys and _names_exercises(node)):
+        return "program"
     for key, kind in TELLING_KEYS.items():
         if key in keys:
             return kind
@@ -65,6 +68,24 @@ def detect_kind(path: Path, node: yaml.Node) -> Kind:
     # unknown keys: the kind sharing most keys, a handout when in doubt
     best = max(fields, key=lambda kind: (len(keys & fields[kind]), kind == "handout"))
     return best if keys & fields[best] else "handout"
+
+
+def _names_exercises(node: yaml.Node) -> bool:
+    """Whether a file's exercises are ids (a program), not written out (a handout)."""
+    assert isinstance(node, yaml.MappingNode)
+    for key, value in node.value:
+        if (
+            isinstance(key, yaml.ScalarNode)
+            and key.value == "exercises"
+            and isinstance(value, yaml.SequenceNode)
+        ):
+            items = value.value
+            return bool(items) and all(
+                isinstance(i, yaml.ScalarNode)
+                or (isinstance(i, yaml.MappingNode) and "exercise" in top_keys(i))
+                for i in items
+            )
+    return False
 
 
 def is_booklet_file(path: Path) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import NotFound
 
 MARKER = "psoaspdf.toml"
-BUNDLED_KINDS = ("handouts", "layouts", "booklets")
+BUNDLED_KINDS = ("handouts", "layouts", "booklets", "programs")
 BUILT_IN = "the built-in library"
 
 

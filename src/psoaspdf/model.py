@@ -39,6 +39,7 @@ Paper = Literal["letter", "a4"]
 Profile = Literal["standard", "large-print", "ink-saving"]
 Imposition = Literal["saddle-stitch", "2-up"]
 Format = Literal["pdf", "html"]
+OptionalPart = Literal["chart", "sources"]  # parts of a page a layout or a run can leave out
 LANGUAGE = {
     "pattern": r"^[a-z]{2,3}(-[A-Z]{2})?$",
     "pattern_hint": "a language code: write one such as en, en-US or es",
@@ -142,6 +143,13 @@ Base = Literal[
 ]
 Prop = Literal["floor", "mat", "chair", "ball", "wall", "step", "towel", "strap", "pillow"]
 Muscle = Literal["iliopsoas", "glutes", "abdominals", "hamstrings", "lower-back"]
+Region = Literal[
+    "neck", "shoulder", "upper-back", "lower-back", "core", "pelvic-floor", "hip", "knee", "leg", "whole-body"
+]
+SLUG = {
+    "pattern": r"^[a-z0-9][a-z0-9-]{0,63}$",
+    "pattern_hint": "a usable id: use lower-case letters, digits and hyphens, e.g. bridge",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +223,13 @@ class Exercise:
     """One exercise, printed as a card that is never split across pages."""
 
     name: str = spec("Short name, e.g. 'Kneeling hip stretch'.")
+    id: str | None = spec(
+        "Stable id in the exercise library (programs name it as <handout id>/<this id>); the name"
+        " in lower case with hyphens if left out, so set it before renaming an exercise.",
+        None,
+        **SLUG,
+    )
+    region: Region | None = spec("The body region it works, for searching the exercise library.", None)
     purpose: str | None = spec("Why to do it, in one sentence.", None)
     steps: tuple[str, ...] = spec("Numbered steps, each starting with a verb.", min_items=1, max_items=8)
     dose: Dose = spec("How much and how often.")
@@ -276,8 +291,10 @@ class Handout:
 
 
 # The order a handout prints in, declared once for the PDF, the HTML twin and `check`: first the
-# title block, then these parts. "notes" is the box for the clinician's note with the clinic's
-# contact; "sources" are printed with the disclaimer.
+# title block, then these parts. "chart" is the 7-day tick chart of the self-care items marked
+# 'track' (after the exercises, so a long chart splits between rows instead of leaving a page part
+# empty before a card); "notes" is the box for the clinician's note with the clinic's contact;
+# "sources" are printed with the disclaimer.
 TITLE_BLOCK = ("title", "subtitle", "key_message", "summary")
 PRINT_ORDER = (
     "about",
@@ -287,6 +304,7 @@ PRINT_ORDER = (
     "treatment",
     "self_care",
     "exercises",
+    "chart",
     "video",
     "get_help",
     "notes",
@@ -407,12 +425,82 @@ class Layout:
         " and grey line work on white, no filled bands (also --large-print, --ink-saving).",
         "standard",
     )
+    chart: bool = spec(
+        "Print the 7-day tick chart under the self-care checklist, for the habits marked 'track'"
+        " (--no-chart leaves it out).",
+        True,
+    )
+    sources: bool = spec(
+        "Print the list of sources at the end (--no-sources leaves it out; the disclaimer always prints).",
+        True,
+    )
     footer: Footer = spec("Footer.", Footer())
     language: str | None = spec(
         "Language code of the layout's own words (footer line, address), e.g. en: a handout in"
         " another language then marks them as such for screen readers.",
         None,
         **LANGUAGE,
+    )
+
+
+# --- home-exercise programs --------------------------------------------------------------------
+
+EXERCISE_ID = {
+    "pattern": r"^[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}$",
+    "pattern_hint": "an exercise id: write <handout id>/<exercise id>, e.g. iliopsoas-back-pain/bridge"
+    " (psoaspdf exercises lists them)",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoseChange:
+    """A dose for this patient: only what differs from the exercise's own dose."""
+
+    sets: int | None = spec("Number of sets.", None, minimum=1, maximum=20)
+    reps: int | None = spec("Repetitions in each set.", None, minimum=1, maximum=100)
+    hold_seconds: int | None = spec("Seconds to hold each time.", None, minimum=1, maximum=600)
+    minutes: int | None = spec("Minutes, for exercises done for a time.", None, minimum=1, maximum=120)
+    each_side: bool | None = spec("Do it on each side (left and right).", None)
+    times: int | None = spec("How many times per day or week.", None, minimum=1, maximum=20)
+    per: Literal["day", "week"] | None = spec("Whether 'times' counts per day or per week.", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramItem:
+    """One exercise of a program: its id in the exercise library, and any dose change. A plain
+    string is taken as the id."""
+
+    __shorthand__ = "exercise"
+    exercise: str = spec(
+        "The exercise: <handout id>/<exercise id> (psoaspdf exercises lists them).", **EXERCISE_ID
+    )
+    dose: DoseChange = spec("Dose changes for this patient; the exercise's own dose otherwise.", DoseChange())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    """A home-exercise program: chosen exercises from the library, at this patient's doses, on one
+    or two pages."""
+
+    title: str | None = spec(
+        "Title; 'Your home exercise program' (in the program's language) if left out.", None, max_length=80
+    )
+    language: str | None = spec(
+        "Language code of the program's own words (title, labels); the first exercise's handout's if left out.",
+        None,
+        **LANGUAGE,
+    )
+    layout: Ref | None = spec(
+        "The layout: its YAML file (relative to the program's folder), or an id; the built-in"
+        " default if left out (-l overrides).",
+        None,
+        ref="layouts",
+    )
+    exercises: tuple[ProgramItem, ...] = spec(
+        "The exercises, in the order to do them.", min_items=1, max_items=12
+    )
+    note: str | None = spec(
+        "A note for the patient (better given on the command line).", None, max_length=600
     )
 
 

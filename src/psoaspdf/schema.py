@@ -1,4 +1,4 @@
-"""JSON Schema for handout and layout files, generated from the model the validator uses."""
+"""JSON Schema for handout, layout, booklet, manifest and program files, generated from the model the validator uses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ ROOTS: dict[str, type] = {
     "layout": model.Layout,
     "booklet": model.Booklet,
     "manifest": model.Manifest,
+    "program": model.Program,
 }
 SCHEMA_ID = "https://github.com/psoaspdf/psoaspdf/schemas/{kind}.schema.json"
 

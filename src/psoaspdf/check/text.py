@@ -12,14 +12,17 @@ from .. import model
 from ..render.inline import plain_text
 
 # Printed prose, by top-level field, in the order the handout prints it (model.PRINT_ORDER),
-# leaving out what is not prose for the reader: the video link, the notes box and the sources
+# leaving out what is not prose for the reader (the tick chart repeats self-care items): the
+# chart, the video link, the notes box and the sources
 SECTIONS = (
     *model.TITLE_BLOCK,
-    *(name for name in model.PRINT_ORDER if name not in ("video", "notes", "sources")),
+    *(name for name in model.PRINT_ORDER if name not in ("chart", "video", "notes", "sources")),
     "disclaimer",
 )
 # fields that hold no prose for the reader: names, codes, links, files, figures
-NOT_PROSE = frozenset({"id", "language", "version", "keywords", "video", "image", "pose", "alt", "per"})
+NOT_PROSE = frozenset(
+    {"id", "region", "language", "version", "keywords", "video", "image", "pose", "alt", "per"}
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -300,6 +300,41 @@ def render_pdf(
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
 
+def render_program(
+    title: str,
+    language: str,
+    exercises: list[model.Exercise],
+    urgent: list[str],
+    footer: str | None,
+    layout: model.Layout,
+    personal: model.Personal | None = None,
+    fields: dict[str, tuple[int, float, float, float]] | None = None,
+) -> bytes:
+    """Lay out a home-exercise program (see Story.program) and return its PDF bytes; ``footer``
+    is the line naming the handouts the exercises come from."""
+    renderer = _Renderer(layout, language, personal or model.Personal())
+    if fields is not None:
+        renderer.story.field_sink = fields
+    buffer = io.BytesIO()
+    page_map = PageMap([PartPages()])
+    names = "; ".join(plain_text(e.name) for e in exercises)
+    doc = renderer.document(
+        buffer,
+        page_map,
+        # Metadata names the clinic and the exercises, never the patient.
+        title=plain_text(title),
+        author=renderer.layout.clinic.name,
+        subject=names,
+        keywords=["home exercise program"],
+        lang=language,
+    )
+    story = renderer.story.program(title, exercises, urgent, renderer.personal)
+    renderer.build(
+        doc, [_marker(PART_ATTR, 0), ContextMarker(PageContext(title=title, review=footer)), *story]
+    )
+    return PdfBytes(buffer.getvalue(), pages=doc.page)
+
+
 def render_booklet(
     plan: BookletPlan, layout: model.Layout, personal: model.Personal | None = None
 ) -> tuple[bytes, PageMap]:

@@ -31,7 +31,11 @@ F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
 HEADING_ALLOWANCE = 40.0  # room for the section heading above the first row of cards
 MIN_WRITE_IN = 60.0  # points: the shortest line worth writing a name or date on
-WIDE_PICTURE = 2.2  # wider than this (width : height) goes above the steps, not beside them
+PICTURE_SHARE = 0.36  # of a card's width: the picture beside the steps
+PICTURE_HEIGHT = 120.0  # points: the tallest picture beside the steps (two cards fit a page)
+PROGRAM_PICTURE = 150.0  # points: the figure column of a program's exercise row
+PROGRAM_PICTURE_HEIGHT = 95.0
+STACK_AT = 17.0  # body size from which a card's picture goes above its steps (large print)
 NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 
@@ -76,6 +80,60 @@ class BreakableTable(Table):
         if row >= len(heights) or sum(heights[: row + 1]) <= self.page_height:
             return False  # the row fits on the next page: it moves there whole
         return avail_height >= self.page_height * SPLIT_ROOM  # else too little room for a first piece
+
+
+class StartKeptTable(BreakableTable):
+    """A table that moves to the next page only when its first ``keep`` rows do not fit here;
+    otherwise it splits between rows, its marks (outline, help box, source) on the first piece."""
+
+    keep = 1
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        fresh = avail_height >= self.page_height - 1  # a whole page: nothing is gained by waiting
+        if sum(self._rowHeights[: self.keep]) > avail_height and not fresh:
+            return []
+        parts = super().split(avail_width, avail_height)
+        if parts:
+            for attr in (OUTLINE_ATTR, HELP_ATTR, SOURCE_ATTR):
+                if hasattr(self, attr):
+                    setattr(parts[0], attr, getattr(self, attr))
+        return parts
+
+
+class HeadedTable(Flowable):
+    """A heading and a table that go on together: moved to the next page only when the heading
+    and the table's first rows do not fit here; otherwise the table splits between rows (its
+    header rows repeated), so the page above is not left part empty."""
+
+    def __init__(self, heading: Flowable, table: Table, first_rows: int = 2) -> None:
+        super().__init__()
+        self.heading = heading
+        self.table = table
+        self.first_rows = first_rows
+        self._sizes = (0.0, 0.0)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        heading = self.heading.wrap(avail_width, avail_height)[1] + self.heading.getSpaceAfter()
+        table = self.table.wrap(avail_width, avail_height)[1]
+        self._sizes = (heading, table)
+        self.width = avail_width
+        return avail_width, heading + table
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        repeat = self.table.repeatRows if isinstance(self.table.repeatRows, int) else 0
+        first = sum(self.table._rowHeights[: repeat + self.first_rows])
+        fresh = avail_height >= getattr(self.table, "page_height", 0) - 1  # a whole page
+        if self._sizes[0] + first > avail_height and not fresh:
+            return []  # not even the start fits: all of it goes to the next page
+        self.heading.keepWithNext = False
+        return [self.heading, self.table]
+
+    def draw(self) -> None:
+        heading, table = self._sizes
+        self.heading.drawOn(self.canv, 0, table + heading - self.heading.wrap(self.width, heading)[1])
+        self.table.drawOn(self.canv, 0, 0)
 
 
 def bookmarked(flowable: F, title: str) -> F:
@@ -297,28 +355,32 @@ class Story:
         if section is None:
             return []
         heading = self.heading(section.heading, default_key)
+        # the heading never ends a page: it goes with its intro and the first point, and the
+        # other points flow on, one by one, filling the page
+        head: list[Flowable] = [heading]
         if section.intro:
-            # the heading never ends a page: it goes with its intro, and the points may follow
-            # on the next page (keeping the first point too can leave half a page blank)
-            head = KeepTogether([heading, self.para(section.intro, self.s.body)])
-            return [head, self.bullets(section.items)] if section.items else [head]
-        if not section.items:
-            return [heading]
-        # no intro: the heading goes with the first point
-        first = KeepTogether([heading, self.bullets(section.items[:1])])
-        return [first, self.bullets(section.items[1:])] if len(section.items) > 1 else [first]
+            head.append(self.para(section.intro, self.s.body))
+        return self.kept_with_first(head, section.items)
+
+    def kept_with_first(self, head: list[Flowable], items: tuple[str, ...]) -> list[Flowable]:
+        """Headings and intro kept with the first bullet point; the other points free to flow."""
+        if not items:
+            return [KeepTogether(head)] if len(head) > 1 else head
+        first = KeepTogether([*head, self.bullets(items[:1])])
+        return [first, *(self.bullets((item,)) for item in items[1:])]  # one by one: each fills the page
 
     def symptoms(self, symptoms: model.Symptoms) -> list[Flowable]:
-        out: list[Flowable] = [self.heading(symptoms.heading, "symptoms")]
+        lead: list[Flowable] = [self.heading(symptoms.heading, "symptoms")]
         if symptoms.intro:
-            out.append(self.para(symptoms.intro, self.s.body))
-        for group in symptoms.groups:
-            block: list[Flowable] = []
+            lead.append(self.para(symptoms.intro, self.s.body))
+        out: list[Flowable] = []
+        for index, group in enumerate(symptoms.groups):
+            # the section's heading goes with the first group's heading and first point
+            head = lead if index == 0 else []
             if group.heading:
-                block.append(self.para(group.heading, self.s.subheading))
-            block.append(self.bullets(group.items))
-            out.append(KeepTogether(block))
-        return [KeepTogether(out[:2]), *out[2:]] if len(out) > 2 else out
+                head = [*head, self.para(group.heading, self.s.subheading)]
+            out += self.kept_with_first(head, group.items)
+        return out
 
     def self_care(self, care: model.SelfCare) -> list[Flowable]:
         out: list[Flowable] = [self.heading(care.heading, "self_care")]
@@ -334,10 +396,12 @@ class Story:
         result: list[Flowable] = [KeepTogether([*out, head])]
         if rows[2:]:
             result.append(self.checklist_table(rows[2:]))
-        tracked = [item for item in care.items if item.track]
-        if tracked:
-            result.append(self.tracker(tracked))
         return result
+
+    def chart(self, care: model.SelfCare) -> list[Flowable]:
+        """The 7-day chart of the habits marked 'track', unless the layout leaves it out."""
+        tracked = [item for item in care.items if item.track]
+        return [Spacer(1, 8), self.tracker(tracked)] if tracked and self.layout.chart else []
 
     def checklist_table(self, rows: list[list[Any]]) -> Table:
         width = self.s.frame_width
@@ -377,7 +441,7 @@ class Story:
                 ("RIGHTPADDING", (1, 0), (-1, -1), 2),
             )
         )
-        return KeepTogether([self.label("tracker", self.s.subheading), table])
+        return HeadedTable(self.label("tracker", self.s.subheading), table)
 
     def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
@@ -422,15 +486,14 @@ class Story:
         if exercise.purpose:
             body.append(self.para(exercise.purpose, s.body))
         steps = self.numbered(exercise.steps)
-        if exercise.illustration and compact:
-            body += [*self.picture(exercise.illustration, inner, 150), Spacer(1, 8), steps]
-        elif exercise.illustration and self.is_wide(exercise.illustration, inner * 0.45, 200):
-            # a lying-down figure beside the steps would be a thin strip: give it the width instead
-            body += [*self.picture(exercise.illustration, inner * 0.8, 170), Spacer(1, 8), steps]
+        if exercise.illustration and (compact or s.body.fontSize >= STACK_AT):
+            # half a card's width, or large type: the steps need the whole width, the picture goes above
+            share, tallest = (1.0, 150) if compact else (0.6, 170)
+            body += [*self.picture(exercise.illustration, inner * share, tallest), Spacer(1, 8), steps]
         elif exercise.illustration:
             # the picture beside the steps it shows: the eye goes picture, then steps
-            picture_width = inner * 0.45
-            left = self.picture(exercise.illustration, picture_width, 200)
+            picture_width = inner * PICTURE_SHARE
+            left = self.picture(exercise.illustration, picture_width, PICTURE_HEIGHT)
             side = Table([[left, [steps]]], colWidths=[picture_width + 14, inner - picture_width - 14])
             side.setStyle(
                 self.table_style(
@@ -497,11 +560,6 @@ class Story:
         for flowable in head:
             flowable.keepWithNext = True  # the title and picture go with the first steps
         return [sourced(f, field, what) for f in [*head, *rest]]
-
-    def is_wide(self, illustration: model.Illustration, width: float, max_height: float) -> bool:
-        """Whether the picture is much wider than tall (more than WIDE_PICTURE : 1) at this size."""
-        w, h = self.picture(illustration, width, max_height)[0].wrap(width, max_height)
-        return bool(w > WIDE_PICTURE * h)
 
     def picture(self, illustration: model.Illustration, width: float, max_height: float) -> list[Flowable]:
         """The illustration scaled to fit, with its alt text as a caption saying what it shows."""
@@ -605,21 +663,20 @@ class Story:
             if help_.heading
             else self.label("get_help", s.help_heading)
         )
-        content: list[Flowable] = [title]
-        content.append(self.label("urgent", s.help_lead, emergency=contact.emergency_number))
-        content.append(self.bullets(help_.urgent))
+        # a row per block, each lead with its points: split between blocks when the page is
+        # short, but the heading and the emergency signs always together
+        urgent = self.label("urgent", s.help_lead, emergency=contact.emergency_number)
+        content: list[list[Flowable]] = [[title], [urgent, self.bullets(help_.urgent)]]
         if help_.today:
-            content.append(Spacer(1, 6))
-            content.append(self.label("today", s.help_lead))
-            content.append(self.bullets(help_.today))
+            content.append([Spacer(1, 6), self.label("today", s.help_lead), self.bullets(help_.today)])
         if help_.call_clinic:
             # no number in the layout: a line to write it on, never a sentence that leads nowhere
             phone = f" {self.labels['at']} {contact.phone or '____________________'}"
-            content.append(Spacer(1, 6))
-            content.append(self.label("call_clinic", s.help_lead, phone=phone))
-            content.append(self.bullets(help_.call_clinic))
-        # a row per block: kept whole when it fits on a page, split between blocks when it cannot
-        table = self.breakable([[block] for block in content], colWidths=[s.frame_width])
+            lead = self.label("call_clinic", s.help_lead, phone=phone)
+            content.append([Spacer(1, 6), lead, self.bullets(help_.call_clinic)])
+        table = StartKeptTable([[block] for block in content], colWidths=[s.frame_width])
+        table.page_height = s.frame_height
+        table.keep = 2
         table.setStyle(
             self.table_style(
                 ("BACKGROUND", (0, 0), (-1, -1), s.colors.warning_tint),
@@ -634,7 +691,7 @@ class Story:
             )
         )
         setattr(table, HELP_ATTR, True)
-        return KeepTogether([Spacer(1, 8), bookmarked(table, help_.heading or self.labels["get_help"])])
+        return bookmarked(table, help_.heading or self.labels["get_help"])
 
     def notes_and_contact(self, note: str | None = None) -> Flowable:
         """The clinician's note (or ruled lines to write one), beside the clinic's contact details."""
@@ -677,12 +734,132 @@ class Story:
         return KeepTogether([Spacer(1, 10), table])
 
     def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
+        """The sources (unless the layout leaves them out) and the disclaimer."""
+        note = self.para(f"**{self.labels['disclaimer']}:** {disclaimer}", self.s.body)
+        if not self.layout.sources:
+            return [KeepTogether([Spacer(1, 8), note])]
         items = tuple(source_line(source) for source in sources)
-        out: list[Flowable] = [self.heading(None, "sources"), self.bullets(items)]
-        note = f"**{self.labels['disclaimer']}:** {disclaimer}"
-        out.append(Spacer(1, 8))
-        out.append(self.para(note, self.s.body))
+        out: list[Flowable] = [self.heading(None, "sources"), self.bullets(items), Spacer(1, 8), note]
         return [KeepTogether(out)]  # the note never lands alone on a last page
+
+    # --- the home-exercise program sheet -------------------------------------------------------
+
+    def program(
+        self,
+        title: str,
+        exercises: list[model.Exercise],
+        urgent: list[str],
+        personal: model.Personal,
+    ) -> list[Flowable]:
+        """A home-exercise program: the title and patient line, the clinician's note, a row per
+        exercise (figure and a week of tick boxes beside the steps, dose and cautions), then when
+        to stop, the clinic's number and the emergency signs."""
+        s = self.s
+        out: list[Flowable] = [
+            bookmarked(self.para(title, s.program_title), title),
+            sourced(self.patient_line(personal), "", "the patient's name, date and clinician"),
+        ]
+        if personal.note:
+            out += [Spacer(1, 8), sourced(self.para(personal.note, s.body), "note", "the note")]
+        out.append(Spacer(1, 10))
+        for number, exercise in enumerate(exercises, start=1):
+            field, what = f"exercises[{number}]", f"exercise {number} {plain_text(exercise.name)!r}"
+            out.append(sourced(self.program_row(number, exercise), field, what))
+        out.append(sourced(self.program_footer(urgent), "", "when to stop and get help"))
+        return out
+
+    def program_row(self, number: int, exercise: model.Exercise) -> Table:
+        s = self.s
+        width = s.frame_width
+        left_width = min(PROGRAM_PICTURE, width * 0.3)
+        left: list[Flowable] = []
+        if exercise.illustration:
+            left += self.picture(exercise.illustration, left_width - 12, PROGRAM_PICTURE_HEIGHT)[:1]
+            left.append(Spacer(1, 6))
+        left += [self.label("program_ticks", s.caption), Spacer(1, 3), self.week_boxes(left_width - 12)]
+        right: list[Flowable] = [self.para(f"{number}. {exercise.name}", s.program_exercise)]
+        right.append(self.numbered(exercise.steps))
+        right.append(self.dose_line(exercise.dose))
+        if exercise.cautions:
+            right.append(self.caution_line(exercise.cautions))
+        row = Table([[left, right]], colWidths=[left_width, width - left_width])
+        row.setStyle(
+            self.table_style(
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LEFTPADDING", (1, 0), (1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.75, s.colors.rule),
+            )
+        )
+        return row
+
+    def week_boxes(self, width: float) -> Table:
+        """Seven boxes to tick, one per day, numbered 1 to 7 under them."""
+        size = 14.0
+        cell = width / 7
+        numbers = [Paragraph(str(d), self.s.day) for d in range(1, 8)]
+        table = Table([[TickBox(size, self.s.colors.text) for _ in range(7)], numbers], colWidths=[cell] * 7)
+        table.setStyle(
+            self.table_style(
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            )
+        )
+        table.hAlign = "LEFT"
+        return table
+
+    def dose_line(self, dose: model.Dose) -> Paragraph:
+        """The dose on one line: Sets **2** · Repeat **10 times** · Hold **5 seconds**."""
+        cells = dose_cells(dose, self.labels)
+        text = "  ·  ".join(f"{label} **{value}**" for label, value in cells)
+        return Paragraph(markup(text, self.s.fonts), self.s.program_dose)
+
+    def caution_line(self, cautions: tuple[str, ...]) -> Paragraph:
+        """The cautions run on after their label, in one short paragraph."""
+        label = markup("⚠ " + self.labels["caution"] + ":", self.s.fonts, emphasis=False)
+        color = self.s.colors.warning.hexval()[2:]
+        items = " ".join(markup(c, self.s.fonts) for c in cautions)
+        return Paragraph(f'<font color="#{color}"><b>{label}</b></font> {items}', self.s.program_caution)
+
+    def program_footer(self, urgent: list[str]) -> Flowable:
+        """When to stop, the clinic's number, and the emergency signs of the handouts the
+        exercises come from, framed like the help box."""
+        s = self.s
+        contact = self.layout.clinic.contact
+        phone = f" {self.labels['at']} {contact.phone or '____________________'}"
+        lines: list[Flowable] = [
+            self.label("program_stop", s.help_lead),
+            self.label("program_questions", s.body, clinic=self.layout.clinic.name, phone=phone),
+        ]
+        if urgent:
+            lead = self.labels["urgent"].format(emergency=contact.emergency_number)
+            signs = "; ".join(plain_text(u).rstrip(".") for u in urgent)
+            lines.append(
+                Paragraph(
+                    markup(f"**{lead}** ", s.fonts, emphasis=True) + markup(signs, s.fonts) + ".",
+                    s.body,
+                )
+            )
+        table = self.breakable([[line] for line in lines], colWidths=[s.frame_width])
+        table.setStyle(
+            self.table_style(
+                ("BOX", (0, 0), (-1, -1), 2, s.colors.warning),
+                ("BACKGROUND", (0, 0), (-1, -1), s.colors.warning_tint),
+                ("LEFTPADDING", (0, 0), (-1, -1), 12),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 12),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, 0), 8),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+            )
+        )
+        setattr(table, HELP_ATTR, True)
+        return KeepTogether([Spacer(1, 6), table])
 
     # --- booklet pages ------------------------------------------------------------------------
 
@@ -789,8 +966,12 @@ class Story:
             ),
             "self_care": lambda: self.marked(self.self_care(h.self_care), h.self_care, "self_care"),
             "exercises": lambda: self.exercises(h.exercises, compact=self.layout.exercises == "compact"),
+            "chart": lambda: self.marked(self.chart(h.self_care), h.self_care, "self_care"),
             "video": lambda: self.video_section(h.video),
-            "get_help": lambda: self.marked([self.get_help(h.get_help)], h.get_help, "get_help"),
+            "get_help": lambda: [
+                Spacer(1, 8),
+                *self.marked([self.get_help(h.get_help)], h.get_help, "get_help"),
+            ],
             "notes": lambda: [
                 sourced(self.notes_and_contact(personal.note), "", "the notes box (with the patient's note)")
             ],

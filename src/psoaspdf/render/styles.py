@@ -68,6 +68,10 @@ class Styles:
     centered: ParagraphStyle
     divider: ParagraphStyle
     url: ParagraphStyle
+    program_title: ParagraphStyle
+    program_exercise: ParagraphStyle
+    program_dose: ParagraphStyle
+    program_caution: ParagraphStyle
 
     @property
     def frame_width(self) -> float:
@@ -188,4 +192,16 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
             "divider", fontName=fonts.bold, fontSize=size * 2.4, textColor=palette.primary, alignment=1
         ),
         url=style("url", fontSize=12, leading=15, wordWrap="CJK"),  # long addresses break anywhere
+        program_title=style(
+            "program_title", fontName=fonts.bold, fontSize=size * 1.6, textColor=palette.primary, spaceAfter=4
+        ),
+        program_exercise=style(
+            "program_exercise",
+            fontName=fonts.bold,
+            fontSize=size * 1.15,
+            textColor=palette.primary,
+            spaceAfter=2,
+        ),
+        program_dose=style("program_dose", spaceBefore=2, spaceAfter=2, leading=size * 1.3),
+        program_caution=style("program_caution", leading=size * 1.3),
     )
