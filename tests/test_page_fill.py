@@ -5,6 +5,7 @@ starts with an exercise card that did not fit whole on it (cards are never split
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -58,8 +59,10 @@ def test_no_page_but_the_last_is_under_half_full(
     result = runner.invoke(main, ["render", handout, "-o", str(out), *extra])
     assert result.exit_code == 0, result.stderr
     pages = fills(out.read_bytes())
-    for number, ((fill, _), (_, next_first)) in enumerate(zip(pages, pages[1:]), start=1):
-        assert fill >= 0.5 or CARD.match(next_first), f"page {number} of {len(pages)} is {fill:.0%} full; the next starts {next_first!r}"
+    for number, ((fill, _), (_, next_first)) in enumerate(itertools.pairwise(pages), start=1):
+        assert fill >= 0.5 or CARD.match(next_first), (
+            f"page {number} of {len(pages)} is {fill:.0%} full; the next starts {next_first!r}"
+        )
 
 
 def test_the_measure_sees_a_part_empty_page(tmp_path: Path) -> None:
