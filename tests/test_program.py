@@ -168,3 +168,19 @@ def test_dose_syntax_mistakes_say_what_is_expected(text: str, runner: CliRunner,
     result = runner.invoke(main, ["program", text, "-o", str(tmp_path / "p.pdf")])
     assert result.exit_code == 1
     assert "command line: EXERCISE 1:" in result.stderr
+
+
+def test_a_program_of_spanish_exercises_is_in_spanish(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "es.pdf"
+    ids = ["iliopsoas-back-pain-es/bridge@reps=6", "iliopsoas-back-pain-es/bird-dog"]
+    assert runner.invoke(main, ["program", *ids, "-o", str(out)]).exit_code == 0
+    es = labels("es")
+    reader = pypdf.PdfReader(out)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert reader.metadata.title == es["program_title"]
+    text = text_of(out)
+    assert es["caution"] in text and labels("en")["caution"] not in text
+    line = "  ·  ".join(
+        f"{k} {v}" for k, v in dose_cells(model.Dose(sets=2, reps=6, hold_seconds=5, times=1), es)
+    )
+    assert " ".join(line.split()) in text

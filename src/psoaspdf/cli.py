@@ -35,6 +35,34 @@ def root_option(command: F) -> F:
     )(command)
 
 
+def copy_options(command: F) -> F:
+    """What one printed copy looks like and whom it is for: paper, patient, clinician, date,
+    note, large print or ink saving (render and program)."""
+    options = [
+        click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's."),
+        click.option(
+            "--patient", help="Patient's name, printed on the page only (never stored in metadata)."
+        ),
+        click.option("--clinician", help="Clinician's name, printed on the page."),
+        click.option(
+            "--date", "date_", metavar="DATE", help="Date printed on the page, as you want it shown."
+        ),
+        click.option("--note", help="A note for the patient, printed on the page only."),
+        click.option(
+            "--large-print", "profile", flag_value="large-print", help="Body text at 18 pt or more."
+        ),
+        click.option(
+            "--ink-saving",
+            "profile",
+            flag_value="ink-saving",
+            help="Black and grey line work, no filled bands.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 class Failed(click.ClickException):
     """A user's mistake or a write that failed, shown the way Click shows its own errors."""
 
@@ -112,17 +140,9 @@ def main() -> None:
     show_default=True,
     help="PDF to print, or the accessible HTML twin: one self-contained page for screen readers.",
 )
-@click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
-@click.option("--patient", help="Patient's name, printed on the page only (never stored in metadata).")
-@click.option("--clinician", help="Clinician's name, printed on the page.")
-@click.option("--date", "date_", metavar="DATE", help="Date printed on the page, as you want it shown.")
-@click.option("--large-print", "profile", flag_value="large-print", help="Body text at 18 pt or more.")
-@click.option(
-    "--ink-saving", "profile", flag_value="ink-saving", help="Black and grey line work, no filled bands."
-)
+@copy_options
 @click.option("--no-chart", is_flag=True, help="Leave out the 7-day tick chart.")
 @click.option("--no-sources", is_flag=True, help="Leave out the list of sources (the disclaimer stays).")
-@click.option("--note", help="A note for the patient, printed in the notes box.")
 @root_option
 def render(
     handout: str,
@@ -219,15 +239,7 @@ def exercises(paths: tuple[Path, ...], fmt: str, root: Path | None) -> None:
     show_default=True,
     help="PDF to print, or the accessible HTML twin.",
 )
-@click.option("--paper", type=PAPERS, help="Paper size, overriding the layout's.")
-@click.option("--patient", help="Patient's name, printed on the page only (never stored in metadata).")
-@click.option("--clinician", help="Clinician's name, printed on the page.")
-@click.option("--date", "date_", metavar="DATE", help="Date printed on the page, as you want it shown.")
-@click.option("--note", help="A note for the patient, printed under their name (overrides the file's).")
-@click.option("--large-print", "profile", flag_value="large-print", help="Body text at 18 pt or more.")
-@click.option(
-    "--ink-saving", "profile", flag_value="ink-saving", help="Black and grey line work, no filled bands."
-)
+@copy_options
 @root_option
 def program(
     exercise: tuple[str, ...],

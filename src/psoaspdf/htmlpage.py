@@ -356,11 +356,8 @@ class Page:
         clinic = self.layout.clinic
         return f'<header class="clinic">{_logo(self.layout)}<p>{inline(clinic.name)}</p></header>'
 
-    def title_block(self, help_id: str, help_title: str) -> Iterator[str]:
-        h = self.handout
-        yield f"<h1>{inline(h.title)}</h1>"
-        if h.subtitle:
-            yield f'<p class="subtitle">{inline(h.subtitle)}</p>'
+    def people(self) -> Iterator[str]:
+        """The patient, date and clinician given for this copy (none: nothing)."""
         people = [
             (self.labels["patient"], self.personal.patient),
             (self.labels["date"], self.personal.date),
@@ -369,6 +366,13 @@ class Page:
         given = [f"<span><strong>{esc(k)}:</strong> {esc(v)}</span>" for k, v in people if v]
         if given:
             yield f'<p class="for">{"".join(given)}</p>'
+
+    def title_block(self, help_id: str, help_title: str) -> Iterator[str]:
+        h = self.handout
+        yield f"<h1>{inline(h.title)}</h1>"
+        if h.subtitle:
+            yield f'<p class="subtitle">{inline(h.subtitle)}</p>'
+        yield from self.people()
         yield (
             '<section class="key" aria-labelledby="key-message">'
             f'<h2 id="key-message">{self.label("key_message")}</h2>'
@@ -668,14 +672,7 @@ class ProgramPage(Page):
 
     def program(self) -> str:
         body: list[str] = [f"<h1>{inline(self.title)}</h1>"]
-        people = [
-            (self.labels["patient"], self.personal.patient),
-            (self.labels["date"], self.personal.date),
-            (self.labels["clinician"], self.personal.clinician),
-        ]
-        given = [f"<span><strong>{esc(k)}:</strong> {esc(v)}</span>" for k, v in people if v]
-        if given:
-            body.append(f'<p class="for">{"".join(given)}</p>')
+        body += self.people()
         if self.personal.note:
             body.append(f'<p class="note">{inline(self.personal.note)}</p>')
         ident, head = self.heading(2, self.labels["exercises"])

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import model
 from .errors import InvalidInput, NotFound, Problem
-from .exercises import Entry, Library, load_library
+from .exercises import Entry, Library, load_library, plain_text
 from .handout import apply_overrides, load_layout, personal_problems, printable_problems, rendering
 from .library import resolve_given
 from .validate import BUILT_IN, COMMAND_LINE, Where, load_located
@@ -190,7 +191,7 @@ class ProgramInputs:
         first = self.plan.items[0].entry.handout.language if self.plan.items else "en"
         return self.plan.program.language or first
 
-    @property
+    @functools.cached_property
     def labels(self) -> dict[str, object]:
         return load_labels(self.language)
 
@@ -306,10 +307,3 @@ def render_program_bytes(
             personal,
             fields,
         )
-
-
-def plain_text(text: str) -> str:
-    """Text without our inline marks (ReportLab is imported only when it is needed)."""
-    from .render.inline import plain_text as plain
-
-    return plain(text)
