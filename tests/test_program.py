@@ -184,3 +184,19 @@ def test_a_program_of_spanish_exercises_is_in_spanish(runner: CliRunner, tmp_pat
         f"{k} {v}" for k, v in dose_cells(model.Dose(sets=2, reps=6, hold_seconds=5, times=1), es)
     )
     assert " ".join(line.split()) in text
+
+
+def test_a_listing_cut_short_by_its_reader_is_no_crash(tmp_path: Path) -> None:
+    """`psoaspdf exercises | head -1`: the reader closes the pipe early; no 'internal error'."""
+    import subprocess
+    import sys
+
+    text = ILIOPSOAS.read_text(encoding="utf-8")
+    for n in range(90):  # more lines than a pipe holds, so the writer is still writing when head quits
+        copy = text.replace("id: iliopsoas-back-pain\n", f"id: copy-{n}-{'x' * 40}\n", 1)
+        (tmp_path / f"h{n}.yaml").write_text(copy, encoding="utf-8")
+    command = f"{sys.executable} -m psoaspdf exercises . | head -1"
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert result.stdout.startswith("ID")
+    assert "warning" not in result.stderr  # every copy is a valid handout: the listing is long
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

@@ -98,6 +98,10 @@ class PsoasGroup(click.Group):
             raise Failed(error) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader went away (`psoaspdf exercises | head`): not a bug
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)  # so the interpreter's last flush at exit does not fail again
+            ctx.exit(ExitCode.OK)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written.", err=True)
             ctx.exit(ExitCode.INTERRUPTED)
