@@ -47,7 +47,7 @@ def test_the_example_manifest_builds_every_item(built: tuple[Path, str, str, int
         pdf = pypdf.PdfReader(out / item["item"])
         if pdf.is_encrypted:
             pdf.decrypt("open-sesame-12")
-        assert len(pdf.pages) >= 10, item
+        assert len(pdf.pages) >= 5, item  # a whole handout or booklet, not a stub
 
 
 def test_a_second_run_skips_everything(built: tuple[Path, str, str, int], runner: CliRunner) -> None:

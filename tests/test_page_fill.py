@@ -20,8 +20,11 @@ from psoaspdf.render.styles import FOOTER_HEIGHT, HEADER_HEIGHT
 
 MARGIN = model.Page().margin_mm * 72 / 25.4
 HANDOUTS = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
-# a card (or the exercises' heading with the first card) that moved whole to the next page
-CARD = re.compile(r"^(Exercise \d+:|Ejercicio \d+:|Your exercises|Sus ejercicios)")
+# a card (or the exercises' heading with the first card) that moved whole to the next page, or
+# the help box, whose heading never leaves its emergency signs (the chosen design)
+CARD = re.compile(
+    r"^(Exercise \d+:|Ejercicio \d+:|Your exercises|Sus ejercicios|When to get help|Cuándo pedir ayuda)"
+)
 
 
 def page_lines(page: pypdf.PageObject) -> list[tuple[float, str]]:

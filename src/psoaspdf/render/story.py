@@ -29,10 +29,10 @@ from .styles import Styles
 
 F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
-HEADING_ALLOWANCE = 40.0  # room for the section heading above the first row of cards
 MIN_WRITE_IN = 60.0  # points: the shortest line worth writing a name or date on
-PICTURE_SHARE = 0.36  # of a card's width: the picture beside the steps
-PICTURE_HEIGHT = 120.0  # points: the tallest picture beside the steps (two cards fit a page)
+PICTURE_SHARE = 0.31  # of a card's width: the widest picture beside the steps
+PICTURE_NARROWEST = 0.25  # of a card's width: the column of a tall picture and its caption
+PICTURE_HEIGHT = 100.0  # points: the tallest picture beside the steps (two cards fit a page)
 PROGRAM_PICTURE = 150.0  # points: the figure column of a program's exercise row
 PROGRAM_PICTURE_HEIGHT = 95.0
 STACK_AT = 17.0  # body size from which a card's picture goes above its steps (large print)
@@ -206,6 +206,11 @@ class Story:
         self.indent = styles.body.fontSize * 1.5  # room for "10." beside a step, at any type size
 
     # --- small pieces -------------------------------------------------------------------------
+
+    @property
+    def heading_room(self) -> float:
+        """The height of a section heading at the top of a page: room kept above the first card."""
+        return float(self.s.heading.leading + self.s.heading.spaceAfter)
 
     def para(self, text: str, style: Any) -> Paragraph:
         return Paragraph(markup(text, self.s.fonts), style)
@@ -457,7 +462,7 @@ class Story:
         grid: list[list[Any]] = [list(boxes[i : i + per_row]) for i in range(0, len(boxes), per_row)]
         if len(grid) > 1:
             grid[-1] += [""] * (per_row - len(grid[-1]))
-        widths = [width / per_row] * per_row if columns and width else None
+        widths = [width / per_row] * per_row if columns and width else self.dose_widths(cells, width)
         table = Table(grid, hAlign="LEFT", colWidths=widths)
         table.setStyle(
             self.table_style(
@@ -471,6 +476,25 @@ class Story:
         )
         return table
 
+    def dose_widths(self, cells: list[tuple[str, str]], width: float) -> list[float] | None:
+        """Columns as wide as their words, the spare room shared out, so a value such as
+        "3 times each side" stays on one line when the row has room for it."""
+        if not width:
+            return None
+        value, label = self.s.dose_value, self.s.dose_label
+        natural = [
+            max(
+                stringWidth(said, value.fontName, value.fontSize),
+                stringWidth(name, label.fontName, label.fontSize),
+            )
+            + (12 if i == 0 else 22)
+            for i, (name, said) in enumerate(cells)
+        ]
+        spare = width - sum(natural)
+        if spare < 0:  # something wraps: the longest values get the most room
+            return [n * width / sum(natural) for n in natural]
+        return [n + spare / len(natural) for n in natural]
+
     def exercise_card(
         self, number: int, exercise: model.Exercise, width: float = 0, compact: bool = False
     ) -> Table:
@@ -483,18 +507,28 @@ class Story:
         title = f"{self.labels['exercise']} {number}: {exercise.name}"
         rows: list[list[Any]] = [[self.para(title, s.card_title)]]
         body: list[Flowable] = []
-        if exercise.purpose:
-            body.append(self.para(exercise.purpose, s.body))
+        purpose = [self.para(exercise.purpose, s.body)] if exercise.purpose else []
         steps = self.numbered(exercise.steps)
-        if exercise.illustration and (compact or s.body.fontSize >= STACK_AT):
+        stacked = compact or s.body.fontSize >= STACK_AT
+        if exercise.illustration and stacked:
             # half a card's width, or large type: the steps need the whole width, the picture goes above
             share, tallest = (1.0, 150) if compact else (0.6, 170)
-            body += [*self.picture(exercise.illustration, inner * share, tallest), Spacer(1, 8), steps]
+            body += [
+                *purpose,
+                *self.picture(exercise.illustration, inner * share, tallest),
+                Spacer(1, 8),
+                steps,
+            ]
         elif exercise.illustration:
-            # the picture beside the steps it shows: the eye goes picture, then steps
-            picture_width = inner * PICTURE_SHARE
-            left = self.picture(exercise.illustration, picture_width, PICTURE_HEIGHT)
-            side = Table([[left, [steps]]], colWidths=[picture_width + 14, inner - picture_width - 14])
+            # the picture beside what it shows: the eye goes picture, then purpose, steps and cautions
+            # as wide as the figure comes out: a standing figure leaves the steps more room
+            left = self.picture(exercise.illustration, inner * PICTURE_SHARE, PICTURE_HEIGHT)
+            drawn = left[0].wrap(inner * PICTURE_SHARE, PICTURE_HEIGHT)[0]
+            picture_width = max(drawn, inner * PICTURE_NARROWEST)
+            right: list[Flowable] = [*purpose, steps]
+            if exercise.cautions:
+                right += [Spacer(1, 2), self.caution_para(exercise.cautions)]
+            side = Table([[left, right]], colWidths=[picture_width + 14, inner - picture_width - 14])
             side.setStyle(
                 self.table_style(
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -506,11 +540,12 @@ class Story:
             )
             body.append(side)
         else:
-            body.append(steps)
-        body.append(Spacer(1, 10))
+            body += [*purpose, steps]
+        beside = bool(exercise.illustration) and not stacked
+        body.append(Spacer(1, 6))
         body.append(self.dose(exercise.dose, columns=2 if compact else 0, width=inner))
-        if exercise.cautions:
-            body.append(Spacer(1, 8))
+        if exercise.cautions and not beside:
+            body.append(Spacer(1, 4))
             body.append(self.cautions(exercise.cautions, inner, stacked=compact))
         if exercise.video:
             body.append(Spacer(1, 8))
@@ -524,10 +559,10 @@ class Story:
                 ("LINEBELOW", (0, 0), (-1, 0), 1.25, s.colors.primary),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, 0), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, 0), 7),
-                ("TOPPADDING", (0, 1), (-1, -1), 8),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, 0), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 5),
+                ("TOPPADDING", (0, 1), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 8),
             )
         )
         return card
@@ -537,7 +572,7 @@ class Story:
         steps), the same content without the frame, free to continue on the next page."""
         field, what = f"exercises[{number}]", f"exercise {number} {plain_text(exercise.name)!r}"
         card = sourced(self.exercise_card(number, exercise), field, what)
-        if height_of(card, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
+        if height_of(card, self.s.frame_width) <= self.s.frame_height - self.heading_room:
             return [card]
         s = self.s
         title = self.para(f"{self.labels['exercise']} {number}: {exercise.name}", s.card_title)
@@ -548,7 +583,8 @@ class Story:
             head += self.picture(exercise.illustration, s.frame_width * 0.6, s.frame_height * 0.3)
         steps = exercise.steps
         # the dose is never split, and never starts a page alone: it goes with the last step
-        rest: list[Flowable] = [self.numbered(steps[:-1])] if len(steps) > 1 else []
+        # the first step goes with the title and picture; the others flow one by one
+        rest: list[Flowable] = [self.numbered(steps[i : i + 1], start=i + 1) for i in range(len(steps) - 1)]
         last = self.numbered(steps[-1:], start=len(steps))
         rest.append(
             KeepTogether([last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)])
@@ -558,7 +594,7 @@ class Story:
         if exercise.video:
             rest += [Spacer(1, 8), self.video(exercise.video)]
         for flowable in head:
-            flowable.keepWithNext = True  # the title and picture go with the first steps
+            flowable.keepWithNext = True  # the title and picture go with the first step
         return [sourced(f, field, what) for f in [*head, *rest]]
 
     def picture(self, illustration: model.Illustration, width: float, max_height: float) -> list[Flowable]:
@@ -617,6 +653,31 @@ class Story:
         )
         return table
 
+    def caution_para(self, cautions: tuple[str, ...]) -> Table:
+        """Cautions for a narrow column, behind a bar in the warning colour: the label runs in
+        before the first one, each caution on its own line."""
+        label = markup("⚠ " + self.labels["caution"] + ":", self.s.fonts, emphasis=False)
+        color = self.s.colors.warning.hexval()[2:]
+        first, *rest = cautions
+        items = [
+            Paragraph(
+                f'<font color="#{color}"><b>{label}</b></font> ' + markup(first, self.s.fonts), self.s.bullet
+            ),
+            *(self.para(c, self.s.bullet) for c in rest),
+        ]
+        table = self.breakable([[items]])
+        table.setStyle(
+            self.table_style(
+                ("LINEBEFORE", (0, 0), (0, -1), 4, self.s.colors.warning),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            )
+        )
+        table.hAlign = "LEFT"
+        return table
+
     def exercises(self, exercises: tuple[model.Exercise, ...], compact: bool = False) -> list[Flowable]:
         """Exercise cards, one per row, or two per row when compact; a row never splits."""
         if not exercises:
@@ -634,7 +695,7 @@ class Story:
             row.setStyle(
                 self.table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0))
             )
-            if height_of(row, self.s.frame_width) <= self.s.frame_height - HEADING_ALLOWANCE:
+            if height_of(row, self.s.frame_width) <= self.s.frame_height - self.heading_room:
                 (first, a), *more = pair
                 what = f"exercise {first} {plain_text(a.name)!r}" + "".join(
                     f" beside exercise {n} {plain_text(b.name)!r}" for n, b in more
@@ -645,7 +706,12 @@ class Story:
         out: list[Flowable] = []
         for index, row in enumerate(rows):
             # the section heading stays with the first row; a card is never split
-            parts: list[Flowable] = [*row, Spacer(1, gap)]
+            # the gap after a card is space after, which a frame does not need room for at its foot
+            parts: list[Flowable] = [*row]
+            if len(row) == 1:
+                row[0].spaceAfter = gap
+            else:
+                parts.append(Spacer(1, gap))
             if index == 0:
                 heading = self.heading(None, "exercises")
                 heading.keepWithNext = True
@@ -739,8 +805,13 @@ class Story:
         if not self.layout.sources:
             return [KeepTogether([Spacer(1, 8), note])]
         items = tuple(source_line(source) for source in sources)
-        out: list[Flowable] = [self.heading(None, "sources"), self.bullets(items), Spacer(1, 8), note]
-        return [KeepTogether(out)]  # the note never lands alone on a last page
+        # the heading stays with the first source and the note with the last (never alone on a
+        # last page); the sources between flow one by one
+        head: list[Flowable] = [self.heading(None, "sources"), self.bullets(items[:1])]
+        if len(items) == 1:
+            return [KeepTogether([*head, Spacer(1, 8), note])]
+        middle = [self.bullets((item,)) for item in items[1:-1]]
+        return [KeepTogether(head), *middle, KeepTogether([self.bullets(items[-1:]), Spacer(1, 8), note])]
 
     # --- the home-exercise program sheet -------------------------------------------------------
 

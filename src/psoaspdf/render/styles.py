@@ -170,7 +170,7 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         help_lead=style("help_lead", fontName=fonts.bold, spaceBefore=size * 0.3, spaceAfter=size * 0.3),
         card_title=style("card_title", fontName=fonts.bold, fontSize=size * 1.25, textColor=palette.primary),
         dose_label=style("dose_label", fontSize=12, leading=14),
-        dose_value=style("dose_value", fontName=fonts.bold, fontSize=size * 1.25),
+        dose_value=style("dose_value", fontName=fonts.bold, fontSize=size * 1.15),
         often=style("often", fontName=fonts.bold, textColor=palette.primary),
         day=style("day", fontName=fonts.bold, fontSize=12, alignment=1),
         form_label=style("form_label", fontName=fonts.bold),
