@@ -656,13 +656,9 @@ class Story:
     def caution_para(self, cautions: tuple[str, ...]) -> Table:
         """Cautions for a narrow column, behind a bar in the warning colour: the label runs in
         before the first one, each caution on its own line."""
-        label = markup("⚠ " + self.labels["caution"] + ":", self.s.fonts, emphasis=False)
-        color = self.s.colors.warning.hexval()[2:]
         first, *rest = cautions
         items = [
-            Paragraph(
-                f'<font color="#{color}"><b>{label}</b></font> ' + markup(first, self.s.fonts), self.s.bullet
-            ),
+            Paragraph(f"{self.caution_lead()} {markup(first, self.s.fonts)}", self.s.bullet),
             *(self.para(c, self.s.bullet) for c in rest),
         ]
         table = self.breakable([[items]])
@@ -892,10 +888,13 @@ class Story:
 
     def caution_line(self, cautions: tuple[str, ...]) -> Paragraph:
         """The cautions run on after their label, in one short paragraph."""
-        label = markup("⚠ " + self.labels["caution"] + ":", self.s.fonts, emphasis=False)
-        color = self.s.colors.warning.hexval()[2:]
         items = " ".join(markup(c, self.s.fonts) for c in cautions)
-        return Paragraph(f'<font color="#{color}"><b>{label}</b></font> {items}', self.s.program_caution)
+        return Paragraph(f"{self.caution_lead()} {items}", self.s.program_caution)
+
+    def caution_lead(self) -> str:
+        """The label "⚠ Take care:" in bold warning colour, as markup to run in before the cautions."""
+        label = markup("⚠ " + self.labels["caution"] + ":", self.s.fonts, emphasis=False)
+        return f'<font color="#{self.s.colors.warning.hexval()[2:]}"><b>{label}</b></font>'
 
     def program_footer(self, urgent: list[str]) -> Flowable:
         """When to stop, the clinic's number, and the emergency signs of the handouts the
