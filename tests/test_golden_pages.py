@@ -1,5 +1,5 @@
-"""Every page of every shipped handout and of the example booklet, compared with goldens: as a
-picture, and as the text printed on it.
+"""Every page of every shipped handout, of the example booklet and of the example program,
+compared with goldens: as a picture, and as the text printed on it.
 
 A layout change that moves a heading, a box or a figure fails the picture and leaves a diff
 picture (red where the pages differ) in the test's temporary folder; a changed word or number
@@ -26,6 +26,7 @@ from PIL import Image, ImageChops
 
 from psoaspdf import api
 from psoaspdf.booklet import build_booklet, load_booklet
+from psoaspdf.program import load_program_inputs, render_program_bytes
 
 PAGES = GOLDEN / "pages"
 DPI = 20  # enough to see every block move, small enough to keep in the repository
@@ -120,6 +121,7 @@ SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
 CASES: dict[str, Callable[[], bytes]] = {
     **{f"handout-{h}": (lambda h=h: render_bytes(h)) for h in SHIPPED},
     "booklet": lambda: build_booklet(load_booklet(LIBRARY / "booklets" / "low-back-care.yaml")),
+    "program": lambda: render_program_bytes(load_program_inputs(["back-core-four"])),
 }
 
 

@@ -68,6 +68,28 @@ def test_no_page_but_the_last_is_under_half_full(
         )
 
 
+# pages at the default settings (letter, 14 pt) before the cards learned to share a page (#13)
+PAGES_BEFORE = {
+    "constructive-rest": 9,
+    "core-and-pelvic-floor": 10,
+    "iliopsoas-back-pain": 13,
+    "iliopsoas-back-pain-es": 14,
+    "neck-pain": 10,
+    "sitting-breaks": 10,
+}
+
+
+@pytest.mark.parametrize("handout", HANDOUTS)
+def test_every_shipped_handout_takes_at_most_60_percent_of_its_old_pages(
+    handout: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "h.pdf"
+    result = runner.invoke(main, ["render", handout, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    pages = len(pypdf.PdfReader(out).pages)
+    assert pages <= int(PAGES_BEFORE[handout] * 0.6), f"{handout}: {pages} pages"
+
+
 def test_the_measure_sees_a_part_empty_page(tmp_path: Path) -> None:
     """The measure can fail: a page whose only text is at the top reads as nearly empty."""
     from reportlab.lib.pagesizes import LETTER

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pypdfium2
+import pytest
 from click.testing import CliRunner
 from conftest import BUNDLED_ID, text_runs
 
@@ -30,6 +31,32 @@ def test_large_print_sets_body_text_at_18_pt_or_more(runner: CliRunner, tmp_path
     sizes = sorted(round(r.size, 1) for r in body)
     assert sizes[len(sizes) // 2] >= 18  # most body text
     assert len(reader.pages) > len(pypdf.PdfReader(io.BytesIO(render(runner, tmp_path))).pages)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["render", BUNDLED_ID],
+        ["render", "iliopsoas-back-pain-es", "--paper", "a4"],
+        ["program", "back-core-four", "--patient", "Ana"],
+    ],
+    ids=["handout", "spanish-a4", "program"],
+)
+def test_large_print_prints_no_word_under_16_pt(
+    command: list[str], runner: CliRunner, tmp_path: Path
+) -> None:
+    """Every word on every page: captions, dose labels, the tick chart's days, the header, the
+    footer and the page number, not only the body."""
+    out = tmp_path / "lp.pdf"
+    result = runner.invoke(main, [*command, "--large-print", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(out)
+    runs = [r for r in text_runs(reader) if r.text.strip()]
+    pages = {r.page for r in runs}
+    assert pages == set(range(1, len(reader.pages) + 1))
+    assert any("Page 1 of" in r.text or "Página 1 de" in r.text for r in runs)  # the footer was read too
+    small = [(r.page, r.text[:30], round(r.size, 1)) for r in runs if r.size < 16 - 0.01]
+    assert small == []
 
 
 def test_ink_saving_prints_only_greys(runner: CliRunner, tmp_path: Path) -> None:

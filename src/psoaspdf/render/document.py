@@ -28,7 +28,7 @@ from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
 from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story
-from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, make_styles
+from .styles import make_styles
 
 
 def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -219,8 +219,8 @@ class _Renderer:
             pagesize=styles.page_size,
             leftMargin=margin,
             rightMargin=margin,
-            topMargin=margin + HEADER_HEIGHT,
-            bottomMargin=margin + FOOTER_HEIGHT,
+            topMargin=margin + styles.header_height,
+            bottomMargin=margin + styles.footer_height,
             creator=f"psoaspdf {__version__}",
             producer=f"psoaspdf {__version__} (ReportLab)",
             displayDocTitle=1,
@@ -233,9 +233,9 @@ class _Renderer:
         def frame(frame_id: str, top: float) -> Frame:
             return Frame(
                 margin,
-                margin + FOOTER_HEIGHT,
+                margin + styles.footer_height,
                 width - 2 * margin,
-                styles.page_size[1] - top - margin - FOOTER_HEIGHT,
+                styles.page_size[1] - top - margin - styles.footer_height,
                 leftPadding=0,
                 rightPadding=0,
                 topPadding=0,
@@ -245,7 +245,7 @@ class _Renderer:
 
         doc.addPageTemplates(
             [
-                PageTemplate(id="page", frames=[frame("body", margin + HEADER_HEIGHT)]),
+                PageTemplate(id="page", frames=[frame("body", margin + styles.header_height)]),
                 PageTemplate(id="cover", frames=[frame("cover", margin)]),
             ]
         )
@@ -362,7 +362,7 @@ def render_booklet(
         renderer.build(doc, _booklet_story(renderer, plan, numbers, helps))
         page_map.total = doc.page
         width, height = renderer.styles.page_size
-        bottom = renderer.styles.margin + FOOTER_HEIGHT
+        bottom = renderer.styles.margin + renderer.styles.footer_height
         page_map.insert_area = (CLINIC_INSET, bottom, width - CLINIC_INSET, height - CLINIC_INSET)
         found = [page_map.printed(part.first) for part in page_map.parts]
         found_helps = [page_map.printed(part.help) for part in page_map.parts]

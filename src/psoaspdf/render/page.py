@@ -13,7 +13,7 @@ from .. import model
 from ..wording import contact_line, month_year
 from .assets import image_flowable
 from .inline import markup
-from .styles import FOOTER_HEIGHT, HEADER_HEIGHT, Styles
+from .styles import Styles
 
 LOGO_HEIGHT = 34.0
 RUNNING_TITLE_SHARE = 0.42  # of the text width: the handout title, top right from page 2 on
@@ -109,27 +109,30 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             running.drawOn(canvas, width - margin - running_width, top - LOGO_HEIGHT / 2 - h / 2)
         canvas.setStrokeColor(styles.colors.primary)
         canvas.setLineWidth(2)
-        rule_y = top - HEADER_HEIGHT + 6
+        rule_y = top - styles.header_height + 6
         canvas.line(margin, rule_y, width - margin, rule_y)
 
     def draw_footer(canvas: Canvas, context: PageContext, page: int, pages: int) -> None:
         canvas.setStrokeColor(styles.colors.rule)
         canvas.setLineWidth(0.75)
-        canvas.line(margin, margin + FOOTER_HEIGHT - 4, width - margin, margin + FOOTER_HEIGHT - 4)
+        canvas.line(
+            margin, margin + styles.footer_height - 4, width - margin, margin + styles.footer_height - 4
+        )
+        number_width = max(110.0, styles.footer_right.fontSize * 8)  # "Page 12 of 12" in large print
         if context.kind == "body":
             number = Paragraph(labels["page"].format(page=page, pages=pages), styles.footer_right)
-            _, nh = number.wrapOn(canvas, 110, FOOTER_HEIGHT)
-            number.drawOn(canvas, width - margin - 110, margin + FOOTER_HEIGHT - 8 - nh)
+            _, nh = number.wrapOn(canvas, number_width, styles.footer_height)
+            number.drawOn(canvas, width - margin - number_width, margin + styles.footer_height - 8 - nh)
         lines = [footer_left]
         if context.review:
             lines.append(markup(context.review, fonts, emphasis=False))
         left = Paragraph("<br/>".join(lines), styles.footer)
-        _, lh = left.wrapOn(canvas, width - 2 * margin - 120, FOOTER_HEIGHT + 20)
-        top = margin + FOOTER_HEIGHT - 8
+        _, lh = left.wrapOn(canvas, width - 2 * margin - number_width - 10, styles.footer_height + 20)
+        top = margin + styles.footer_height - 8
         left.drawOn(canvas, margin, top - lh)
         if disclaimer:  # the whole width, under the page number, so it rarely wraps
             line = Paragraph(disclaimer, styles.footer)
-            _, dh = line.wrapOn(canvas, width - 2 * margin, FOOTER_HEIGHT)
+            _, dh = line.wrapOn(canvas, width - 2 * margin, styles.footer_height)
             line.drawOn(canvas, margin, top - lh - dh)
 
     return draw

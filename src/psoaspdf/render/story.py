@@ -33,8 +33,8 @@ MIN_WRITE_IN = 60.0  # points: the shortest line worth writing a name or date on
 PICTURE_SHARE = 0.31  # of a card's width: the widest picture beside the steps
 PICTURE_NARROWEST = 0.25  # of a card's width: the column of a tall picture and its caption
 PICTURE_HEIGHT = 100.0  # points: the tallest picture beside the steps (two cards fit a page)
-PROGRAM_PICTURE = 150.0  # points: the figure column of a program's exercise row
-PROGRAM_PICTURE_HEIGHT = 95.0
+PROGRAM_PICTURE = 112.0  # points: the widest figure column of a program's exercise row
+PROGRAM_PICTURE_HEIGHT = 58.0  # points: a figure no taller than the row's words
 STACK_AT = 17.0  # body size from which a card's picture goes above its steps (large print)
 NOTE_LINES = 4  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
@@ -482,18 +482,28 @@ class Story:
         if not width:
             return None
         value, label = self.s.dose_value, self.s.dose_label
+
+        def widest(text: str, style: Any, words: bool) -> float:
+            parts = text.split() if words else [text]
+            return max(float(stringWidth(part, style.fontName, style.fontSize)) for part in parts or [""])
+
+        pads = [12 if i == 0 else 22 for i in range(len(cells))]
         natural = [
-            max(
-                stringWidth(said, value.fontName, value.fontSize),
-                stringWidth(name, label.fontName, label.fontSize),
-            )
-            + (12 if i == 0 else 22)
-            for i, (name, said) in enumerate(cells)
+            max(widest(said, value, False), widest(name, label, False)) + pad
+            for (name, said), pad in zip(cells, pads, strict=True)
         ]
         spare = width - sum(natural)
-        if spare < 0:  # something wraps: the longest values get the most room
-            return [n * width / sum(natural) for n in natural]
-        return [n + spare / len(natural) for n in natural]
+        if spare >= 0:
+            return [n + spare / len(natural) for n in natural]
+        # something wraps: every column keeps its longest word whole ("Sets" never becomes
+        # "Set" and "s"), and the longest values get the most of what is left
+        least = [
+            max(widest(said, value, True), widest(name, label, True)) + pad
+            for (name, said), pad in zip(cells, pads, strict=True)
+        ]
+        room = max(0.0, width - sum(least))
+        extra = [n - m for n, m in zip(natural, least, strict=True)]
+        return [m + room * e / (sum(extra) or 1) for m, e in zip(least, extra, strict=True)]
 
     def exercise_card(
         self, number: int, exercise: model.Exercise, width: float = 0, compact: bool = False
@@ -828,7 +838,7 @@ class Story:
         ]
         if personal.note:
             out += [Spacer(1, 8), sourced(self.para(personal.note, s.body), "note", "the note")]
-        out.append(Spacer(1, 10))
+        out += [Spacer(1, 6), self.label("program_ticks", s.program_step)]
         for number, exercise in enumerate(exercises, start=1):
             field, what = f"exercises[{number}]", f"exercise {number} {plain_text(exercise.name)!r}"
             out.append(sourced(self.program_row(number, exercise), field, what))
@@ -836,17 +846,22 @@ class Story:
         return out
 
     def program_row(self, number: int, exercise: model.Exercise) -> Table:
+        """One exercise of a program: the figure and a week of tick boxes beside the title, the
+        dose, the steps run on as one numbered paragraph, and the cautions."""
         s = self.s
         width = s.frame_width
-        left_width = min(PROGRAM_PICTURE, width * 0.3)
+        # wider in large print, where the day numbers under the tick boxes are 16 pt
+        left_width = min(PROGRAM_PICTURE * max(1.0, s.body.fontSize / 14), width * 0.3)
         left: list[Flowable] = []
         if exercise.illustration:
-            left += self.picture(exercise.illustration, left_width - 12, PROGRAM_PICTURE_HEIGHT)[:1]
-            left.append(Spacer(1, 6))
-        left += [self.label("program_ticks", s.caption), Spacer(1, 3), self.week_boxes(left_width - 12)]
-        right: list[Flowable] = [self.para(f"{number}. {exercise.name}", s.program_exercise)]
-        right.append(self.numbered(exercise.steps))
-        right.append(self.dose_line(exercise.dose))
+            left += self.picture(exercise.illustration, left_width - 8, PROGRAM_PICTURE_HEIGHT)[:1]
+            left.append(Spacer(1, 4))
+        left.append(self.week_boxes(left_width - 8))
+        right: list[Flowable] = [
+            self.para(f"{number}. {exercise.name}", s.program_exercise),
+            self.dose_line(exercise.dose),
+            self.run_in_steps(exercise.steps),
+        ]
         if exercise.cautions:
             right.append(self.caution_line(exercise.cautions))
         row = Table([[left, right]], colWidths=[left_width, width - left_width])
@@ -855,17 +870,26 @@ class Story:
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
                 ("LEFTPADDING", (1, 0), (1, -1), 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                 ("LINEABOVE", (0, 0), (-1, 0), 0.75, s.colors.rule),
             )
         )
         return row
 
+    def run_in_steps(self, steps: tuple[str, ...]) -> Paragraph:
+        """Steps in one paragraph, each after its number in bold: "1. Lie down.  2. Breathe in." """
+        color = self.s.colors.primary.hexval()[2:]
+        numbered = [
+            f'<font color="#{color}"><b>{n}.</b></font>&nbsp;{markup(step, self.s.fonts)}'
+            for n, step in enumerate(steps, start=1)
+        ]
+        return Paragraph("&nbsp; ".join(numbered), self.s.program_step)
+
     def week_boxes(self, width: float) -> Table:
         """Seven boxes to tick, one per day, numbered 1 to 7 under them."""
-        size = 14.0
         cell = width / 7
+        size = min(14.0, cell - 3)  # a gap between boxes
         numbers = [Paragraph(str(d), self.s.day) for d in range(1, 8)]
         table = Table([[TickBox(size, self.s.colors.text) for _ in range(7)], numbers], colWidths=[cell] * 7)
         table.setStyle(
@@ -881,9 +905,13 @@ class Story:
         return table
 
     def dose_line(self, dose: model.Dose) -> Paragraph:
-        """The dose on one line: Sets **2** · Repeat **10 times** · Hold **5 seconds**."""
+        """The dose on one line: Sets **2** · Repeat **10 times** · Hold **5 seconds** · **once a
+        day** ("once a day" needs no label)."""
+        often = self.labels["dose"]["often"]
         cells = dose_cells(dose, self.labels)
-        text = "  ·  ".join(f"{label} **{value}**" for label, value in cells)
+        text = " · ".join(
+            f"**{value}**" if label == often else f"{label} **{value}**" for label, value in cells
+        )
         return Paragraph(markup(text, self.s.fonts), self.s.program_dose)
 
     def caution_line(self, cautions: tuple[str, ...]) -> Paragraph:
@@ -902,9 +930,10 @@ class Story:
         s = self.s
         contact = self.layout.clinic.contact
         phone = f" {self.labels['at']} {contact.phone or '____________________'}"
+        stop = markup(self.labels["program_stop"], s.fonts, emphasis=False)
+        questions = self.labels["program_questions"].format(clinic=self.layout.clinic.name, phone=phone)
         lines: list[Flowable] = [
-            self.label("program_stop", s.help_lead),
-            self.label("program_questions", s.body, clinic=self.layout.clinic.name, phone=phone),
+            Paragraph(f"<b>{stop}</b> {markup(questions, s.fonts, emphasis=False)}", s.body)
         ]
         if urgent:
             lead = self.labels["urgent"].format(emergency=contact.emergency_number)

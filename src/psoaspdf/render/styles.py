@@ -16,8 +16,9 @@ from .fonts import FontSet
 
 PAPER = {"letter": LETTER, "a4": A4}
 LINE_SPACING = 1.35  # about 1.3 suits long-sighted readers; never tighter
-HEADER_HEIGHT = 46.0  # inside the top margin: logo, clinic name, rule
-FOOTER_HEIGHT = 40.0  # inside the bottom margin: contact, review date, page X of Y
+HEADER_HEIGHT = 46.0  # inside the top margin: logo, clinic name, rule (at least)
+FOOTER_HEIGHT = 40.0  # inside the bottom margin: contact, review date, page X of Y (at least)
+LARGE_TEXT = 16.0  # points: from this body size on (large print), no printed word is smaller
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Styles:
     program_title: ParagraphStyle
     program_exercise: ParagraphStyle
     program_dose: ParagraphStyle
+    program_step: ParagraphStyle
     program_caution: ParagraphStyle
 
     @property
@@ -78,8 +80,18 @@ class Styles:
         return self.page_size[0] - 2 * self.margin
 
     @property
+    def header_height(self) -> float:
+        """The header band: the logo and clinic name, or a two-line running title, and the rule."""
+        return max(HEADER_HEIGHT, 2 * float(self.footer_right.leading) + 14)
+
+    @property
+    def footer_height(self) -> float:
+        """The footer band: the contact and review lines under the rule."""
+        return max(FOOTER_HEIGHT, 2 * float(self.footer.leading) + 12)
+
+    @property
     def frame_height(self) -> float:
-        return self.page_size[1] - 2 * self.margin - HEADER_HEIGHT - FOOTER_HEIGHT
+        return self.page_size[1] - 2 * self.margin - self.header_height - self.footer_height
 
 
 SAMPLE = "Stretch the front of your hips gently, and get up to move every 20 to 30 minutes. "
@@ -107,6 +119,10 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         rule=HexColor("#9AA5B1"),
     )
     size = layout.fonts.size
+
+    def minor(standard: float) -> float:
+        """The size of a caption, label or footer line: its own, or in large print 16 pt."""
+        return max(standard, LARGE_TEXT) if size >= LARGE_TEXT else standard
 
     def style(name: str, **kw: Any) -> ParagraphStyle:
         base: dict[str, Any] = {
@@ -169,15 +185,21 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         ),
         help_lead=style("help_lead", fontName=fonts.bold, spaceBefore=size * 0.3, spaceAfter=size * 0.3),
         card_title=style("card_title", fontName=fonts.bold, fontSize=size * 1.25, textColor=palette.primary),
-        dose_label=style("dose_label", fontSize=12, leading=14),
+        dose_label=style("dose_label", fontSize=minor(12), leading=minor(12) * 7 / 6),
         dose_value=style("dose_value", fontName=fonts.bold, fontSize=size * 1.15),
         often=style("often", fontName=fonts.bold, textColor=palette.primary),
-        day=style("day", fontName=fonts.bold, fontSize=12, alignment=1),
+        day=style("day", fontName=fonts.bold, fontSize=minor(12), alignment=1),
         form_label=style("form_label", fontName=fonts.bold),
-        header=style("header", fontName=fonts.bold, fontSize=14, textColor=palette.primary),
-        footer=style("footer", fontSize=10, leading=12.5),
-        footer_right=style("footer_right", fontName=fonts.bold, fontSize=11, leading=13, alignment=TA_RIGHT),
-        caption=style("caption", fontSize=12, leading=15),
+        header=style("header", fontName=fonts.bold, fontSize=minor(14), textColor=palette.primary),
+        footer=style("footer", fontSize=minor(10), leading=minor(10) * 1.25),
+        footer_right=style(
+            "footer_right",
+            fontName=fonts.bold,
+            fontSize=minor(11),
+            leading=minor(11) * 1.2,
+            alignment=TA_RIGHT,
+        ),
+        caption=style("caption", fontSize=minor(12), leading=minor(12) * 1.25),
         caution=style("caution", fontName=fonts.bold, textColor=palette.warning),
         cover_title=style(
             "cover_title", fontName=fonts.bold, fontSize=size * 2.6, textColor=palette.primary, spaceAfter=10
@@ -191,7 +213,8 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         divider=style(
             "divider", fontName=fonts.bold, fontSize=size * 2.4, textColor=palette.primary, alignment=1
         ),
-        url=style("url", fontSize=12, leading=15, wordWrap="CJK"),  # long addresses break anywhere
+        # long addresses break anywhere
+        url=style("url", fontSize=minor(12), leading=minor(12) * 1.25, wordWrap="CJK"),
         program_title=style(
             "program_title", fontName=fonts.bold, fontSize=size * 1.6, textColor=palette.primary, spaceAfter=4
         ),
@@ -202,6 +225,7 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
             textColor=palette.primary,
             spaceAfter=2,
         ),
-        program_dose=style("program_dose", spaceBefore=2, spaceAfter=2, leading=size * 1.3),
-        program_caution=style("program_caution", leading=size * 1.3),
+        program_dose=style("program_dose", spaceAfter=1),
+        program_step=style("program_step", spaceAfter=1),
+        program_caution=style("program_caution"),
     )
