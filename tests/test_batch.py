@@ -42,19 +42,19 @@ def test_the_example_manifest_builds_every_item(built: tuple[Path, str, str, int
     assert code == 0, stdout
     data = report(out)
     assert data["failed"] == 0
-    assert data["written"] == len(data["items"]) == 2 * 2 + 22  # two clinics x two items, 22 patients
+    assert data["written"] == len(data["items"]) == 2 * 3 + 24  # two clinics x three items, 24 patients
     for item in data["items"]:
         pdf = pypdf.PdfReader(out / item["item"])
         if pdf.is_encrypted:
             pdf.decrypt("open-sesame-12")
-        assert len(pdf.pages) >= 5, item  # a whole handout or booklet, not a stub
+        assert len(pdf.pages) >= (2 if "program" in item["item"] or "core-four" in item["item"] else 5), item
 
 
 def test_a_second_run_skips_everything(built: tuple[Path, str, str, int], runner: CliRunner) -> None:
     out = built[0]
     result = runner.invoke(main, ["batch", str(EXAMPLE), "--out", str(out)])
     assert result.exit_code == 0
-    assert report(out)["skipped"] == 26 and report(out)["written"] == 0
+    assert report(out)["skipped"] == 30 and report(out)["written"] == 0
 
 
 def test_patient_names_stay_out_of_reports_logs_and_metadata(built: tuple[Path, str, str, int]) -> None:
@@ -77,6 +77,44 @@ def test_a_patients_copy_carries_their_name_dose_and_note(built: tuple[Path, str
     assert "Tomás Okafor" in text
     assert "20 seconds" in text  # hold=20 for exercise 1
     assert "Start with a shorter hold for the first week." in text
+
+
+def test_programs_from_the_manifest_and_from_a_patients_own_exercises(
+    built: tuple[Path, str, str, int],
+) -> None:
+    """P0023 gets the example program with exercise 3 changed; P0024 gets the three exercises
+    written in their row, at the doses given there; both read back as the YAML says."""
+    import yaml
+    from test_program import program_line
+
+    from psoaspdf.wording import labels
+
+    en = labels("en")
+
+    def doses(handout: str) -> dict[str, dict[str, object]]:
+        data = yaml.safe_load((LIBRARY / "handouts" / f"{handout}.yaml").read_text(encoding="utf-8"))
+        return {e["id"]: e["dose"] for e in data["exercises"]}
+
+    back, neck = doses("iliopsoas-back-pain"), doses("neck-pain")
+
+    def text_of(path: Path) -> str:
+        return " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages).split())
+
+    clinic_copy = text_of(built[0] / "riverbend" / "back-core-four.pdf")
+    assert program_line(model.Dose(**{**back["bridge"], "reps": 8}), en) in clinic_copy  # the file's dose
+    nora = text_of(built[0] / "riverbend" / "patients" / "P0023-back-core-four.pdf")
+    assert "Nora Ahmed" in nora and "Start with the first two; add the others next week." in nora
+    assert program_line(model.Dose(**{**back["bridge"], "reps": 6}), en) in nora  # the row's "3: reps=6"
+    assert program_line(model.Dose(**back["pelvic-tilt"]), en) in nora
+    luis = text_of(built[0] / "default" / "patients" / "P0024-program.pdf")
+    assert "Luis Romero" in luis
+    for dose in (
+        {**back["pelvic-tilt"], "reps": 8},
+        {**back["bridge"], "sets": 1, "reps": 5},
+        neck["chin-tuck"],
+    ):
+        assert program_line(model.Dose(**dose), en) in luis, dose
+    assert "Chin tuck" in luis and "Bird dog" not in luis
 
 
 def test_a_password_column_encrypts_with_aes_256(built: tuple[Path, str, str, int]) -> None:
@@ -142,6 +180,31 @@ def test_a_bad_row_fails_alone_with_its_reason(tmp_path: Path, runner: CliRunner
     assert "there is no exercise 9" in reasons
     assert "patients.csv:4: nothing: no such file" in reasons
     assert "Example" not in result.stdout + result.stderr  # names never shown
+
+
+def test_a_row_with_a_bad_exercise_fails_alone_and_names_the_close_match(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    (tmp_path / "patients.csv").write_text(
+        "patient_id,name,item,exercises\n"
+        "E1,Eve Example,,iliopsoas-back-pain/brigde\n"
+        "E2,Eli Example,,iliopsoas-back-pain/bridge@reps=ten\n"
+        "E3,Ed Example,back-core-four,iliopsoas-back-pain/bridge\n"
+        "E4,Em Example,,iliopsoas-back-pain/bridge@reps=9\n",
+        encoding="utf-8",
+    )
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text("clinics: [default]\npatients: patients.csv\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(manifest), "-j", "1"])
+    assert result.exit_code == 5
+    found = statuses(tmp_path / "out")
+    assert found["default/patients/E4-program.pdf"] == "written"
+    reasons = " ".join(item["reason"] for item in report(tmp_path / "out")["items"])
+    assert "patients.csv:2: exercises: no exercise 'iliopsoas-back-pain/brigde'" in reasons
+    assert "did you mean iliopsoas-back-pain/bridge" in reasons
+    assert "patients.csv:3: exercises: 'reps=ten': reps must be a whole number" in reasons
+    assert "patients.csv:4: give an item or exercises, not both" in reasons
+    assert "Example" not in result.stdout + result.stderr
 
 
 def test_file_names_cannot_leave_the_output_folder(tmp_path: Path, runner: CliRunner) -> None:

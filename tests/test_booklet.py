@@ -62,6 +62,7 @@ def test_contents_numbers_are_where_each_item_starts(example: pypdf.PdfReader) -
         "Your back and your hips",
         "Low back pain and your hip flexor muscle",
         "When to get help",  # under the handout, indented: the warning signs are easy to find
+        "Your exercises at home",  # the program, by its item's title
     ]
     page_labels = labels(example)
     for title, number in entries:
@@ -93,6 +94,50 @@ def test_outline_has_sections_and_the_clinic_pdf_bookmarks(example: pypdf.PdfRea
     assert "When to get help" in handout
     assert [title for title, _ in entries["Welcome to Riverbend"]]  # the clinic PDF's own bookmarks
     assert example.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_a_program_in_a_booklet_prints_its_files_doses_and_its_emergency_signs(
+    example: pypdf.PdfReader,
+) -> None:
+    import yaml
+
+    from psoaspdf import model
+    from psoaspdf.wording import dose_cells, labels
+
+    program = yaml.safe_load((LIBRARY / "programs" / "back-core-four.yaml").read_text(encoding="utf-8"))
+    handout = yaml.safe_load((LIBRARY / "handouts" / "iliopsoas-back-pain.yaml").read_text(encoding="utf-8"))
+    doses = {e["id"]: e["dose"] for e in handout["exercises"]}
+    start = dict((title, page) for title, page, _ in outline(example))["Your exercises at home"]
+    text = " ".join(page_text(example, i) for i in range(start, len(example.pages)))
+    assert "Your exercises at home" in page_text(example, start)
+    en = labels("en")
+    for item in program["exercises"]:
+        ref = item if isinstance(item, str) else item["exercise"]
+        dose = {**doses[ref.split("/")[1]], **({} if isinstance(item, str) else item["dose"])}
+        cells = dose_cells(model.Dose(**dose), en)
+        line = " · ".join(v if k == en["dose"]["often"] else f"{k} {v}" for k, v in cells)
+        assert line in text, line
+    assert "Repeat 8 times" in text  # the program file's own change to the bridge
+    assert "Loss of control of your bladder or bowels" in text  # the handout's emergency signs
+
+
+def test_a_booklets_program_with_a_bad_exercise_id_names_its_line(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "p.yaml").write_text(
+        "exercises:\n  - iliopsoas-back-pain/bridge\n  - iliopsoas-back-pain/brigde\n", encoding="utf-8"
+    )
+    (tmp_path / "b.yaml").write_text(
+        "title: Back\nitems:\n  - program: p.yaml\n  - program: no-such-program\n", encoding="utf-8"
+    )
+    out = tmp_path / "b.pdf"
+    result = runner.invoke(main, ["booklet", str(tmp_path / "b.yaml"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'b.yaml'}:4:14: items[2].program: no-such-program:" in result.stderr
+    (tmp_path / "b.yaml").write_text("title: Back\nitems:\n  - program: p.yaml\n", encoding="utf-8")
+    result = runner.invoke(main, ["booklet", str(tmp_path / "b.yaml"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'p.yaml'}:3:5: exercises[2]:" in result.stderr
+    assert "did you mean iliopsoas-back-pain/bridge" in result.stderr
+    assert not out.exists()
 
 
 def test_every_item_starts_on_a_right_hand_page(example: pypdf.PdfReader) -> None:
@@ -275,4 +320,4 @@ def test_validate_checks_a_booklet_and_what_it_names(tmp_path: Path, runner: Cli
         encoding="utf-8",
     )
     result = runner.invoke(main, ["validate", str(broken)])
-    assert "items[1].handout: give exactly one of handout, pdf or divider (found 2)" in result.stderr
+    assert "items[1].handout: give exactly one of handout, program, pdf or divider (found 2)" in result.stderr

@@ -266,7 +266,9 @@ def test_the_shipped_examples_build_from_another_folder(tmp_path: Path) -> None:
     manifest = REPO / "examples" / "clinic-batch" / "manifest.yaml"
     done = _cli(["batch", str(manifest), "--out", "out", "-q", "-j", "2"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 26
+    assert (
+        len(list((tmp_path / "out").rglob("*.pdf"))) == 30
+    )  # 2 clinics x (handout, booklet, program) + 24 patients
     assert not (REPO / "examples" / "clinic-batch" / "out").exists()
 
 

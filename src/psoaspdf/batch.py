@@ -22,16 +22,20 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from . import __version__, model
 from .booklet import build_booklet, load_booklet
 from .errors import InvalidInput, NotFound, Problem, PsoasError
+from .exercises import Library, load_library
 from .handout import Inputs, load_inputs, render_handout
-from .kinds import is_booklet_file
+from .kinds import kind_of_file
 from .library import Root, home_folder, library_id, located, looks_like_path, resolve_in
 from .output import PART_SUFFIX, PdfBytes, ensure_folder, remove_leftovers, write_atomic
-from .validate import Where, library_root, load, load_located
+from .validate import COMMAND_LINE, Where, library_root, load, load_located
+
+if TYPE_CHECKING:
+    from .program import ProgramInputs
 
 STATE_FILE = ".psoaspdf-batch.json"
 OUTPUT_MARKER = ".psoaspdf-output"  # in every output folder a run made or took on; see claim_output_folder
@@ -46,6 +50,7 @@ PATIENT_COLUMNS = (
     "item",
     "clinic",
     "doses",
+    "exercises",
     "note",
     "password",
 )
@@ -53,6 +58,7 @@ REQUIRED_COLUMNS = ("patient_id", "item")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOSE = re.compile(r"^\s*(\d+)\s*:\s*(.*)$")
 T = TypeVar("T")
+ItemKind = Literal["handout", "booklet", "program"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,13 +67,14 @@ class Job:
 
     key: str  # output path relative to the output folder; also the report's name for it
     target: str  # absolute output path
-    kind: Literal["handout", "booklet"]
-    source: str  # handout or booklet file
+    kind: ItemKind
+    source: str  # handout, booklet or program file ('' for a program of the row's own exercises)
     layout: str  # layout file ('' for the built-in one)
     paper: model.Paper | None = None
     root: str | None = None  # the library root given with --root, if any
     personal: model.Personal | None = None
     doses: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = ()  # (exercise number, (field, value)...)
+    exercises: tuple[str, ...] = ()  # a patient's own program: exercise ids with dose changes
     password: str | None = None
     patient_id: str | None = None
     row: str | None = None  # the patients file and line, as messages name a patient's copy
@@ -172,8 +179,8 @@ def _cached(fn: Callable[[Path, Path | None], T]) -> Callable[[Path, Path | None
 
 
 @_cached
-def _is_booklet(path: Path, root: Path | None) -> bool:
-    return is_booklet_file(path)
+def _kind(path: Path, root: Path | None) -> str | None:
+    return kind_of_file(path)
 
 
 @_cached
@@ -210,6 +217,32 @@ def _booklet_files(path: Path, root: Path | None) -> list[str]:
     if loaded.booklet.layout:
         files += _layout_files(located(loaded.booklet.layout, "layouts"), root)
     return files
+
+
+@_cached
+def _program_files(path: Path, root: Path | None) -> list[str]:
+    """A program file and the handout files (with their pictures) its exercises come from."""
+    from .program import load_program
+
+    program, where = load_program(str(path), root)
+    return [str(path), *_exercise_files(tuple(item.exercise for item in program.exercises), root, where)]
+
+
+def _exercise_files(ids: tuple[str, ...], root: Path | None, where: Where | None = None) -> list[str]:
+    """The handout files (with their pictures) that exercises come from; InvalidInput naming
+    each unknown id, with the close matches."""
+    from .program import plan_program
+
+    program = model.Program(exercises=tuple(model.ProgramItem(exercise=i) for i in ids))
+    planned = plan_program(program, where or COMMAND_LINE, root, _library(root))
+    handouts = dict.fromkeys(item.entry.where.file for item in planned.items)
+    return [f for handout in handouts for f in _handout_files(Path(handout), root)]
+
+
+@functools.lru_cache(maxsize=4)
+def _library(root: Path | None) -> Library:
+    """Every exercise the library knows, read once per run and process."""
+    return load_library(root=root)
 
 
 @dataclasses.dataclass
@@ -249,7 +282,7 @@ def plan(
             clinics[layout_path.stem] = str(layout_path)
         except (InvalidInput, PsoasError) as exc:
             problems += where.problems_of(exc, f"clinics[{i}]")
-    items: dict[str, tuple[Literal["handout", "booklet"], Path]] = {}
+    items: dict[str, tuple[ItemKind, Path]] = {}
     for i, name in enumerate(manifest.handouts, start=1):
         try:
             path = located(name, "handouts")
@@ -264,6 +297,13 @@ def plan(
             items[path.stem] = ("booklet", path)
         except (InvalidInput, PsoasError) as exc:
             problems += where.problems_of(exc, f"booklets[{i}]")
+    for i, name in enumerate(manifest.programs, start=1):
+        try:
+            path = located(name, "programs")
+            _program_files(path, root)
+            items[path.stem] = ("program", path)
+        except (InvalidInput, PsoasError) as exc:
+            problems += where.problems_of(exc, f"programs[{i}]")
     if problems:
         raise InvalidInput(problems)
     paper = paper or manifest.paper
@@ -306,8 +346,15 @@ def _replaces_an_input(
     return None
 
 
-def _deps(kind: str, path: Path, layout: str, root: Path | None) -> list[tuple[str, str]]:
-    own = (_handout_files if kind == "handout" else _booklet_files)(path, root)
+def _deps(
+    kind: ItemKind, path: Path, layout: str, root: Path | None, exercise_ids: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    if exercise_ids:
+        own = _exercise_files(exercise_ids, root)
+    else:
+        own = {"handout": _handout_files, "booklet": _booklet_files, "program": _program_files}[kind](
+            path, root
+        )
     files = [*own, *(_layout_files(Path(layout), root) if layout else [])]  # never the cached lists
     return [(f, _file_digest(f)) for f in files]
 
@@ -424,20 +471,26 @@ class Rows:
                 failed.append(Outcome(f"{name}:{line}", "failed", f"{name}:{line}: {exc}", pid or None))
         return jobs, failed
 
-    def item(self, item_name: str) -> tuple[Literal["handout", "booklet"], Path]:
-        """The row's item: a handout or booklet file under the library root, or a built-in id."""
+    def item(self, item_name: str) -> tuple[ItemKind, Path]:
+        """The row's item: a handout, booklet or program file under the library root, or an id."""
         folder = self.csv_path.resolve().parent
         try:
             path = resolve_in(item_name, "handouts", folder, self.library)
         except NotFound:
             if looks_like_path(item_name):
                 raise
-            try:  # an id: a handout's, else a booklet's
-                return "booklet", library_id(item_name, "booklets", self.library)
-            except NotFound:
-                pass
+            for kind in ("booklet", "program"):  # an id: a handout's, else a booklet's or a program's
+                try:
+                    return kind, library_id(item_name, f"{kind}s", self.library)
+                except NotFound:
+                    pass
             raise
-        return ("booklet" if _is_booklet(path, self.root) else "handout"), path
+        found = _kind(path, self.root)
+        if found == "booklet":
+            return "booklet", path
+        if found == "program":
+            return "program", path
+        return "handout", path
 
     def job(self, pid: str, row: dict[str, str], where: str) -> Job:
         clinic = (row.get("clinic") or "").strip() or next(iter(self.clinics))
@@ -446,10 +499,19 @@ class Rows:
                 f"clinic {clinic!r} is not in the manifest's clinics ({', '.join(self.clinics)})"
             )
         item_name = (row.get("item") or "").strip()
-        kind, path = self.item(item_name)
-        files = _deps(kind, path, self.clinics[clinic], self.root)
+        exercises = tuple((row.get("exercises") or "").split())
+        kind: ItemKind
+        if exercises:  # the patient's own program
+            if item_name:
+                raise ValueError("give an item or exercises, not both")
+            kind, path, item_name = "program", Path(""), "program"
+            ids = _exercise_ids(exercises, self.root)
+        else:
+            kind, path = self.item(item_name)
+            ids = ()
+        files = _deps(kind, path, self.clinics[clinic], self.root, ids)
         language = (row.get("language") or "").strip()
-        target_name = {"clinic": clinic, "item": path.stem, "patient_id": pid}
+        target_name = {"clinic": clinic, "item": path.stem or item_name, "patient_id": pid}
         target = _fill(self.manifest.patient_path, "patient_path", target_name, self.out, self.where)
         message = _replaces_an_input(target, files, Path(self.where.file), str(self.csv_path))
         if message is not None:
@@ -479,12 +541,13 @@ class Rows:
             key=str(target.relative_to(self.out)),
             target=str(target),
             kind=kind,
-            source=str(path),
+            source="" if exercises else str(path),
             layout=self.clinics[clinic],
             paper=self.paper,
             root=str(self.root.resolve()) if self.root else None,
             personal=personal,
             doses=parse_doses(row.get("doses") or ""),
+            exercises=exercises,
             password=password,
             patient_id=pid,
             row=where,
@@ -492,27 +555,112 @@ class Rows:
         )
 
 
+def _exercise_ids(exercises: tuple[str, ...], root: Path | None) -> tuple[str, ...]:
+    """The ids of a row's exercises (written with their dose changes, as ``psoaspdf program``
+    takes them), each readable and in the library; ValueError saying what is wrong."""
+    from .program import SYNTAX, BadDose, parse_item
+
+    ids = []
+    for text in exercises:
+        try:
+            ids.append(parse_item(text).exercise)
+        except BadDose as exc:
+            raise ValueError(f"exercises: {exc} (write {SYNTAX})") from None
+    try:
+        _exercise_files(tuple(ids), root)
+    except InvalidInput as exc:
+        reasons = "; ".join(problem.message for problem in exc.problems)
+        raise ValueError(f"exercises: {reasons}") from None
+    return tuple(ids)
+
+
 # --- workers -----------------------------------------------------------------------------------
 
 
-def _apply_doses(
-    handout: model.Handout, doses: tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
-) -> model.Handout:
-    exercises = list(handout.exercises)
-    for number, changes in doses:
-        if not 1 <= number <= len(exercises):
-            raise ValueError(f"doses: there is no exercise {number} (the handout has {len(exercises)})")
+Doses = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
+
+
+def _changed(doses: list[model.Dose], changes: Doses, what: str) -> list[model.Dose]:
+    """The doses with a row's changes by exercise number (1-based) made."""
+    out = list(doses)
+    for number, pairs in changes:
+        if not 1 <= number <= len(out):
+            raise ValueError(f"doses: there is no exercise {number} (the {what} has {len(out)})")
         values: dict[str, Any] = {}
-        for field, value in changes:
+        for field, value in pairs:
             if field == "per_week":
                 values["per"] = "week" if value else "day"
             else:
                 values[field] = value
-        exercise = exercises[number - 1]
-        exercises[number - 1] = dataclasses.replace(
-            exercise, dose=dataclasses.replace(exercise.dose, **values)
-        )
-    return dataclasses.replace(handout, exercises=tuple(exercises))
+        out[number - 1] = dataclasses.replace(out[number - 1], **values)
+    return out
+
+
+def _apply_doses(handout: model.Handout, doses: Doses) -> model.Handout:
+    new = _changed([e.dose for e in handout.exercises], doses, "handout")
+    exercises = tuple(dataclasses.replace(e, dose=d) for e, d in zip(handout.exercises, new, strict=True))
+    return dataclasses.replace(handout, exercises=exercises)
+
+
+def _apply_program_doses(inputs: ProgramInputs, doses: Doses) -> ProgramInputs:
+    items = inputs.plan.items
+    new = _changed([item.dose for item in items], doses, "program")
+    planned = tuple(dataclasses.replace(item, dose=d) for item, d in zip(items, new, strict=True))
+    return dataclasses.replace(inputs, plan=dataclasses.replace(inputs.plan, items=planned))
+
+
+@functools.lru_cache(maxsize=64)
+def _program_inputs(
+    source: str,
+    exercises: tuple[str, ...],
+    layout: str,
+    paper: model.Paper | None,
+    root: str | None,
+    *mtimes: int,
+) -> ProgramInputs:
+    """A program (its file, or a row's exercise ids) planned once per worker process."""
+    from .program import load_program_inputs
+
+    given_root = Path(root) if root else None
+    items = [source] if source else list(exercises)
+    return load_program_inputs(items, layout or None, paper, root=given_root, library=_library(given_root))
+
+
+@functools.lru_cache(maxsize=16)
+def _blank_program(
+    source: str,
+    exercises: tuple[str, ...],
+    layout: str,
+    paper: model.Paper | None,
+    root: str | None,
+    *mtimes: int,
+) -> tuple[bytes, dict[str, Any]]:
+    """A program laid out with blank write-in lines, and where those lines are."""
+    from .program import render_program_bytes
+
+    fields: dict[str, Any] = {}
+    inputs = _program_inputs(source, exercises, layout, paper, root, *mtimes)
+    return render_program_bytes(inputs, None, fields=fields), fields
+
+
+def _render_program(job: Job, copy: Where) -> bytes:
+    from .program import render_program_bytes
+
+    personal = job.personal
+    mtimes = [_mtime(job.source)] if job.source else []
+    key = (job.source, job.exercises, job.layout, job.paper, job.root, *mtimes, _mtime(job.layout))
+    inputs = _program_inputs(*key)
+    if personal and not personal.note and not job.doses:
+        # laid out once per program and layout; each copy only has its details written on
+        from .render.stamp import stamp_personal
+
+        base, fields = _blank_program(*key)
+        stamped = stamp_personal(base, fields, personal, inputs.layout)
+        if stamped is not None:
+            return PdfBytes(stamped, pages=getattr(base, "pages", None))
+    if job.doses:
+        inputs = _apply_program_doses(inputs, job.doses)
+    return render_program_bytes(inputs, personal, personal_where=copy)
 
 
 @functools.lru_cache(maxsize=64)
@@ -540,6 +688,8 @@ def render_job(job: Job) -> bytes:
     if job.kind == "booklet":
         loaded = load_booklet(Path(job.source), job.layout or None, root)
         data = build_booklet(loaded, personal, personal_where=copy)
+    elif job.kind == "program":
+        data = _render_program(job, copy)
     else:
         key = (job.source, job.layout, job.paper, job.root, _mtime(job.source), _mtime(job.layout))
         inputs = _inputs(*key)

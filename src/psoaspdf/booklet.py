@@ -23,16 +23,18 @@ if TYPE_CHECKING:
     from pypdf import PdfWriter
 
     from .clinicpdf import ClinicPdf
+    from .program import ProgramInputs
     from .render.document import BookletPlan, PageMap
 
 
 @dataclasses.dataclass(frozen=True)
 class LoadedItem:
-    """One booklet item, validated: a handout, a clinic PDF or a divider."""
+    """One booklet item, validated: a handout, a program, a clinic PDF or a divider."""
 
     title: str
     handout: model.Handout | None = None
     pdf: ClinicPdf | None = None
+    program: ProgramInputs | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,6 +105,17 @@ def _load(
                     layout, layout_where, [(handout_where, handout)], check_layout=False
                 )
                 items.append(LoadedItem(item.title or handout.title, handout=handout))
+            elif item.program is not None:
+                program = _program_item(item.program, layout, layout_where, root)
+                sources += program.sources()
+                problems += printable_problems(
+                    layout,
+                    layout_where,
+                    [(program.plan.where, program.plan.program)]
+                    + [(p.entry.where, p.entry.handout) for p in program.plan.items],
+                    check_layout=False,
+                )
+                items.append(LoadedItem(item.title or program.title, program=program))
             elif item.pdf is not None:
                 pdf = load_clinic_pdf(Path(item.pdf))
                 title = item.title or pdf.title or Path(item.pdf).stem.replace("-", " ").capitalize()
@@ -110,7 +123,7 @@ def _load(
             else:
                 items.append(LoadedItem(item.title or item.divider or ""))
         except (InvalidInput, NotFound) as exc:
-            problems += where.problems_of(exc, f"{field}.handout")
+            problems += where.problems_of(exc, f"{field}.{'program' if item.program else 'handout'}")
         except BadClinicPdf as exc:
             folder = Path(where.file).resolve().parent if where is not COMMAND_LINE else Path.cwd()
             written = os.path.relpath(str(item.pdf), folder)  # as written, not made absolute
@@ -121,13 +134,33 @@ def _load(
     return LoadedBooklet(booklet, where, layout, tuple(items), tuple(sources))
 
 
-def plan_of(loaded: LoadedBooklet) -> BookletPlan:
-    from .render.document import BookletPlan, DividerPart, HandoutPart, PdfPart
+def _program_item(ref: str, layout: model.Layout, layout_where: Where, root: Path | None) -> ProgramInputs:
+    """A booklet's program, its exercises found in the library, printed with the booklet's layout."""
+    from .program import ProgramInputs, plan_program
 
-    parts: list[HandoutPart | PdfPart | DividerPart] = []
+    path = Path(shown(located(ref, "programs")))
+    program, program_where = load_located(path, model.Program, root)
+    return ProgramInputs(plan_program(program, program_where, root), layout, layout_where)
+
+
+def plan_of(loaded: LoadedBooklet) -> BookletPlan:
+    from .render.document import BookletPlan, DividerPart, HandoutPart, PdfPart, ProgramPart
+
+    parts: list[HandoutPart | ProgramPart | PdfPart | DividerPart] = []
     for item in loaded.items:
         if item.handout is not None:
             parts.append(HandoutPart(item.handout))
+        elif item.program is not None:
+            program = item.program
+            parts.append(
+                ProgramPart(
+                    item.title,
+                    tuple(p.exercise for p in program.plan.items),
+                    tuple(program.urgent),
+                    program.footer,
+                    program.plan.program.note,
+                )
+            )
         elif item.pdf is not None:
             parts.append(PdfPart(item.title, len(item.pdf.pages)))
         else:
@@ -189,7 +222,8 @@ def _outline(writer: PdfWriter, loaded: LoadedBooklet, page_map: PageMap) -> Non
             title=plain_text(item.title), page_number=pages.first - 1, is_open=False
         )
         for title, page in pages.sections:
-            writer.add_outline_item(title=title, page_number=page - 1, parent=entry)
+            if title != plain_text(item.title):  # a program's title is its item's entry already
+                writer.add_outline_item(title=title, page_number=page - 1, parent=entry)
         if item.pdf is not None:
             parents = [entry]
             for level, title, index in item.pdf.outline:

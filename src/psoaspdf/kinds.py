@@ -97,3 +97,13 @@ def is_booklet_file(path: Path) -> bool:
     except YamlProblem:
         return False
     return detect_kind(path, node) == "booklet"
+
+
+def kind_of_file(path: Path) -> Kind | None:
+    """The kind of a YAML file, or None when it is not one psoaspdf can read."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return None
+    try:
+        return detect_kind(path, load_file(path))
+    except YamlProblem:
+        return None

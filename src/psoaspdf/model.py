@@ -509,12 +509,17 @@ class Program:
 
 @dataclass(frozen=True, kw_only=True)
 class BookletItem:
-    """One item of a booklet: a handout, one of the clinic's own PDF files, or a divider page."""
+    """One item of a booklet: a handout, a home-exercise program, a clinic's PDF or a divider."""
 
     handout: Ref | None = spec(
         "A handout: its YAML file (relative to the booklet's folder), or an id (the library's handouts/<id>.yaml, else a built-in one).",
         None,
         ref="handouts",
+    )
+    program: Ref | None = spec(
+        "A home-exercise program: its YAML file (relative to the booklet's folder), or an id (the library's programs/<id>.yaml, else a built-in one).",
+        None,
+        ref="programs",
     )
     pdf: FilePath | None = spec(
         "One of the clinic's own PDF files, relative to the booklet's folder (anywhere under the library root).",
@@ -588,6 +593,11 @@ class Manifest:
     )
     booklets: tuple[Ref, ...] = spec(
         "Booklets every clinic gets: files relative to the manifest, or ids.", (), ref="booklets"
+    )
+    programs: tuple[Ref, ...] = spec(
+        "Home-exercise programs every clinic gets: files relative to the manifest, or ids.",
+        (),
+        ref="programs",
     )
     patients: FilePath | None = spec(
         "A CSV file of patients' copies, relative to the manifest (see docs/manifest-format.md).", None

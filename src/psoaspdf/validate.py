@@ -380,9 +380,9 @@ def semantic_checks(obj: Any) -> Iterator[tuple[str, str]]:
         if _sentences(obj.key_message) > 2:
             yield "key_message", "keep the key message to one or two sentences"
     if isinstance(obj, model.BookletItem):
-        given = [name for name in ("handout", "pdf", "divider") if getattr(obj, name) is not None]
+        given = [name for name in ("handout", "program", "pdf", "divider") if getattr(obj, name) is not None]
         if len(given) != 1:
-            yield "handout", f"give exactly one of handout, pdf or divider (found {len(given)})"
+            yield "handout", f"give exactly one of handout, program, pdf or divider (found {len(given)})"
     if isinstance(obj, model.Dose) and not any((obj.sets, obj.reps, obj.hold_seconds, obj.minutes)):
         yield "sets", "give at least one of sets, reps, hold_seconds or minutes"
     if isinstance(obj, model.Fonts):

@@ -85,7 +85,19 @@ class DividerPart:
     title: str
 
 
-Part = HandoutPart | PdfPart | DividerPart
+@dataclasses.dataclass(frozen=True)
+class ProgramPart:
+    """A home-exercise program: its exercises at their doses, the emergency signs of the handouts
+    they come from, the footer line naming those handouts, and the program file's note."""
+
+    title: str
+    exercises: tuple[model.Exercise, ...]
+    urgent: tuple[str, ...]
+    footer: str
+    note: str | None = None
+
+
+Part = HandoutPart | ProgramPart | PdfPart | DividerPart
 
 
 def part_title(part: Part) -> str:
@@ -402,6 +414,15 @@ def _booklet_story(
         out.append(_marker(PART_ATTR, index))
         if isinstance(part, HandoutPart):
             out += renderer.handout(part.handout, helps[index] if helps else None)
+        elif isinstance(part, ProgramPart):
+            personal = renderer.personal
+            if part.note and not personal.note:
+                personal = dataclasses.replace(personal, note=part.note)
+            context = PageContext(title=part.title, review=part.footer)
+            out += [
+                ContextMarker(context),
+                *story.program(part.title, list(part.exercises), list(part.urgent), personal),
+            ]
         elif isinstance(part, DividerPart):
             out += [ContextMarker(PageContext()), *story.divider(part.title)]
         else:
