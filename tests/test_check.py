@@ -154,6 +154,7 @@ def test_json_output_has_the_documented_keys(runner: CliRunner) -> None:
     assert set(hard) == {
         "file",
         "id",
+        "kind",
         "language",
         "target_grade",
         "target_ease",
@@ -463,3 +464,58 @@ def test_large_print_below_16_pt_is_a_warning(monkeypatch: pytest.MonkeyPatch) -
     report = check.check_handout(BUNDLED, model.Layout(profile="large-print"))
     sizes = [f for f in report.findings if f.field == "fonts.size"]
     assert len(sizes) == 1 and "large print needs 16 pt or more" in sizes[0].message
+
+
+# --- programs: checked as they print ------------------------------------------------------------
+
+
+def test_a_program_is_checked_as_it_prints(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "back-core-four", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)["reports"]
+    assert report["kind"] == "program" and report["id"] == "back-core-four"
+    assert report["pemat"] == {"score": None, "items": []}  # PEMAT-P rates whole handouts
+    program = yaml.safe_load((LIBRARY / "programs" / "back-core-four.yaml").read_text(encoding="utf-8"))
+    handout = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
+    by_id = {e["id"]: e for e in handout["exercises"]}
+    chosen = [by_id[(i if isinstance(i, str) else i["exercise"]).split("/")[1]] for i in program["exercises"]]
+    sections = {s["section"]: s for s in report["readability"]["sections"]}
+    # every printed name, step and caution is graded, and nothing else from the handout
+    words = sum(
+        len(check.text.WORD.findall(text))
+        for e in chosen
+        for text in [e["name"], *e["steps"], *e.get("cautions", [])]
+    )
+    assert sections["exercises"]["words"] == words
+    urgent = sum(len(check.text.WORD.findall(u)) for u in handout["get_help"]["urgent"])
+    assert sections["get_help"]["words"] == urgent
+
+
+def test_a_long_step_in_a_program_points_at_its_handout(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "psoaspdf.toml").write_text("", encoding="utf-8")
+    (tmp_path / "handouts").mkdir()
+    (tmp_path / "programs").mkdir()
+    source = BUNDLED.read_text(encoding="utf-8")
+    long_step = (
+        "Lie on your back on a firm bed or on the floor with your knees bent and your feet flat and"
+        " your arms by your sides while you breathe slowly in and out."
+    )
+    old = '      - "Lie on your back, knees bent, feet flat."'
+    assert old in source
+    mine = source.replace("id: iliopsoas-back-pain", "id: mine", 1).replace(old, f'      - "{long_step}"', 1)
+    (tmp_path / "handouts" / "mine.yaml").write_text(mine, encoding="utf-8")
+    (tmp_path / "programs" / "p.yaml").write_text("exercises:\n  - mine/pelvic-tilt\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["check", str(tmp_path / "programs" / "p.yaml"), "--root", str(tmp_path), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)["reports"]
+    (long,) = [f for f in report["findings"] if f["check"] == "long-sentence"]
+    line = mine[: mine.index(long_step)].count("\n") + 1
+    assert long["file"].endswith("mine.yaml") and long["line"] == line
+    assert long["field"].startswith("exercises[") and long["field"].endswith(".steps[1]")
+    bad = tmp_path / "programs" / "bad.yaml"
+    bad.write_text("exercises:\n  - mine/pelvic-tlit\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(bad), "--root", str(tmp_path)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert f"{bad}:2:5: exercises[1]:" in result.stderr and "did you mean mine/pelvic-tilt" in result.stderr

@@ -335,21 +335,23 @@ def check(
     profile: model.Profile | None,
     root: Path | None,
 ) -> None:
-    """Check handouts for plain language: reading grade, long sentences, medical words, PEMAT-P.
+    """Check handouts and programs for plain language: reading grade, long sentences, medical
+    words, PEMAT-P.
 
-    PATHS are handout files, folders (the handouts in them) or built-in handout
-    ids. Exits 0 unless a handout is invalid or cannot be printed, or, with
+    PATHS are handout or program files, folders (the handouts and programs in
+    them) or ids. Exits 0 unless one is invalid or cannot be printed, or, with
     --strict, any warning was found (exit code 1). See docs/check.md.
 
     \b
     Examples:
       psoaspdf check iliopsoas-back-pain
       psoaspdf check handouts/ -l riverbend --grade 6 --strict
+      psoaspdf check back-core-four
       psoaspdf check my-handout.yaml --format json > report.json
     """
     reports, problems = api.check_handouts(list(paths), layout, grade, profile, root)
     if not reports and not problems:
-        raise click.UsageError("no handout files found in the paths given")
+        raise click.UsageError("no handout or program files found in the paths given")
     if worksheet:
         if len(reports) != 1:
             raise click.UsageError("--worksheet needs exactly one handout")

@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import model
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidInput, NotFound, Problem
 from ..handout import load_layout, with_profile
-from ..kinds import detect_kind, yaml_files
-from ..library import resolve_given
+from ..kinds import detect_kind, kind_of_file, yaml_files
+from ..library import looks_like_path, resolve_given
+from ..render.inline import plain_text
 from ..validate import BUILT_IN, Where, load_located
 from .labels import LABELS, label_findings
 from .layout import layout_findings
@@ -48,6 +49,7 @@ __all__ = [
     "check_handout",
     "check_loaded",
     "check_paths",
+    "check_program",
     "glossary",
     "handout_paths",
     "table",
@@ -113,7 +115,7 @@ def check_loaded(
     findings += label_findings(handout.language, where, labels)
     pemat, pemat_findings = pemat_items(handout, where, english)
     findings += pemat_findings
-    facts, layout_problems = layout_findings(handout, where, layout, layout_where)
+    facts, layout_problems = layout_findings([(where, handout)], layout, layout_where)
     findings += layout_problems
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (order[f.severity], f.file, f.line or 0, f.col or 0))
@@ -128,6 +130,82 @@ def check_loaded(
         pemat=tuple(pemat),
         layout=facts,
         findings=tuple(findings),
+    )
+
+
+def check_program(
+    path: Path,
+    layout: model.Layout | None = None,
+    layout_where: Where = BUILT_IN,
+    target_grade: float = DEFAULT_GRADE,
+    labels: Path | None = None,
+    root: Path | None = None,
+) -> Report:
+    """Check a program file as it prints: its title and note, each exercise's name, steps and
+    cautions (found where they are written, in their handouts), and the emergency signs; raise
+    InvalidInput if it is not a valid program or names an exercise the library does not have.
+
+    Findings in an exercise's words point at its handout's file and field. PEMAT-P rates a whole
+    handout, so a program is not rated; its handouts are."""
+    from ..program import ProgramInputs, load_program, plan_program
+
+    program, where = load_program(str(path), root)
+    inputs = ProgramInputs(plan_program(program, where, root), layout or model.Layout(), layout_where)
+    language = base_language(inputs.language)
+    english, spanish = language == "en", language == "es"
+    groups: list[tuple[Where, list[Text]]] = [
+        (where, [Text(f, plain_text(v)) for f, v in (("title", inputs.title), ("note", program.note)) if v])
+    ]
+    for item in inputs.plan.items:
+        handout, exercise = item.entry.handout, item.entry.exercise
+        field = f"exercises[{handout.exercises.index(exercise) + 1}]"
+        texts = [Text(f"{field}.name", plain_text(exercise.name))]
+        texts += [Text(f"{field}.steps[{i}]", plain_text(t)) for i, t in enumerate(exercise.steps, start=1)]
+        texts += [
+            Text(f"{field}.cautions[{i}]", plain_text(t)) for i, t in enumerate(exercise.cautions, start=1)
+        ]
+        groups.append((item.entry.where, texts))
+    for handout in inputs.plan.handouts:
+        shown = [u for u in handout.get_help.urgent if u in inputs.urgent]
+        urgent = [
+            Text(f"get_help.urgent[{handout.get_help.urgent.index(u) + 1}]", plain_text(u)) for u in shown
+        ]
+        handout_where = next(i.entry.where for i in inputs.plan.items if i.entry.handout is handout)
+        groups.append((handout_where, urgent))
+    every = [t for _, texts in groups for t in texts]
+    by_section: dict[str, list[Text]] = {}
+    for t in every:
+        by_section.setdefault(t.section, []).append(t)
+    sections = tuple(readability(name, part, language) for name, part in by_section.items())
+    findings: list[Finding] = []
+    for scores in sections:
+        if (english or spanish) and scores.too_hard(target_grade) and scores.words >= MIN_GRADED_WORDS:
+            findings.append(_too_hard(scores, by_section[scores.section], where, target_grade, spanish))
+    limit = SENTENCE_WORDS.get(language, MAX_SENTENCE_WORDS)
+    for group_where, texts in groups:
+        findings += sentence_findings(texts, group_where, english, limit)
+        findings += medical_words(texts, inputs.language, group_where)
+    findings += label_findings(inputs.language, where, labels)
+    message = "PEMAT-P rates a whole handout; a program sheet is not rated (check the handouts it draws on)"
+    findings.append(finding("info", "pemat", where, "exercises", message))
+    documents: list[tuple[Where, object]] = [(where, program)]
+    documents += [(i.entry.where, i.entry.handout) for i in inputs.plan.items]
+    facts, layout_problems = layout_findings(documents, inputs.layout, layout_where)
+    findings += layout_problems
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f.severity], f.file, f.line or 0, f.col or 0))
+    return Report(
+        file=where.file,
+        handout_id=path.stem,
+        language=inputs.language,
+        target_grade=target_grade,
+        target_ease=ease_for_grade(target_grade) if spanish else None,
+        overall=readability("overall", every, language),
+        sections=sections,
+        pemat=(),
+        layout=facts,
+        findings=tuple(findings),
+        kind="program",
     )
 
 
@@ -155,7 +233,8 @@ def _too_hard(
 
 
 def handout_paths(names: list[str], root: Path | None = None) -> tuple[list[Path], list[Problem]]:
-    """Handout files from files, folders (handouts only) and ids."""
+    """Handout and program files from files, folders (their handouts and programs) and ids (a
+    handout's, else a program's)."""
     from ..yamlsrc import YamlProblem, load_file
 
     found: list[Path] = []
@@ -169,11 +248,25 @@ def handout_paths(names: list[str], root: Path | None = None) -> tuple[list[Path
                 except YamlProblem as exc:
                     problems.append(exc.problem)
                     continue
-                if detect_kind(candidate, node) == "handout":
+                if detect_kind(candidate, node) in ("handout", "program"):
                     found.append(candidate)
         else:
-            found.append(resolve_given(name, "handouts", root))
+            try:
+                found.append(resolve_given(name, "handouts", root))
+            except NotFound:
+                program = None if looks_like_path(name) else _program_id(name, root)
+                if program is None:
+                    raise
+                found.append(program)
     return found, problems
+
+
+def _program_id(name: str, root: Path | None) -> Path | None:
+    """The program file with this id, if there is one."""
+    try:
+        return resolve_given(name, "programs", root)
+    except NotFound:
+        return None
 
 
 def check_paths(
@@ -190,8 +283,9 @@ def check_paths(
     paths, problems = handout_paths(names, root)
     reports: list[Report] = []
     for path in paths:
+        check = check_program if kind_of_file(path) == "program" else check_handout
         try:
-            reports.append(check_handout(path, loaded_layout, layout_where, target_grade, root=root))
+            reports.append(check(path, loaded_layout, layout_where, target_grade, root=root))
         except InvalidInput as exc:
             problems += exc.problems
     return reports, problems

@@ -1,7 +1,9 @@
-"""The layout a handout is printed with, as readers need it: body size, line length, contrast,
+"""The layout a handout or program is printed with, as readers need it: body size, line length, contrast,
 no justified text, and every character, picture and font printable."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from .. import model
 from ..handout import printable_problems, with_profile
@@ -15,7 +17,7 @@ WRAP_SHORTFALL = 0.92  # ragged-right lines end about 8 % short of what would fi
 
 
 def layout_findings(
-    handout: model.Handout, where: Where, layout: model.Layout, layout_where: Where
+    documents: Sequence[tuple[Where, object]], layout: model.Layout, layout_where: Where
 ) -> tuple[LayoutFacts, list[Finding]]:
     """Body size, line length, contrast of text colours, justification, and glyphs the fonts
     cannot draw; each is listed as an item, passed or not. Contrast and justification are
@@ -58,7 +60,7 @@ def layout_findings(
     # (validate._contrast_checks, over the same pairs), so from the command line it never gets
     # this far; a Layout a program builds in code is not validated, and shows the item unmet
     items.append(LayoutItem("No justified text (ragged right)", True, "psoaspdf never justifies text"))
-    printable = printable_problems(layout, layout_where, [(where, handout)])
+    printable = printable_problems(layout, layout_where, documents)
     note = (
         f"{len(printable)} problem(s)" if printable else "every character has a glyph in the embedded fonts"
     )

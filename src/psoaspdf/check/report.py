@@ -58,7 +58,7 @@ class LayoutFacts:
 
 @dataclasses.dataclass(frozen=True)
 class Report:
-    """Everything `check` found about one handout."""
+    """Everything `check` found about one handout or program."""
 
     file: str
     handout_id: str
@@ -70,6 +70,7 @@ class Report:
     pemat: tuple[PematItem, ...]
     layout: LayoutFacts
     findings: tuple[Finding, ...]
+    kind: str = "handout"  # or "program"
 
     @property
     def pemat_score(self) -> float:
@@ -85,6 +86,7 @@ class Report:
         return {
             "file": self.file,
             "id": self.handout_id,
+            "kind": self.kind,
             "language": self.language,
             "target_grade": self.target_grade,
             "target_ease": self.target_ease,
@@ -93,7 +95,7 @@ class Report:
                 "sections": [dataclasses.asdict(s) for s in self.sections],
             },
             "pemat": {
-                "score": self.pemat_score,
+                "score": self.pemat_score if self.kind == "handout" else None,  # a program is not rated
                 "items": [dataclasses.asdict(p) for p in self.pemat],
             },
             "layout": dataclasses.asdict(self.layout),

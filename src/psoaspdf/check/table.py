@@ -12,14 +12,17 @@ def table(reports: list[Report]) -> str:
     """The reports as plain text for a terminal: grades, PEMAT-P items, then the findings."""
     out: list[str] = []
     for r in reports:
-        out.append(f"{r.file}  ({r.handout_id}, {r.language})")
+        out.append(f"{r.file}  ({r.handout_id}, {r.kind + ', ' if r.kind != 'handout' else ''}{r.language})")
         if r.target_ease is not None:
             out += _ease_table(r)
         else:
             out += _grade_table(r)
         judged = [p for p in r.pemat if p.met is not None]
         met = sum(1 for p in judged if p.met)
-        out.append(f"  PEMAT-P, automatic items: {r.pemat_score:g}% ({met} of {len(judged)})")
+        if r.kind == "program":
+            out.append("  PEMAT-P: not rated for a program sheet (check the handouts it draws on)")
+        else:
+            out.append(f"  PEMAT-P, automatic items: {r.pemat_score:g}% ({met} of {len(judged)})")
         for p in r.pemat:
             note = f" - {p.note}" if p.note else ""
             out.append(f"    {_MARK[p.met]} {p.item}{note}")
