@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdf
 import pypdfium2
 import pytest
-from conftest import BUNDLED_ID, GOLDEN, LIBRARY, refreshed, render_bytes, updating_goldens
+from conftest import BUNDLED_ID, DATA, GOLDEN, LIBRARY, refreshed, render_bytes, updating_goldens
 from PIL import Image, ImageChops
 
 from psoaspdf import api
@@ -142,7 +142,7 @@ def test_every_golden_belongs_to_a_case() -> None:
 
 
 def test_a_moved_heading_fails_and_passes_after_a_refresh(tmp_path: Path) -> None:
-    inputs = api.load_inputs(BUNDLED_ID)
+    inputs = api.load_inputs(str(DATA / "minimal.yaml"))  # short: a wider margin adds no page
     goldens = tmp_path / "goldens"
     goldens.mkdir()
     data = api.render_handout(inputs)

@@ -79,6 +79,11 @@ PAGES_BEFORE = {
 }
 
 
+# a page the full NICE/NHS list of warning signs (#14) added that no cut could take back without
+# losing advice the reader needs: core 6 -> 7 (its help box holds 22 points, 9 of them same-day signs)
+LONGER_FOR_SAFETY = {"core-and-pelvic-floor": 1}
+
+
 @pytest.mark.parametrize("handout", HANDOUTS)
 def test_every_shipped_handout_takes_at_most_60_percent_of_its_old_pages(
     handout: str, runner: CliRunner, tmp_path: Path
@@ -87,7 +92,9 @@ def test_every_shipped_handout_takes_at_most_60_percent_of_its_old_pages(
     result = runner.invoke(main, ["render", handout, "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     pages = len(pypdf.PdfReader(out).pages)
-    assert pages <= int(PAGES_BEFORE[handout] * 0.6), f"{handout}: {pages} pages"
+    assert pages <= int(PAGES_BEFORE[handout] * 0.6) + LONGER_FOR_SAFETY.get(handout, 0), (
+        f"{handout}: {pages} pages"
+    )
 
 
 def test_the_measure_sees_a_part_empty_page(tmp_path: Path) -> None:

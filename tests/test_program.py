@@ -99,7 +99,14 @@ def test_a_program_prints_the_doses_given_and_no_name_in_metadata(runner: CliRun
     reader = pypdf.PdfReader(out)
     assert "Quintero" not in str(reader.metadata) and "Lee" not in str(reader.metadata)
     assert reader.metadata.title == en["program_title"]
-    assert "Loss of control of your bladder or bowels" in text  # the help box's emergency signs
+    signs = {
+        *yaml.safe_load(ILIOPSOAS.read_text(encoding="utf-8"))["get_help"]["urgent"],
+        *yaml.safe_load((LIBRARY / "handouts" / "neck-pain.yaml").read_text(encoding="utf-8"))["get_help"][
+            "urgent"
+        ],
+    }
+    for sign in signs:  # the help box's emergency signs: every one of both handouts
+        assert sign in text, sign
     assert out.stat().st_mode & 0o077 == 0  # a patient's copy: readable by its owner only
 
 

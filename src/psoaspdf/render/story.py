@@ -36,7 +36,7 @@ PICTURE_HEIGHT = 100.0  # points: the tallest picture beside the steps (two card
 PROGRAM_PICTURE = 112.0  # points: the widest figure column of a program's exercise row
 PROGRAM_PICTURE_HEIGHT = 58.0  # points: a figure no taller than the row's words
 STACK_AT = 17.0  # body size from which a card's picture goes above its steps (large print)
-NOTE_LINES = 4  # ruled lines for the clinician's notes
+NOTE_LINES = 3  # ruled lines for the clinician's notes
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 
 
@@ -225,9 +225,10 @@ class Story:
             self.para(text or self.labels[default_key], self.s.heading), text or self.labels[default_key]
         )
 
-    def bullets(self, items: tuple[str, ...]) -> ListFlowable:
+    def bullets(self, items: tuple[str, ...], style: Any = None) -> ListFlowable:
+        style = style or self.s.bullet
         return ListFlowable(
-            [ListItem(self.para(item, self.s.bullet), leftIndent=self.indent) for item in items],
+            [ListItem(self.para(item, style), leftIndent=self.indent) for item in items],
             bulletType="bullet",
             start="•",
             bulletFontName=self.s.fonts.bold,
@@ -688,7 +689,7 @@ class Story:
         """Exercise cards, one per row, or two per row when compact; a row never splits."""
         if not exercises:
             return []
-        gap = 14.0
+        gap = 12.0
         rows: list[list[Flowable]] = []
         numbered = list(enumerate(exercises, start=1))
         if not compact:
@@ -738,14 +739,16 @@ class Story:
         # a row per block, each lead with its points: split between blocks when the page is
         # short, but the heading and the emergency signs always together
         urgent = self.label("urgent", s.help_lead, emergency=contact.emergency_number)
-        content: list[list[Flowable]] = [[title], [urgent, self.bullets(help_.urgent)]]
+        content: list[list[Flowable]] = [[title], [urgent, self.bullets(help_.urgent, s.help_item)]]
         if help_.today:
-            content.append([Spacer(1, 6), self.label("today", s.help_lead), self.bullets(help_.today)])
+            content.append(
+                [Spacer(1, 6), self.label("today", s.help_lead), self.bullets(help_.today, s.help_item)]
+            )
         if help_.call_clinic:
             # no number in the layout: a line to write it on, never a sentence that leads nowhere
             phone = f" {self.labels['at']} {contact.phone or '____________________'}"
             lead = self.label("call_clinic", s.help_lead, phone=phone)
-            content.append([Spacer(1, 6), lead, self.bullets(help_.call_clinic)])
+            content.append([Spacer(1, 6), lead, self.bullets(help_.call_clinic, s.help_item)])
         table = StartKeptTable([[block] for block in content], colWidths=[s.frame_width])
         table.page_height = s.frame_height
         table.keep = 2

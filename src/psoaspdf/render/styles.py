@@ -43,6 +43,7 @@ class Styles:
     margin: float
     body: ParagraphStyle
     bullet: ParagraphStyle
+    help_item: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
     heading: ParagraphStyle
@@ -144,6 +145,8 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         margin=layout.page.margin_mm * mm,
         body=style("body", spaceAfter=size * 0.5),
         bullet=style("bullet", spaceAfter=size * 0.3),
+        # the warning signs: many short points, read as one list
+        help_item=style("help_item", spaceAfter=size * 0.1),
         title=style(
             "title",
             fontName=fonts.bold,
