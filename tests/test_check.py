@@ -268,7 +268,8 @@ def test_every_shipped_english_handout_passes_check_strict(runner: CliRunner) ->
         if "language: en" in p.read_text(encoding="utf-8")
     ]
     assert len(english) >= 5
-    result = runner.invoke(main, ["check", *english, "--strict"])
+    # every shipped handout is a declared draft until a clinician reviews it (tests/test_draft.py)
+    result = runner.invoke(main, ["check", *english, "--strict", "--allow-drafts"])
     assert result.exit_code == 0, result.output
 
 

@@ -103,6 +103,7 @@ def printed_strings(handout: model.Handout) -> list[str]:
         "version",
         "language",
         "reviewed_by",
+        "status",  # printed as the draft label (tests/test_draft.py)
         "keywords",
         "image",
         "pose",

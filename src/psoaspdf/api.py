@@ -408,12 +408,13 @@ def check_handouts(
     grade: float = 8.0,
     profile: Profile | None = None,
     root: Path | None = None,
+    allow_drafts: bool = False,
 ) -> tuple[list[CheckReport], list[Problem]]:
     """Plain-language reports for handouts named by file, folder or built-in id, and the
-    problems of those that are not valid handouts."""
+    problems of those that are not valid handouts; ``allow_drafts``: drafts are expected."""
     from .check import check_paths
 
-    return check_paths(names, layout, grade, profile, root)
+    return check_paths(names, layout, grade, profile, root, allow_drafts)
 
 
 def check_text(

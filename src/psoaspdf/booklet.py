@@ -159,6 +159,7 @@ def plan_of(loaded: LoadedBooklet) -> BookletPlan:
                     tuple(program.urgent),
                     program.footer,
                     program.plan.program.note,
+                    program.draft,
                 )
             )
         elif item.pdf is not None:

@@ -322,6 +322,11 @@ def validate(paths: tuple[Path, ...], root: Path | None) -> None:
     help="Also write a PEMAT-P reviewer worksheet PDF (one handout only).",
 )
 @click.option("--large-print", "profile", flag_value="large-print", help="Check as printed in large print.")
+@click.option(
+    "--allow-drafts",
+    is_flag=True,
+    help="Drafts are expected: a handout with 'status: draft' is noted, not warned about.",
+)
 @root_option
 @click.pass_context
 def check(
@@ -333,6 +338,7 @@ def check(
     strict: bool,
     worksheet: Path | None,
     profile: model.Profile | None,
+    allow_drafts: bool,
     root: Path | None,
 ) -> None:
     """Check handouts and programs for plain language: reading grade, long sentences, medical
@@ -349,7 +355,7 @@ def check(
       psoaspdf check back-core-four
       psoaspdf check my-handout.yaml --format json > report.json
     """
-    reports, problems = api.check_handouts(list(paths), layout, grade, profile, root)
+    reports, problems = api.check_handouts(list(paths), layout, grade, profile, root, allow_drafts)
     if not reports and not problems:
         raise click.UsageError("no handout or program files found in the paths given")
     if worksheet:

@@ -276,6 +276,8 @@ figcaption{font-size:.9em;margin-top:.25rem}
 .dose div{border:2px solid #767676;border-radius:4px;padding:.2rem .6rem .3rem}
 .dose dt{font-size:.8em}
 .dose dd{margin:0;font-size:1.3em;font-weight:700}
+.draft{border:3px solid var(--warning);color:var(--warning);font-weight:700;padding:.5rem 1rem}
+.draft-mark{color:var(--warning)}
 .caution{border-left:6px solid var(--warning);padding:.1rem 0 .1rem 1rem;margin:1rem 0}
 .caution h4{color:var(--warning);margin-top:0}
 .help{background:var(--warning-tint);border:4px solid var(--warning);padding:.25rem 1.1rem 1rem;
@@ -316,6 +318,7 @@ class Page:
         self.labels = label_catalog(handout.language)
         self.layout = localised(layout, self.labels)
         self.ids: set[str] = set()
+        self.draft = handout.status == "draft"  # said at the top and in the footer
 
     def label(self, key: str, **values: str) -> str:
         text = self.labels[key].format(**values) if values else self.labels[key]
@@ -573,7 +576,10 @@ class Page:
             shown = f'<time datetime="{date.isoformat()}">{esc(month_year(date, lab))}</time>'
             return self.fill(key, date=shown)
 
-        parts = [when("reviewed", h.reviewed), when("review_due", h.review_due)]
+        if self.draft:
+            parts = [f'<strong class="draft-mark">{self.label("draft")}</strong>']
+        else:
+            parts = [when("reviewed", h.reviewed), when("review_due", h.review_due)]
         parts.append(self.label("version", version=h.version))
         footer_line = self.layout.footer.disclaimer
         extra = f"<p{self._lang(self.layout.language)}>{inline(footer_line)}</p>" if footer_line else ""
@@ -609,7 +615,8 @@ class Page:
         """The whole page round the main content: head, styles, fonts, clinic header, footer."""
         layout = self.layout
         language = self.handout.language
-        page = [self.clinic_header(), "<main>", *body, "</main>", footer]
+        draft = f'<p class="draft" role="note">{self.label("draft")}</p>' if self.draft else ""
+        page = [self.clinic_header(), "<main>", draft, *body, "</main>", footer]
         size = layout.fonts.size
         variables = (
             f"{_colour_vars(layout.colors)};--size:{PLAIN_REM * size / 14:.3f}rem;--print-size:{size:g}pt"
@@ -663,8 +670,10 @@ class ProgramPage(Page):
         personal: model.Personal,
         language: str,
         footer: str | None,
+        draft: bool = False,
     ) -> None:
         super().__init__(dataclasses.replace(handout, language=language), layout, personal)
+        self.draft = draft
         self.title = title
         self.items = exercises
         self.urgent = urgent
@@ -709,10 +718,12 @@ def render_program_html(
     personal: model.Personal | None,
     language: str,
     footer: str | None,
+    draft: bool = False,
 ) -> bytes:
     """A program as one self-contained, accessible HTML page (UTF-8 bytes); ``handout`` is the
-    first the exercises come from (its figures' colours and fonts are the layout's)."""
+    first the exercises come from (its figures' colours and fonts are the layout's); ``draft``
+    when any of them is a draft."""
     page = ProgramPage(
-        title, exercises, urgent, handout, layout, personal or model.Personal(), language, footer
+        title, exercises, urgent, handout, layout, personal or model.Personal(), language, footer, draft
     )
     return page.program().encode("utf-8")

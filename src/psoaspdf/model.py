@@ -271,6 +271,11 @@ class Handout:
         pattern=r"^[0-9A-Za-z.\-]{1,20}$",
         pattern_hint="a version: use letters, digits, dots and hyphens, e.g. 1.2",
     )
+    status: Literal["draft", "reviewed"] = spec(
+        "'reviewed' once a clinician has checked the text (name them in reviewed_by); until then"
+        " 'draft', and every page and the HTML twin say it is a draft.",
+        "draft",
+    )
     reviewed: datetime.date = spec("Date the text was last reviewed (YYYY-MM-DD).")
     reviewed_by: str = spec("Who reviewed it (name and role).")
     review_due: datetime.date = spec("Date the next review is due (YYYY-MM-DD).")

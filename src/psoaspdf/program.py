@@ -208,9 +208,15 @@ class ProgramInputs:
         return list(signs)
 
     @property
+    def draft(self) -> bool:
+        """Whether any handout the exercises come from is still a draft: the program is one too."""
+        return any(h.status == "draft" for h in self.plan.handouts)
+
+    @property
     def footer(self) -> str:
         names = "; ".join(f"{plain_text(h.title)} ({h.version})" for h in self.plan.handouts)
-        return str(self.labels["program_from"]).format(handouts=names)
+        line = str(self.labels["program_from"]).format(handouts=names)
+        return f"{self.labels['draft']} · {line}" if self.draft else line
 
     def sources(self) -> list[Path]:
         files = [
@@ -293,6 +299,7 @@ def render_program_bytes(
             personal,
             inputs.language,
             inputs.footer,
+            draft=inputs.draft,
         )
     from .render.document import render_program
 
@@ -306,4 +313,5 @@ def render_program_bytes(
             inputs.layout,
             personal,
             fields,
+            draft=inputs.draft,
         )

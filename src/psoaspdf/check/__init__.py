@@ -66,12 +66,16 @@ def check_handout(
     target_grade: float = DEFAULT_GRADE,
     labels: Path | None = None,
     root: Path | None = None,
+    allow_drafts: bool = False,
 ) -> Report:
     """Check one handout file; raise InvalidInput if it is not a valid handout.
 
-    ``labels``: the folder of label catalogs (default: the built-in ones)."""
+    ``labels``: the folder of label catalogs (default: the built-in ones); ``allow_drafts``: a
+    draft is expected (info), not a warning."""
     handout, where = load_located(path, model.Handout, root)
-    return check_loaded(handout, where, layout or model.Layout(), layout_where, target_grade, labels)
+    return check_loaded(
+        handout, where, layout or model.Layout(), layout_where, target_grade, labels, allow_drafts
+    )
 
 
 def check_loaded(
@@ -81,6 +85,7 @@ def check_loaded(
     layout_where: Where = BUILT_IN,
     target_grade: float = DEFAULT_GRADE,
     labels: Path | None = None,
+    allow_drafts: bool = False,
 ) -> Report:
     """Check a validated handout printed with ``layout``."""
     language = base_language(handout.language)
@@ -113,6 +118,8 @@ def check_loaded(
         findings.append(finding("info", "medical-word", where, "language", message))
     findings += medical_words(texts, handout.language, where)
     findings += label_findings(handout.language, where, labels)
+    if handout.status == "draft":
+        findings.append(_draft(where, allow_drafts))
     pemat, pemat_findings = pemat_items(handout, where, english)
     findings += pemat_findings
     facts, layout_problems = layout_findings([(where, handout)], layout, layout_where)
@@ -140,6 +147,7 @@ def check_program(
     target_grade: float = DEFAULT_GRADE,
     labels: Path | None = None,
     root: Path | None = None,
+    allow_drafts: bool = False,
 ) -> Report:
     """Check a program file as it prints: its title and note, each exercise's name, steps and
     cautions (found where they are written, in their handouts), and the emergency signs; raise
@@ -186,6 +194,10 @@ def check_program(
         findings += sentence_findings(texts, group_where, english, limit)
         findings += medical_words(texts, inputs.language, group_where)
     findings += label_findings(inputs.language, where, labels)
+    for handout in inputs.plan.handouts:
+        if handout.status == "draft":
+            handout_where = next(i.entry.where for i in inputs.plan.items if i.entry.handout is handout)
+            findings.append(_draft(handout_where, allow_drafts))
     message = "PEMAT-P rates a whole handout; a program sheet is not rated (check the handouts it draws on)"
     findings.append(finding("info", "pemat", where, "exercises", message))
     documents: list[tuple[Where, object]] = [(where, program)]
@@ -207,6 +219,15 @@ def check_program(
         findings=tuple(findings),
         kind="program",
     )
+
+
+def _draft(where: Where, allow_drafts: bool) -> Finding:
+    """A handout still marked draft: a warning (so --strict fails) unless drafts are expected."""
+    message = (
+        "a draft: no clinician has reviewed it, and every page says so. Once one has, set"
+        " 'status: reviewed' with reviewed_by and reviewed (or give --allow-drafts if drafts are expected)"
+    )
+    return finding("info" if allow_drafts else "warning", "status", where, "status", message)
 
 
 def _too_hard(
@@ -275,6 +296,7 @@ def check_paths(
     target_grade: float = DEFAULT_GRADE,
     profile: model.Profile | None = None,
     root: Path | None = None,
+    allow_drafts: bool = False,
 ) -> tuple[list[Report], list[Problem]]:
     """Check handouts named by file, folder or built-in id, printed with the layout (under
     ``profile`` when given); return the reports and invalid inputs."""
@@ -285,7 +307,9 @@ def check_paths(
     for path in paths:
         check = check_program if kind_of_file(path) == "program" else check_handout
         try:
-            reports.append(check(path, loaded_layout, layout_where, target_grade, root=root))
+            reports.append(
+                check(path, loaded_layout, layout_where, target_grade, root=root, allow_drafts=allow_drafts)
+            )
         except InvalidInput as exc:
             problems += exc.problems
     return reports, problems

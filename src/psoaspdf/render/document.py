@@ -95,6 +95,7 @@ class ProgramPart:
     urgent: tuple[str, ...]
     footer: str
     note: str | None = None
+    draft: bool = False
 
 
 Part = HandoutPart | ProgramPart | PdfPart | DividerPart
@@ -264,7 +265,9 @@ class _Renderer:
         return doc
 
     def handout(self, handout: model.Handout, help_page: int | None) -> list[Flowable]:
-        context = PageContext(title=handout.title, review=review_line(handout, self.labels))
+        context = PageContext(
+            title=handout.title, review=review_line(handout, self.labels), draft=handout.status == "draft"
+        )
         return [ContextMarker(context), *self.story.build(handout, self.personal, help_page)]
 
     def build(self, doc: _Recorder, story: list[Flowable]) -> None:
@@ -321,9 +324,11 @@ def render_program(
     layout: model.Layout,
     personal: model.Personal | None = None,
     fields: dict[str, tuple[int, float, float, float]] | None = None,
+    draft: bool = False,
 ) -> bytes:
     """Lay out a home-exercise program (see Story.program) and return its PDF bytes; ``footer``
-    is the line naming the handouts the exercises come from."""
+    is the line naming the handouts the exercises come from (marked as a draft's when
+    ``draft``)."""
     renderer = _Renderer(layout, language, personal or model.Personal())
     if fields is not None:
         renderer.story.field_sink = fields
@@ -342,7 +347,8 @@ def render_program(
     )
     story = renderer.story.program(title, exercises, urgent, renderer.personal)
     renderer.build(
-        doc, [_marker(PART_ATTR, 0), ContextMarker(PageContext(title=title, review=footer)), *story]
+        doc,
+        [_marker(PART_ATTR, 0), ContextMarker(PageContext(title=title, review=footer, draft=draft)), *story],
     )
     return PdfBytes(buffer.getvalue(), pages=doc.page)
 
@@ -418,7 +424,7 @@ def _booklet_story(
             personal = renderer.personal
             if part.note and not personal.note:
                 personal = dataclasses.replace(personal, note=part.note)
-            context = PageContext(title=part.title, review=part.footer)
+            context = PageContext(title=part.title, review=part.footer, draft=part.draft)
             out += [
                 ContextMarker(context),
                 *story.program(part.title, list(part.exercises), list(part.urgent), personal),

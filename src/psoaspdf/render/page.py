@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -32,6 +33,7 @@ class PageContext:
     title: str | None = None
     review: str | None = None
     header: bool = True  # off for a clinic's own pages, which fill the page above the footer
+    draft: bool = False  # the review line says "Draft", in bold warning colour
 
 
 CONTEXT_ATTR = "_psoaspdf_context"
@@ -56,11 +58,16 @@ class ContextMarker(Flowable):
 
 
 def review_line(handout: model.Handout, labels: dict[str, Any]) -> str:
+    """The footer's second line: when the text was reviewed and is due again, or that it is a
+    draft no clinician has reviewed yet; then its version."""
+    version = labels["version"].format(version=handout.version)
+    if handout.status == "draft":
+        return f"{labels['draft']} · {version}"
     return " · ".join(
         [
             labels["reviewed"].format(date=month_year(handout.reviewed, labels)),
             labels["review_due"].format(date=month_year(handout.review_due, labels)),
-            labels["version"].format(version=handout.version),
+            version,
         ]
     )
 
@@ -81,6 +88,9 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
     footer_left = markup(contact_line(layout), fonts, emphasis=False)
     disclaimer = markup(layout.footer.disclaimer, fonts, emphasis=False) if layout.footer.disclaimer else ""
     clinic = markup(layout.clinic.name, fonts, emphasis=False)
+    name_lines = [layout.clinic.name]
+    warning = styles.colors.warning.hexval()[2:]
+    draft_mark = f'<font color="#{warning}">{markup(labels["draft_short"], fonts, emphasis=False)}</font>'
     running_width = (width - 2 * margin) * RUNNING_TITLE_SHARE
 
     def draw(canvas: Canvas, context: PageContext, first: bool, page: int, pages: int) -> None:
@@ -101,8 +111,14 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             logo.drawOn(canvas, x, top - LOGO_HEIGHT + (LOGO_HEIGHT - h) / 2)
             x += w + 10
         name = Paragraph(clinic, styles.header)
-        _, h = name.wrapOn(canvas, width - margin - x - running_width - 12, LOGO_HEIGHT)
+        room = width - margin - x - running_width - 12
+        _, h = name.wrapOn(canvas, room, LOGO_HEIGHT)
         name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
+        if context.draft:  # "Draft" after the clinic's name, in the warning colour, on every page
+            used = max(stringWidth(line, fonts.bold, styles.header.fontSize) for line in name_lines)
+            mark = Paragraph(draft_mark, styles.header)
+            _, mh = mark.wrapOn(canvas, max(room - used - 12, 60), LOGO_HEIGHT)
+            mark.drawOn(canvas, x + min(used, room) + 12, top - LOGO_HEIGHT / 2 - mh / 2)
         if context.title and not first:
             running = Paragraph(markup(context.title, fonts), styles.footer_right)
             _, h = running.wrapOn(canvas, running_width, LOGO_HEIGHT)
@@ -125,7 +141,10 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             number.drawOn(canvas, width - margin - number_width, margin + styles.footer_height - 8 - nh)
         lines = [footer_left]
         if context.review:
-            lines.append(markup(context.review, fonts, emphasis=False))
+            review = markup(context.review, fonts, emphasis=False)
+            if context.draft:  # seen on every page, not only read in the small print
+                review = f'<font color="#{styles.colors.warning.hexval()[2:]}"><b>{review}</b></font>'
+            lines.append(review)
         left = Paragraph("<br/>".join(lines), styles.footer)
         _, lh = left.wrapOn(canvas, width - 2 * margin - number_width - 10, styles.footer_height + 20)
         top = margin + styles.footer_height - 8
