@@ -200,3 +200,11 @@ def test_red_flags_follow_nice_and_nhs(handout_id: str) -> None:
         found = [name for name, items in tiers.items() if any(re.search(pattern, i) for i in items)]
         assert found, f"{handout_id}: no warning sign for {what}"
         assert found[0] == tier, f"{handout_id}: {what} is under {found[0]}, not {tier}"
+
+
+def test_sets_are_explained_once_in_words(handout: model.Handout, text: str) -> None:
+    """ "Sets 2" alone is a puzzle (review of 2026-12-04): the first dose with sets says what it means."""
+    first = next(e.dose for e in handout.exercises if e.dose.sets and e.dose.sets > 1)
+    said = labels("en")["sets_explained"].format(sets=first.sets, reps=first.reps)
+    assert f"do it {first.reps} times and rest" in said
+    assert text.count(said.split(":")[0]) == 1 and contains(text, said)

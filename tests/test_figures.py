@@ -495,3 +495,36 @@ def test_poses_doc_examples_are_valid_and_pictured() -> None:
         assert (REPO / "docs" / "poses" / name).is_file(), (
             f"docs/poses/{name} is missing; run the --docs script"
         )
+
+
+# --- contrast: lines that carry meaning reach 3:1 on white (WCAG 1.4.11) ------------------------
+
+
+@pytest.mark.parametrize("layout_id", ["default", "riverbend"])
+@pytest.mark.parametrize("profile", ["standard", "ink-saving", "large-print"])
+def test_every_meaningful_line_of_a_figure_reaches_3_to_1(layout_id: str, profile: str) -> None:
+    """The start position, highlighted muscles, arrows, props and straps (1.7:1 and 2.4:1 in the
+    review of 2026-12-04), in every shipped layout and print profile; and read back from the
+    rendered pixels of a figure that shows them all, so the drawing really uses these colours."""
+    from psoaspdf import api
+    from psoaspdf.render.figure import contrast_on_white, figure_file, layout_colors, meaning_colors
+
+    layout = api.with_profile(api.load_inputs("iliopsoas-back-pain", layout_id).layout, profile)  # type: ignore[arg-type]
+    drawn = layout_colors(layout)
+    meaning = meaning_colors(drawn["ink"], drawn["fill"], drawn["accent"])
+    weak = {what: round(contrast_on_white(c), 2) for what, c in meaning.items() if contrast_on_white(c) < 3.0}
+    assert weak == {}
+    # the pelvic tilt: a start position, a highlighted muscle and a movement arrow
+    handout = api.load_inputs("iliopsoas-back-pain").handout
+    (tilt,) = [e for e in handout.exercises if e.id == "pelvic-tilt"]
+    assert tilt.illustration and tilt.illustration.pose and tilt.illustration.pose.start
+    png = figure_file(tilt.illustration.pose, "png", 400, 200, dpi=288, font_name=None, **drawn)
+    pixels = Image.open(io.BytesIO(png)).convert("RGB").getcolors(1 << 20) or []
+    counts = {rgb: n for n, rgb in pixels}
+    for what in ("start position", "highlighted muscles", "outline"):
+        c = meaning[what]
+        want = tuple(round(v * 255) for v in (c.red, c.green, c.blue))
+        near = sum(
+            n for rgb, n in counts.items() if max(abs(a - b) for a, b in zip(rgb, want, strict=True)) <= 3
+        )
+        assert near > 50, f"{what} {want} is not drawn"

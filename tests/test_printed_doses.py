@@ -51,7 +51,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "hold": "Mantener",
         "time": "Tiempo",
         "side": "Lado",
-        "often": "Cuántas veces",
+        "often": "Con qué frecuencia",
         "once": "una vez",
         "times": "{n} veces",
         "second": "1 segundo",

@@ -196,7 +196,10 @@ def test_doses_read_correctly_in_a_rendered_spanish_handout(tmp_path: Path) -> N
     starts = [text.index(squash(f"Ejercicio {i}: Ejercicio {i}")) for i in range(1, len(cases) + 1)]
     for (times, per), start, end in zip(cases, starts, [*starts[1:], len(text)], strict=True):
         card = text[start:end]
-        assert squash(f"Repetir {REPEAT[times]} Cuántas veces {HOW_OFTEN[times, per]}") in card, (times, per)
+        assert squash(f"Repetir {REPEAT[times]} Con qué frecuencia {HOW_OFTEN[times, per]}") in card, (
+            times,
+            per,
+        )
     for wrong in ("al semana", "a la día", "times", "a week", "a day"):
         assert wrong not in raw, wrong
 

@@ -462,6 +462,9 @@ class Page:
             return
         ident, head = self.heading(2, self.labels["exercises"])
         yield f'<section aria-labelledby="{ident}">{head}'
+        sets = next((e.dose for e in exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None)
+        if sets is not None:  # what "Sets" means, once, as the PDF says it
+            yield f"<p>{self.label('sets_explained', sets=str(sets.sets), reps=str(sets.reps))}</p>"
         for number, exercise in enumerate(exercises, start=1):
             yield from self.exercise(number, exercise)
         yield "</section>"

@@ -40,10 +40,13 @@ Format = Literal["svg", "png", "pdf"]
 
 OUTLINE = 0.0085  # outline width, in figure heights; never thinner than MIN_OUTLINE points
 MIN_OUTLINE = 0.6
+# Lines that carry meaning (the start position, props, straps, arrows, highlighted muscles) reach
+# 3:1 against white paper, as WCAG 1.4.11 asks of graphics; only fills are lighter
+MIN_GRAPHIC_CONTRAST = 3.0
 PROP_FILL = colors.HexColor("#E6E9ED")
-PROP_LINE = colors.HexColor("#B3BAC2")
-STRAP = colors.HexColor("#7D8791")
-GHOST = colors.HexColor("#C3C9D0")
+PROP_LINE = colors.HexColor("#858E98")  # 3.3:1
+STRAP = colors.HexColor("#7D8791")  # 3.7:1
+GHOST = colors.HexColor("#858E98")  # the start position: lighter than the figure, still 3.3:1
 PAPER = colors.white
 HIGHLIGHT_ALPHA = 0.6
 ARROW_WIDTH = 0.016
@@ -59,6 +62,41 @@ def _mix(a: colors.Color, b: colors.Color, t: float) -> colors.Color:
     return colors.Color(
         a.red + (b.red - a.red) * t, a.green + (b.green - a.green) * t, a.blue + (b.blue - a.blue) * t
     )
+
+
+def _luminance(c: colors.Color) -> float:
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red) + 0.7152 * channel(c.green) + 0.0722 * channel(c.blue)
+
+
+def contrast_on_white(c: colors.Color) -> float:
+    """WCAG contrast ratio of a colour against white paper."""
+    return 1.05 / (_luminance(c) + 0.05)
+
+
+def graphic(c: colors.Color) -> colors.Color:
+    """The colour, darkened just enough (towards black) to reach 3:1 on white."""
+    for step in range(21):
+        darker = _mix(c, colors.black, step * 0.05)
+        if contrast_on_white(darker) >= MIN_GRAPHIC_CONTRAST:
+            return darker
+    return colors.black
+
+
+def meaning_colors(ink: str, fill: str, accent: str) -> dict[str, colors.Color]:
+    """The colour of every line in a figure that carries meaning, by what it shows."""
+    ink_c, fill_c, accent_c = colors.HexColor(ink), colors.HexColor(fill), colors.HexColor(accent)
+    return {
+        "outline": ink_c,
+        "far limbs": _mix(ink_c, colors.white, 0.15),
+        "start position": GHOST,
+        "highlighted muscles": graphic(_mix(accent_c, fill_c, 1 - HIGHLIGHT_ALPHA)),
+        "arrows": graphic(accent_c),
+        "props": PROP_LINE,
+        "straps": STRAP,
+    }
 
 
 def _bar(a: Point, b: Point, width: float, color: colors.Color) -> Line | Circle:
@@ -208,7 +246,8 @@ def figure_drawing(
     # a drawing starts by selecting Helvetica, which would put an unembedded font in the PDF
     drawing.initialFontName = font_name
     outline = max(OUTLINE, MIN_OUTLINE / scale)
-    ink_c, fill_c, accent_c = colors.HexColor(ink), colors.HexColor(fill), colors.HexColor(accent)
+    ink_c, fill_c = colors.HexColor(ink), colors.HexColor(fill)
+    meaning = meaning_colors(ink, fill, accent)
     group = Group()
     group.add(_props(end, outline, strap=False))
     if start:
@@ -219,13 +258,13 @@ def figure_drawing(
     muscles = Group()
     # blended with the fill rather than drawn translucent: a translucent colour needs an ExtGState,
     # which ReportLab leaves out of a form's resources (poppler then reports 'ExtGState unknown')
-    shade = _mix(accent_c, fill_c, 1 - HIGHLIGHT_ALPHA)
+    shade = meaning["highlighted muscles"]
     for muscle in dict.fromkeys(pose.highlight):
         muscles.add(_polyline(muscle_path(end, muscle), MUSCLE_WIDTH[muscle], shade))
     group.add(_figure(end, ink_c, fill_c, outline, muscles))
     group.add(_props(end, outline, strap=True))
     for arrow in arrows:
-        group.add(_arrow(arrow.path, accent_c))
+        group.add(_arrow(arrow.path, meaning["arrows"]))
     group.transform = (scale, 0, 0, scale, -box.x0 * scale, -box.y0 * scale)
     drawing.add(group)
     return drawing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -248,6 +248,21 @@ class Story:
             bulletColor=self.s.colors.primary,
             leftIndent=self.indent * 1.15,
         )
+
+    def step(self, number: int, text: str) -> Paragraph:
+        """One numbered step as a paragraph of its own, which (unlike a list item) can break
+        across pages wherever a page ends, even leaving one line over."""
+        s = self.s
+        indent = self.indent * 1.15
+        style = s.bullet.clone(
+            "step",
+            leftIndent=indent,
+            bulletIndent=0,
+            bulletFontName=s.fonts.bold,
+            bulletFontSize=s.body.fontSize,
+            bulletColor=s.colors.primary,
+        )
+        return Paragraph(markup(text, s.fonts), style, bulletText=f"{number}.")
 
     def breakable(self, data: list[list[Any]], **kwargs: Any) -> BreakableTable:
         """A Table that can break inside a row that is taller than a page (see BreakableTable)."""
@@ -506,6 +521,15 @@ class Story:
         extra = [n - m for n, m in zip(natural, least, strict=True)]
         return [m + room * e / (sum(extra) or 1) for m, e in zip(least, extra, strict=True)]
 
+    def sets_explained(self, exercises: Sequence[model.Exercise]) -> list[Flowable]:
+        """One line under the exercises' heading saying what "Sets" means, when a dose has sets."""
+        sets = next((e.dose for e in exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None)
+        if sets is None:
+            return []
+        line = self.label("sets_explained", self.s.body, sets=str(sets.sets), reps=str(sets.reps))
+        line.keepWithNext = True  # with the heading and the first card
+        return [line]
+
     def exercise_card(
         self, number: int, exercise: model.Exercise, width: float = 0, compact: bool = False
     ) -> Table:
@@ -595,11 +619,13 @@ class Story:
         steps = exercise.steps
         # the dose is never split, and never starts a page alone: it goes with the last step
         # the first step goes with the title and picture; the others flow one by one
-        rest: list[Flowable] = [self.numbered(steps[i : i + 1], start=i + 1) for i in range(len(steps) - 1)]
-        last = self.numbered(steps[-1:], start=len(steps))
-        rest.append(
-            KeepTogether([last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)])
-        )
+        rest: list[Flowable] = [self.step(i + 1, steps[i]) for i in range(len(steps) - 1)]
+        last = self.step(len(steps), steps[-1])
+        tail = [last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)]
+        if sum(height_of(f, s.frame_width) for f in tail) <= s.frame_height:
+            rest.append(KeepTogether(tail))
+        else:  # a last step longer than a page: it runs on, and the dose follows it
+            rest += tail
         if exercise.cautions:
             rest += [Spacer(1, 8), self.cautions(exercise.cautions, s.frame_width, stacked=True)]
         if exercise.video:
@@ -722,7 +748,7 @@ class Story:
             if index == 0:
                 heading = self.heading(None, "exercises")
                 heading.keepWithNext = True
-                parts.insert(0, heading)
+                parts[:0] = [heading, *self.sets_explained(exercises)]
             source = getattr(row[0], SOURCE_ATTR, None)
             together = [KeepTogether(parts)] if len(row) == 1 else parts
             out += [sourced(f, *source) for f in together] if source else together
