@@ -23,6 +23,7 @@ from psoaspdf import api, model
 from psoaspdf.cli import main
 from psoaspdf.errors import ExitCode
 from psoaspdf.library import package_data
+from psoaspdf.wording import labels
 
 SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
 BROWSER = TESTS / "browser"
@@ -515,9 +516,11 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def run_axe(files: list[Path]) -> list[dict[str, Any]]:
+def run_axe(files: list[Path], pdfs: Path | None = None) -> list[dict[str, Any]]:
+    """axe's findings for each page; with ``pdfs``, each page printed there by Chromium too."""
+    extra = ["--pdf", str(pdfs)] if pdfs else []
     result = subprocess.run(
-        ["node", str(AXE), *map(str, files)], capture_output=True, text=True, timeout=300, check=False
+        ["node", str(AXE), *extra, *map(str, files)], capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stderr
     pages: list[dict[str, Any]] = json.loads(result.stdout)["pages"]
@@ -555,7 +558,31 @@ def axe_pages(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
         encoding="utf-8",
     )
     files.append(broken)
-    return run_axe(files)
+    return run_axe(files, PRINTED.setdefault("folder", tmp_path_factory.mktemp("printed")))
+
+
+PRINTED: dict[str, Path] = {}  # where axe_pages had Chromium print each page
+
+
+def test_printed_from_a_browser_no_exercise_card_splits(axe_pages: list[dict[str, Any]]) -> None:
+    """Each card's title, last step and dose on one page of Chromium's print (the review found
+    every card split: box-decoration-break let them)."""
+    import io
+
+    import pypdf
+
+    inputs = api.load_inputs(BUNDLED_ID)
+    printed = next(PRINTED["folder"].glob(f"*-{BUNDLED_ID}.html.pdf"))
+    pages = [
+        " ".join((p.extract_text() or "").split())
+        for p in pypdf.PdfReader(io.BytesIO(printed.read_bytes())).pages
+    ]
+    words = labels("en")
+    for number, exercise in enumerate(inputs.handout.exercises, start=1):
+        title = f"{words['exercise']} {number}: {exercise.name}"
+        (page,) = [p for p in pages if title in p]
+        assert plain(exercise.steps[-1]) in page, title
+        assert plain(exercise.cautions[-1]) in page, title
 
 
 def test_axe_finds_no_violations_on_screen_or_in_print(axe_pages: list[dict[str, Any]]) -> None:

@@ -254,7 +254,7 @@ padding:.75rem 1.1rem;margin:1rem 0}
 .checklist{list-style:none;padding:0}
 .checklist li{display:flex;gap:.75rem;align-items:flex-start;padding:.5rem 0;margin:0;
 border-bottom:1px solid #767676}
-.checklist input{flex:none;width:1.2em;height:1.2em;margin:.15em 0 0;accent-color:var(--primary)}
+.checklist input{flex:none;width:max(1.2em,24px);height:max(1.2em,24px);margin:.1em 0 0;accent-color:var(--primary)}
 .checklist .often{display:block;font-style:italic}
 .tracker{width:100%;border-collapse:collapse;margin:.75rem 0;font-size:.85em}
 .tracker caption{text-align:left;font-weight:700;font-size:1.1em;padding:.25rem 0}
@@ -262,7 +262,7 @@ border-bottom:1px solid #767676}
 .tracker thead th{padding:.3em .1em}
 .tracker td label{display:block;padding:.3em 0;cursor:pointer}
 .tracker th[scope=row]{text-align:left;font-weight:400}
-.tracker input{width:1.1em;height:1.1em;margin:0;accent-color:var(--primary)}
+.tracker input{width:24px;height:24px;margin:0;accent-color:var(--primary)}  /* WCAG 2.2: 24 px targets */
 .table-wrap{overflow-x:auto}
 .exercise{border:2px solid var(--primary);border-radius:6px;margin:1.5rem 0}
 .exercise h3{margin:0;padding:.5rem 1rem;background:var(--card-tint);color:var(--primary);
@@ -297,7 +297,7 @@ footer.about p{margin:.2rem 0}
   body{font-size:var(--print-size)}
   .page{max-width:none;padding:0}
   .help,.key,figure,.tracker,.contact,.dose,.caution,li{break-inside:avoid}
-  .exercise{box-decoration-break:clone;-webkit-box-decoration-break:clone}
+  .exercise{break-inside:avoid}  /* a card on one sheet, as in the PDF (a taller one still breaks) */
   h2,h3,h4,figure,.exercise h3{break-after:avoid}
   .ticks-note{display:none}
   a{color:var(--text)}

@@ -1,6 +1,6 @@
 // Open psoaspdf HTML pages in headless Chromium, run axe-core on each, print one JSON report.
 //
-//   node tests/browser/axe-check.mjs [--screenshots DIR] page.html...
+//   node tests/browser/axe-check.mjs [--screenshots DIR] [--pdf DIR] page.html...
 //
 // Every request that leaves the file (http, https, ...) is blocked and reported: the page must
 // be self-contained. axe runs twice per page, as shown on screen and as printed.
@@ -15,8 +15,10 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const args = process.argv.slice(2);
 let shots = null;
-if (args[0] === "--screenshots") {
-  shots = args[1];
+let pdfs = null; // Chromium's "print to PDF" of each page, as a reader would print it
+while (args[0] === "--screenshots" || args[0] === "--pdf") {
+  if (args[0] === "--screenshots") shots = args[1];
+  else pdfs = args[1];
   args.splice(0, 2);
 }
 
@@ -50,7 +52,16 @@ try {
     await page.addScriptTag({ content: axeSource });
     const run = () =>
       page.evaluate(async () => {
-        const result = await window.axe.run(document, { resultTypes: ["violations"] });
+        // every WCAG 2.0-2.2 A and AA rule and axe's best practices, with the rules axe ships
+        // turned off that WCAG 2.2 AA needs (target-size: 24 px targets, SC 2.5.8)
+        const result = await window.axe.run(document, {
+          runOnly: {
+            type: "tag",
+            values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+          },
+          rules: { "target-size": { enabled: true } },
+          resultTypes: ["violations"],
+        });
         return result.violations.map((v) => ({
           id: v.id,
           impact: v.impact,
@@ -64,6 +75,9 @@ try {
     }
     await page.emulateMedia({ media: "print" });
     const print = await run();
+    if (pdfs) {
+      await page.pdf({ path: join(pdfs, basename(file) + ".pdf"), format: "Letter", printBackground: true });
+    }
     pages.push({ file, fontLoaded, outside, violations: { screen, print } });
     await page.close();
   }
