@@ -343,3 +343,31 @@ def test_validate_checks_a_booklet_and_what_it_names(tmp_path: Path, runner: Cli
     )
     result = runner.invoke(main, ["validate", str(broken)])
     assert "items[1].handout: give exactly one of handout, program, pdf or divider (found 2)" in result.stderr
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_handout_in_a_booklet_prints_its_own_languages_words(
+    language: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """An English handout in a Spanish booklet says "When to get help", a Spanish one in an
+    English booklet "Cuándo pedir ayuda"; the cover and contents follow the booklet's language."""
+    from psoaspdf.wording import labels
+
+    en, es = labels("en"), labels("es")
+    out = tmp_path / "mixed.pdf"
+    args = ["booklet", BUNDLED_ID, "iliopsoas-back-pain-es", "--language", language, "-o", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    reader = pypdf.PdfReader(out)
+    texts = [page_text(reader, i) for i in range(len(reader.pages))]
+    own = en if language == "en" else es
+    assert own["booklet_title"] in texts[0] and own["contents"] in texts[1]
+    english_pages = [t for t in texts[2:] if "Low back pain and your hip flexor" in t]
+    spanish_pages = [t for t in texts[2:] if "Dolor en la parte baja de la espalda" in t]
+    assert english_pages and spanish_pages
+    assert any(en["get_help"] in t for t in english_pages)
+    assert not any(es["get_help"] in t for t in english_pages)
+    assert any(es["get_help"] in t for t in spanish_pages)
+    assert not any(en["get_help"] in t for t in spanish_pages)
+    assert any(f"{es['exercise']} 1:" in t for t in spanish_pages)
+    assert any(f"{en['exercise']} 1:" in t for t in english_pages)

@@ -340,3 +340,29 @@ def test_spanish_glossary_has_plain_words() -> None:
     assert len(words) >= 40
     for word, plain in words.items():
         assert plain.strip() and plain.lower() != word.lower(), word
+
+
+def test_stacked_name_date_and_clinician_each_have_their_own_line(spanish_pdf: Rendered) -> None:
+    """The Spanish labels are too wide to sit beside their lines, so they sit above them: three
+    separate lines to write on, not one rule across the page (review of 2026-12-04)."""
+    import pypdfium2
+    from conftest import text_runs
+
+    (nombre,) = [r for r in text_runs(spanish_pdf.reader) if r.page == 1 and r.text.strip() == ES["patient"]]
+    scale = 2.0
+    page = pypdfium2.PdfDocument(spanish_pdf.data)[0]
+    image = page.render(scale=scale).to_pil().convert("L")
+    height = page.get_height()
+    runs_per_row = []
+    for y in range(int((height - nombre.y + 10) * scale), int((height - nombre.y + 45) * scale)):
+        row = [image.getpixel((x, y)) < 100 for x in range(image.width)]
+        runs, length = [], 0
+        for dark in [*row, False]:
+            if dark:
+                length += 1
+            elif length:
+                runs.append(length)
+                length = 0
+        runs_per_row.append([r for r in runs if r > 60 * scale])
+    lines = max(runs_per_row, key=len)
+    assert len(lines) == 3, runs_per_row

@@ -160,16 +160,17 @@ def booklet_to_file(
     impose: model.Imposition | None = None,
     marks: bool = False,
     root: Path | None = None,
+    language: str | None = None,
 ) -> Path:
     """Build a booklet from one booklet file (or built-in booklet id), or from handouts and PDFs
-    in order; write it."""
+    in order (``language``: of the cover and contents; the first handout's by default); write it."""
     booklet_file = _booklet_file(items[0], root) if len(items) == 1 else None
     if booklet_file is not None:
         loaded = load_booklet(booklet_file, layout, root)
         target = pdf_target(output, Path(f"{booklet_file.stem}.pdf"))
         items = [str(booklet_file)]
     else:
-        loaded = quick_booklet(items, layout, title, root)
+        loaded = quick_booklet(items, layout, title, root, language)
         target = pdf_target(output, Path("booklet.pdf"))
     refuse_overwriting_inputs(target, [*loaded.sources, *(Path(i) for i in items)])
     b = loaded.booklet

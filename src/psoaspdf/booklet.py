@@ -7,6 +7,7 @@ in, writes the outline and the page labels, and can impose the result for printi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import os
@@ -56,10 +57,15 @@ def load_booklet(path: Path, layout_override: str | None = None, root: Path | No
 
 
 def quick_booklet(
-    items: list[str], layout: str | None, title: str | None, root: Path | None = None
+    items: list[str],
+    layout: str | None,
+    title: str | None,
+    root: Path | None = None,
+    language: str | None = None,
 ) -> LoadedBooklet:
     """A booklet from the command line: handout files or ids and PDF files, in order. Names
-    typed on the command line are the operator's choice and may be anywhere."""
+    typed on the command line are the operator's choice and may be anywhere. The cover and
+    contents are in ``language``, else in the first handout's."""
     entries = []
     problems: list[Problem] = []
     for i, item in enumerate(items, start=1):
@@ -73,7 +79,16 @@ def quick_booklet(
             problems.append(COMMAND_LINE.problem(f"items[{i}].handout", str(exc)))
     if problems:
         raise InvalidInput(problems)
-    booklet = model.Booklet(title=title or "Your handouts", items=tuple(entries))
+    if language is None:
+        language = "en"
+        first = next((e.handout for e in entries if e.handout is not None), None)
+        if first:  # a handout that does not load: _load reports it with everything else
+            with contextlib.suppress(InvalidInput):
+                language = load_located(Path(first), model.Handout, root)[0].language.split("-")[0]
+    from .wording import labels
+
+    default_title = str(labels(language)["booklet_title"])
+    booklet = model.Booklet(title=title or default_title, language=language, items=tuple(entries))
     return _load(booklet, COMMAND_LINE, layout, root)
 
 
@@ -160,6 +175,7 @@ def plan_of(loaded: LoadedBooklet) -> BookletPlan:
                     program.footer,
                     program.plan.program.note,
                     program.draft,
+                    program.language,
                 )
             )
         elif item.pdf is not None:

@@ -423,6 +423,12 @@ def preview(
 )
 @click.option("-l", "--layout", help="Layout file or built-in id (overrides the booklet file's).")
 @click.option("--title", help="Cover title, for a booklet made from ITEMS on the command line.")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "es"]),
+    help="Language of the cover and contents, for a booklet made from ITEMS (default: the first"
+    " handout's). Each handout keeps its own language's words.",
+)
 @click.option("--patient", help="Patient's name on the cover (never stored in metadata).")
 @click.option("--clinician", help="Clinician's name on the cover.")
 @click.option("--date", "date_", metavar="DATE", help="Date on the cover.")
@@ -434,6 +440,7 @@ def booklet(
     output: Path | None,
     layout: str | None,
     title: str | None,
+    language: str | None,
     patient: str | None,
     clinician: str | None,
     date_: str | None,
@@ -459,7 +466,7 @@ def booklet(
         if patient or clinician or date_
         else None
     )
-    target = api.booklet_to_file(list(items), output, layout, title, personal, impose, marks, root)
+    target = api.booklet_to_file(list(items), output, layout, title, personal, impose, marks, root, language)
     click.echo(f"wrote {target}")
 
 

@@ -96,6 +96,7 @@ class ProgramPart:
     footer: str
     note: str | None = None
     draft: bool = False
+    language: str = ""  # of its labels; the booklet's when empty
 
 
 Part = HandoutPart | ProgramPart | PdfPart | DividerPart
@@ -216,12 +217,23 @@ class _Renderer:
     """Shared set-up for one document: fonts, styles, labels, page templates, metadata."""
 
     def __init__(self, layout: model.Layout, language: str, personal: model.Personal) -> None:
+        self.language = language
+        self.given_layout = layout
         self.labels = load_labels(language)
         self.layout = layout = localised(layout, self.labels)
         self.personal = personal
         self.fonts = load_fonts(layout.fonts)
         self.styles = make_styles(layout, self.fonts)
         self.story = Story(self.styles, self.labels, layout)
+        self._stories: dict[str, Story] = {language: self.story}
+
+    def story_for(self, language: str) -> Story:
+        """The story builder with the labels of ``language``: in a booklet, each handout prints
+        its own language's words round its text ("Señales y síntomas" in an English booklet)."""
+        if language not in self._stories:
+            labels = load_labels(language)
+            self._stories[language] = Story(self.styles, labels, localised(self.given_layout, labels))
+        return self._stories[language]
 
     def document(self, buffer: io.BytesIO, page_map: PageMap, **metadata: Any) -> _Recorder:
         styles = self.styles
@@ -265,10 +277,11 @@ class _Renderer:
         return doc
 
     def handout(self, handout: model.Handout, help_page: int | None) -> list[Flowable]:
+        story = self.story_for(handout.language)
         context = PageContext(
-            title=handout.title, review=review_line(handout, self.labels), draft=handout.status == "draft"
+            title=handout.title, review=review_line(handout, story.labels), draft=handout.status == "draft"
         )
-        return [ContextMarker(context), *self.story.build(handout, self.personal, help_page)]
+        return [ContextMarker(context), *story.build(handout, self.personal, help_page)]
 
     def build(self, doc: _Recorder, story: list[Flowable]) -> None:
         decorate = make_decorator(self.layout, self.styles, self.labels)
@@ -401,7 +414,9 @@ def _booklet_story(
     for i, part in enumerate(plan.parts):
         entries.append((part_title(part), numbers[i] if numbers else None, 0))
         if isinstance(part, HandoutPart):  # the warning signs: findable from the contents too
-            title = part.handout.get_help.heading or renderer.labels["get_help"]
+            # as the handout prints it, in its own language
+            own = renderer.story_for(part.handout.language).labels
+            title = part.handout.get_help.heading or own["get_help"]
             entries.append((title, helps[i] if helps else None, 1))
     out += story.contents(entries)
 
@@ -427,7 +442,9 @@ def _booklet_story(
             context = PageContext(title=part.title, review=part.footer, draft=part.draft)
             out += [
                 ContextMarker(context),
-                *story.program(part.title, list(part.exercises), list(part.urgent), personal),
+                *renderer.story_for(part.language or plan.language).program(
+                    part.title, list(part.exercises), list(part.urgent), personal
+                ),
             ]
         elif isinstance(part, DividerPart):
             out += [ContextMarker(PageContext()), *story.divider(part.title)]

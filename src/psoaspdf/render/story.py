@@ -345,13 +345,24 @@ class Story:
                     ("LINEBELOW", (i, 0), (i, 0), 0.9, self.s.colors.text),
                     ("RIGHTPADDING", (i, 0), (i, 0), 4),
                 ]
-        else:
-            table = Table(
-                [labels, values], colWidths=[share * usable for _, _, share in entries], rowHeights=[None, 30]
-            )
+        else:  # each label over a line of its own, with a gap between the lines
+            gap = 14.0
+            columns: list[float] = []
+            over: list[Any] = []
+            lines: list[Any] = []
+            for n, ((_, _, share), label, value) in enumerate(zip(entries, labels, values, strict=True)):
+                last = n == len(entries) - 1
+                columns.append(share * usable - (0 if last else gap))
+                over.append(label)
+                lines.append(value)
+                if not last:
+                    columns.append(gap)
+                    over.append("")
+                    lines.append("")
+            table = Table([over, lines], colWidths=columns, rowHeights=[None, 30])
+            commands += [("RIGHTPADDING", (0, 0), (-1, -1), 4)]
             commands += [
-                ("LINEBELOW", (0, 1), (-1, 1), 0.9, self.s.colors.text),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("LINEBELOW", (c, 1), (c, 1), 0.9, self.s.colors.text) for c in range(0, len(columns), 2)
             ]
         table.setStyle(self.table_style(*commands))
         return table
