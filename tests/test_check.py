@@ -48,8 +48,30 @@ def test_bundled_handout_reads_at_grade_8_or_lower(bundled_report: check.Report)
 
 
 def test_bundled_handout_meets_the_automatic_pemat_items(bundled_report: check.Report) -> None:
-    assert bundled_report.pemat_score >= 70
+    assert bundled_report.pemat_score("understandability") == (5, 5)  # items 5, 7, 9, 11, 17
+    assert bundled_report.pemat_score("actionability") == (2, 2)  # items 20 and 23 (24: no sums)
     assert [p.item for p in bundled_report.pemat if p.met is False] == []
+
+
+def test_pemat_items_are_the_ahrq_items_by_number_and_domain(bundled_report: check.Report) -> None:
+    """Only real PEMAT-P items count (review of 2026-12-04): numbered as AHRQ numbers them, in
+    the right domain; psoaspdf's own items (key message, verbs, help box) carry no number."""
+    from psoaspdf.check.pemat import AUTOMATIC, FOR_A_PERSON, PEMAT_P
+
+    assert sorted(PEMAT_P) == [*range(1, 13), *range(15, 27)]  # 13 and 14 are audiovisual only
+    assert {n for n, (domain, _) in PEMAT_P.items() if domain == "actionability"} == set(range(20, 27))
+    numbered = [p for p in bundled_report.pemat if p.number is not None]
+    assert [p.number for p in numbered] == list(AUTOMATIC)
+    assert all(p.domain == PEMAT_P[p.number][0] for p in numbered if p.number)
+    assert sorted([*AUTOMATIC, *FOR_A_PERSON]) == sorted(PEMAT_P)
+    own = {p.item for p in bundled_report.pemat if p.number is None}
+    assert own == {
+        "Key message present and printed first",
+        "Each step starts with a verb",
+        "Every exercise has a picture",
+        "When to get help is present",
+    }
+    assert 22 in FOR_A_PERSON  # numbered exercise steps do not make every action explicit
 
 
 def test_bundled_handout_explains_its_medical_words(bundled_report: check.Report) -> None:
@@ -90,13 +112,14 @@ def test_hard_handout_unexplained_medical_words(hard_report: check.Report) -> No
 
 
 def test_hard_handout_pemat_items_and_step_verbs(hard_report: check.Report) -> None:
-    unmet = {p.item for p in hard_report.pemat if p.met is False}
+    unmet = {(p.number, p.item) for p in hard_report.pemat if p.met is False}
     assert unmet == {
-        "Each step starts with a verb",
-        "Every exercise has a picture with a caption",
-        "No calculations asked of the reader",
+        (None, "Each step starts with a verb"),
+        (None, "Every exercise has a picture"),
+        (5, "It uses the active voice."),
+        (7, "It does not ask the reader to calculate."),
     }
-    assert hard_report.pemat_score == pytest.approx(66.7)
+    assert hard_report.pemat_score("understandability") == (2, 4)  # 17 does not apply: no pictures
     step = [f for f in findings(hard_report, "pemat") if f.field == "exercises[1].steps[1]"]
     assert step and step[0].line == 27 and "not 'the'" in step[0].message
     sums = findings(hard_report, "calculation")
@@ -177,7 +200,8 @@ def test_json_output_has_the_documented_keys(runner: CliRunner) -> None:
     assert hard["target_ease"] is None and hard["readability"]["overall"]["inflesz"] is None
     assert set(hard["layout"]) == {"name", "body_size", "lowest_contrast", "items"}
     assert set(hard["layout"]["items"][0]) == {"item", "met", "note"}
-    assert set(hard["pemat"]) == {"score", "items"}
+    assert set(hard["pemat"]) == {"understandability", "actionability", "items", "for_a_person"}
+    assert hard["pemat"]["understandability"] == {"met": 2, "judged": 4}
     assert set(hard["findings"][0]) == {"severity", "check", "file", "line", "col", "field", "message"}
     assert hard["counts"]["warning"] > 0
     assert bundled["id"] == BUNDLED_ID
@@ -187,7 +211,11 @@ def test_table_output(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", str(HARD), "--grade", "10"])
     assert result.exit_code == 0
     assert "Reading grade (target: 10 or lower)" in result.output
-    assert "PEMAT-P, automatic items: 66.7% (6 of 9)" in result.output
+    assert (
+        "PEMAT-P items psoaspdf can judge: understandability 2 of 4, actionability 2 of 2 met"
+        in result.output
+    )
+    assert " 7. It does not ask the reader to calculate." in result.output
     assert f"{HARD}:20:7: why_it_hurts.items[1]: sentence of 33 words" in result.output
 
 
@@ -276,7 +304,7 @@ def test_every_shipped_english_handout_passes_check_strict(runner: CliRunner) ->
 def test_worksheet_lists_every_item_a_person_must_judge(runner: CliRunner, tmp_path: Path) -> None:
     import pypdf
 
-    from psoaspdf.render.worksheet import PERSON_ITEMS
+    from psoaspdf.check.pemat import FOR_A_PERSON, PEMAT_P
 
     out = tmp_path / "worksheet.pdf"
     result = runner.invoke(main, ["check", BUNDLED_ID, "--worksheet", str(out)])
@@ -284,9 +312,10 @@ def test_worksheet_lists_every_item_a_person_must_judge(runner: CliRunner, tmp_p
     reader = pypdf.PdfReader(out)
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Judged by psoaspdf" in text
-    for _, item in PERSON_ITEMS:
-        assert item in text, item
-    assert len(PERSON_ITEMS) == 17
+    for number in FOR_A_PERSON:
+        domain, item = PEMAT_P[number]
+        assert f"{number}. {item} ({domain})" in text, item
+    assert len(FOR_A_PERSON) == 16 and "understandability (items 1-19) and actionability" in text
     fonts = [f for page in reader.pages for f in page["/Resources"]["/Font"].values()]
     assert all("/FontFile2" in f.get_object()["/FontDescriptor"] for f in fonts)
     two = runner.invoke(main, ["check", BUNDLED_ID, str(CLEAN), "--worksheet", str(out)])
@@ -475,7 +504,7 @@ def test_a_program_is_checked_as_it_prints(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     (report,) = json.loads(result.stdout)["reports"]
     assert report["kind"] == "program" and report["id"] == "back-core-four"
-    assert report["pemat"] == {"score": None, "items": []}  # PEMAT-P rates whole handouts
+    assert report["pemat"]["understandability"] is None and report["pemat"]["items"] == []
     program = yaml.safe_load((LIBRARY / "programs" / "back-core-four.yaml").read_text(encoding="utf-8"))
     handout = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
     by_id = {e["id"]: e for e in handout["exercises"]}

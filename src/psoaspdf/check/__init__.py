@@ -318,6 +318,8 @@ def check_paths(
 def worksheet(report: Report) -> bytes:
     """A printable PEMAT-P reviewer worksheet PDF for one checked handout."""
     from ..render.worksheet import worksheet_pdf
+    from .pemat import FOR_A_PERSON, PEMAT_P
 
-    automatic = [(item.item, item.met) for item in report.pemat]
-    return worksheet_pdf(report.handout_id, automatic, model.Layout())
+    automatic = [(item.number, item.domain, item.item, item.met) for item in report.pemat if item.number]
+    person = [(number, *PEMAT_P[number]) for number in FOR_A_PERSON]
+    return worksheet_pdf(report.handout_id, automatic, person, model.Layout())

@@ -17,15 +17,26 @@ def table(reports: list[Report]) -> str:
             out += _ease_table(r)
         else:
             out += _grade_table(r)
-        judged = [p for p in r.pemat if p.met is not None]
-        met = sum(1 for p in judged if p.met)
         if r.kind == "program":
             out.append("  PEMAT-P: not rated for a program sheet (check the handouts it draws on)")
         else:
-            out.append(f"  PEMAT-P, automatic items: {r.pemat_score:g}% ({met} of {len(judged)})")
-        for p in r.pemat:
-            note = f" - {p.note}" if p.note else ""
-            out.append(f"    {_MARK[p.met]} {p.item}{note}")
+            parts = []
+            for domain in ("understandability", "actionability"):
+                met, judged = r.pemat_score(domain)
+                parts.append(f"{domain} {met} of {judged}")
+            out.append(
+                f"  PEMAT-P items psoaspdf can judge: {', '.join(parts)} met"
+                " (the others need a person: --worksheet)"
+            )
+            for p in r.pemat:
+                if p.number is not None:
+                    note = f" - {p.note}" if p.note else ""
+                    out.append(f"    {_MARK[p.met]} {p.number:>2}. {p.item}{note}")
+            out.append("  psoaspdf's own items (not PEMAT-P):")
+            for p in r.pemat:
+                if p.number is None:
+                    note = f" - {p.note}" if p.note else ""
+                    out.append(f"    {_MARK[p.met]} {p.item}{note}")
         out.append(
             f"  Layout: {r.layout.name}: body {r.layout.body_size:g} pt,"
             f" lowest text contrast {r.layout.lowest_contrast:.1f}:1"

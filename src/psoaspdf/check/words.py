@@ -89,7 +89,7 @@ def medical_words(texts: list[Text], language: str, where: Where) -> list[Findin
 
 
 # "is/are/was/were/be/been/being + a word ending in -ed": misses irregular verbs, on purpose
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?\w+ed\b", re.IGNORECASE)
+PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?\w+ed\b", re.IGNORECASE)
 # money, percentages and 'N x M' ask the reader to work something out
 CALCULATION = re.compile(r"\d\s*%|%\s*\d|\bper\s*cent\b|\b\d+\s*[x\u00d7*]\s*\d+\b", re.IGNORECASE)
 
@@ -104,7 +104,7 @@ def sentence_findings(
             if words > limit:
                 message = f"sentence of {words} words (keep to {limit}): {quote(sentence)}"
                 findings.append(finding("warning", "long-sentence", where, t.field, message))
-            passive = _PASSIVE.search(sentence) if english else None
+            passive = PASSIVE.search(sentence) if english else None
             if passive:
                 message = f"passive voice '{passive.group(0)}': say who does what, if you can"
                 findings.append(finding("info", "passive-voice", where, t.field, message))

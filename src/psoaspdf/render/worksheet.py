@@ -14,30 +14,17 @@ from .inline import markup
 from .story import BOX, Story, TickBox
 from .styles import make_styles
 
-# The PEMAT-P (print) items a program cannot judge, in our own short words (AHRQ, 2013).
-PERSON_ITEMS: tuple[tuple[str, str], ...] = (
-    ("Understandable", "The purpose is clear from the start."),
-    ("Understandable", "Nothing in it distracts from that purpose."),
-    ("Understandable", "It uses common, everyday words."),
-    ("Understandable", "Medical words are used only when needed, and explained."),
-    ("Understandable", "It uses the active voice."),
-    ("Understandable", "Numbers are clear and easy to understand."),
-    ("Understandable", "Information comes in short sections."),
-    ("Understandable", "Information comes in a logical order."),
-    ("Understandable", "Boxes, bullets and bold draw the eye to the key points."),
-    ("Understandable", "Pictures are used wherever they make things easier to understand."),
-    ("Understandable", "Pictures support the text rather than distract from it."),
-    ("Understandable", "Pictures are clear and uncluttered."),
-    ("Understandable", "Any table is simple, with short, clear headings."),
-    ("Actionable", "It names at least one thing the reader can do."),
-    ("Actionable", "It speaks to the reader directly ('you') about what to do."),
-    ("Actionable", "It explains how to use its charts or tables to act."),
-    ("Actionable", "Pictures make it easier to do what it asks."),
-)
+Item = tuple[int, str, str]  # (AHRQ number, domain, item)
 
 
-def worksheet_pdf(title: str, automatic: Sequence[tuple[str, bool | None]], layout: model.Layout) -> bytes:
-    """The worksheet's PDF bytes: ``automatic`` holds (item, met) as psoaspdf judged them."""
+def worksheet_pdf(
+    title: str,
+    automatic: Sequence[tuple[int | None, str, str, bool | None]],
+    person: Sequence[Item],
+    layout: model.Layout,
+) -> bytes:
+    """The worksheet's PDF bytes: ``automatic`` holds (number, domain, item, met) as psoaspdf
+    judged them; ``person`` the PEMAT-P items for a person, by AHRQ number."""
     fonts = load_fonts(layout.fonts)
     styles = make_styles(layout, fonts)
     story = Story(styles, {}, layout)
@@ -65,18 +52,19 @@ def worksheet_pdf(title: str, automatic: Sequence[tuple[str, bool | None]], layo
         text(title, styles.subtitle),
         text(
             "psoaspdf judged the items in the first table. Please judge the others: tick Agree,"
-            " Disagree or Does not apply. The score is the share of Agree among the items that apply;"
-            " 70 % or more is the usual bar.",
+            " Disagree or Does not apply. PEMAT-P gives two scores, each the share of Agree among the"
+            " items that apply: understandability (items 1-19) and actionability (items 20-26);"
+            " 70 % or more is the usual bar for each. Items 13 and 14 are for video only.",
             styles.body,
         ),
         text("Judged by psoaspdf", styles.heading),
     ]
     rows = [
         [
-            text(item, styles.body),
-            text({True: "Met", False: "Not met", None: "Does not apply"}[met], styles.form_label),
+            text(f"{number}. {item} ({domain})", styles.body),
+            text({True: "Agree", False: "Disagree", None: "Does not apply"}[met], styles.form_label),
         ]
-        for item, met in automatic
+        for number, domain, item, met in automatic
     ]
     width = styles.frame_width
     auto = Table(rows, colWidths=[width - 120, 120])
@@ -89,11 +77,11 @@ def worksheet_pdf(title: str, automatic: Sequence[tuple[str, bool | None]], layo
         text("Disagree", styles.day),
         text("Does not apply", styles.day),
     ]
-    person = [header]
-    for group, item in PERSON_ITEMS:
+    rows_person = [header]
+    for number, domain, item in person:
         boxes: list[object] = [TickBox(BOX, styles.colors.text) for _ in range(3)]
-        person.append([text(f"{item} ({group})", styles.body), *boxes])
-    table = Table(person, colWidths=[width - 3 * 66] + [66] * 3, repeatRows=1)
+        rows_person.append([text(f"{number}. {item} ({domain})", styles.body), *boxes])
+    table = Table(rows_person, colWidths=[width - 3 * 66] + [66] * 3, repeatRows=1)
     table.setStyle(
         story.table_style(
             ("ALIGN", (1, 0), (-1, -1), "CENTER"),
