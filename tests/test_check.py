@@ -194,6 +194,7 @@ def test_json_output_has_the_documented_keys(runner: CliRunner) -> None:
         "smog",
         "fernandez_huerta",
         "inflesz",
+        "dale_chall",
         "sentences",
         "words",
     }
@@ -549,3 +550,25 @@ def test_a_long_step_in_a_program_points_at_its_handout(tmp_path: Path, runner: 
     result = runner.invoke(main, ["check", str(bad), "--root", str(tmp_path)])
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert f"{bad}:2:5: exercises[1]:" in result.stderr and "did you mean mine/pelvic-tilt" in result.stderr
+
+
+# --- vocabulary: New Dale-Chall ----------------------------------------------------------------
+
+
+def test_dale_chall_counts_unfamiliar_words_by_the_formulas_rules() -> None:
+    """0.1579 x per cent unfamiliar + 0.0496 x words per sentence (+ 3.6365 above 5 %); regular
+    forms of listed words and numbers are familiar (textstat counts them as hard)."""
+    from psoaspdf.check.readability import dale_chall, dale_chall_band, familiar
+
+    assert dale_chall("The cat sat on the mat.", 1) == pytest.approx(0.0496 * 6)
+    # one word of five unfamiliar (20 %)
+    assert dale_chall("The iliopsoas bends the hip.", 1) == pytest.approx(0.1579 * 20 + 0.0496 * 5 + 3.6365)
+    assert familiar("lifted") and familiar("bending") and familiar("stopped") and familiar("10")
+    assert not familiar("iliopsoas") and not familiar("pelvis")
+    assert dale_chall_band(4.2) == "grade 4 and below" and dale_chall_band(6.4) == "grades 7-8"
+    assert dale_chall_band(9.5) == "college"
+
+
+def test_the_bundled_handout_has_a_vocabulary_score(bundled_report: check.Report) -> None:
+    overall = bundled_report.overall
+    assert overall.dale_chall is not None and 4.0 < overall.dale_chall < 8.0

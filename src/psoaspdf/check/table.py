@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .readability import MIN_GRADED_WORDS, inflesz_band
+from .readability import MIN_GRADED_WORDS, dale_chall_band, inflesz_band
 from .report import Report
 
 _MARK = {True: "[x]", False: "[ ]", None: "[-]"}
@@ -56,15 +56,19 @@ def table(reports: list[Report]) -> str:
 def _grade_table(r: Report) -> list[str]:
     out = [
         f"  Reading grade (target: {r.target_grade:g} or lower)",
-        f"    {'section':<14} {'FK grade':>8} {'SMOG':>6} {'sentences':>10} {'words':>6}",
+        f"    {'section':<14} {'FK grade':>8} {'SMOG':>6} {'Dale-Chall':>11} {'sentences':>10} {'words':>6}",
     ]
     for s in (*r.sections, r.overall):
         flag = ""
         if s.section != "overall" and s.too_hard(r.target_grade):
             flag = " !" if s.words >= MIN_GRADED_WORDS else " (too short to judge)"
         out.append(
-            f"    {s.section:<14} {s.fk_grade or 0:>8.1f} {s.smog or 0:>6.1f} {s.sentences:>10} {s.words:>6}{flag}"
+            f"    {s.section:<14} {s.fk_grade or 0:>8.1f} {s.smog or 0:>6.1f} {s.dale_chall or 0:>11.1f}"
+            f" {s.sentences:>10} {s.words:>6}{flag}"
         )
+    if r.overall.dale_chall is not None:
+        band = dale_chall_band(r.overall.dale_chall)
+        out.append(f"    Dale-Chall (unfamiliar words): {r.overall.dale_chall:g} overall, {band}")
     return out
 
 
