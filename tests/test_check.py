@@ -572,3 +572,33 @@ def test_dale_chall_counts_unfamiliar_words_by_the_formulas_rules() -> None:
 def test_the_bundled_handout_has_a_vocabulary_score(bundled_report: check.Report) -> None:
     overall = bundled_report.overall
     assert overall.dale_chall is not None and 4.0 < overall.dale_chall < 8.0
+
+
+def test_the_grades_read_the_captions_and_the_help_box_leads(bundled_report: check.Report) -> None:
+    """The whole printed text is graded (review of 2026-12-04): figure captions and psoaspdf's own
+    sentences round the handout's (the help box's leads, the line on sets), not only the YAML."""
+    from psoaspdf.wording import labels
+
+    data = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
+    en = labels("en")
+
+    def words(*texts: str) -> int:
+        return sum(len(check.text.WORD.findall(t.replace("**", ""))) for t in texts)
+
+    sections = {s.section: s for s in bundled_report.sections}
+    first = next(e["dose"] for e in data["exercises"] if e["dose"].get("sets", 0) > 1)
+    exercise_words = words(
+        *(
+            t
+            for e in data["exercises"]
+            for t in [e["name"], e.get("purpose", ""), *e["steps"], *e.get("cautions", [])]
+        ),
+        *(e["illustration"]["alt"] for e in data["exercises"]),
+        en["sets_explained"].format(sets=first["sets"], reps=first["reps"]),
+    )
+    assert sections["exercises"].words == exercise_words
+    help_ = data["get_help"]
+    leads = [en["urgent"].format(emergency="911"), en["today"], en["call_clinic"].format(phone="")]
+    assert sections["get_help"].words == words(
+        *help_["urgent"], *help_["today"], *help_["call_clinic"], *leads
+    )

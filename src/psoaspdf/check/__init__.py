@@ -90,7 +90,9 @@ def check_loaded(
     """Check a validated handout printed with ``layout``."""
     language = base_language(handout.language)
     english, spanish = language == "en", language == "es"
-    texts = printed_texts(handout)
+    from ..wording import labels as label_catalog
+
+    texts = printed_texts(handout, label_catalog(handout.language))
     findings: list[Finding] = []
     by_section: dict[str, list[Text]] = {}
     for t in texts:

@@ -19,10 +19,9 @@ SECTIONS = (
     *(name for name in model.PRINT_ORDER if name not in ("chart", "video", "notes", "sources")),
     "disclaimer",
 )
-# fields that hold no prose for the reader: names, codes, links, files, figures
-NOT_PROSE = frozenset(
-    {"id", "region", "language", "version", "keywords", "video", "image", "pose", "alt", "per"}
-)
+# fields that hold no prose for the reader: names, codes, links, files, figures (a figure's alt
+# text is printed as its caption, so it is prose)
+NOT_PROSE = frozenset({"id", "region", "language", "version", "keywords", "video", "image", "pose", "per"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,11 +36,26 @@ class Text:
         return re.split(r"[.\[]", self.field, maxsplit=1)[0]
 
 
-def printed_texts(handout: model.Handout) -> list[Text]:
-    """Every string the reader sees, in print order, with field paths as validate names them."""
+def printed_texts(handout: model.Handout, labels: dict[str, Any] | None = None) -> list[Text]:
+    """Every string the reader sees, in print order, with field paths as validate names them;
+    with ``labels``, also the sentences psoaspdf prints round them (the help box's leads, the
+    line that explains sets), graded with the section they sit in."""
     found: list[Text] = []
     for name in SECTIONS:
         found += _walk(getattr(handout, name), name)
+        if labels and name == "exercises":
+            sets = next(
+                (e.dose for e in handout.exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None
+            )
+            if sets:
+                found.append(
+                    Text("exercises", labels["sets_explained"].format(sets=sets.sets, reps=sets.reps))
+                )
+        if labels and name == "get_help":
+            leads = [labels["urgent"].format(emergency="911")]
+            leads += [labels["today"]] if handout.get_help.today else []
+            leads += [labels["call_clinic"].format(phone="")] if handout.get_help.call_clinic else []
+            found += [Text("get_help", lead.rstrip(":") + ".") for lead in leads]
     return found
 
 
