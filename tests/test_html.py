@@ -156,8 +156,13 @@ def test_language_and_labels_follow_the_handout() -> None:
     assert "Su clínica" in Page(spanish).body_text and "Your clinic" not in Page(spanish).body_text
 
 
-def test_text_in_another_language_is_marked_for_screen_readers() -> None:
-    spanish = Page(html_for("iliopsoas-back-pain-es", "riverbend"))
+def test_text_in_another_language_is_marked_for_screen_readers(tmp_path: Path) -> None:
+    # Riverbend without its Spanish footer line: the English one is marked on a Spanish page
+    riverbend = (LIBRARY / "layouts" / "riverbend.yaml").read_text(encoding="utf-8")
+    english_only = tmp_path / "riverbend-en.yaml"
+    english_only.write_text(riverbend.split("\ntranslations:")[0] + "\n", encoding="utf-8")
+    (tmp_path / "riverbend-logo.svg").write_bytes((LIBRARY / "layouts" / "riverbend-logo.svg").read_bytes())
+    spanish = Page(html_for("iliopsoas-back-pain-es", str(english_only)))
     marked = [e for e in spanish.elements if "lang" in e.attrs and e.tag != "html"]
     sources = yaml.safe_load(
         (LIBRARY / "handouts" / "iliopsoas-back-pain-es.yaml").read_text(encoding="utf-8")
@@ -168,6 +173,30 @@ def test_text_in_another_language_is_marked_for_screen_readers() -> None:
     assert [(e.tag, e.attrs["lang"]) for e in marked] == [("span", "en")] * len(in_english) + [("p", "en")]
     english = Page(html_for(BUNDLED_ID, "riverbend"))
     assert [e for e in english.elements if "lang" in e.attrs and e.tag != "html"] == []
+
+
+def test_a_layout_prints_its_own_words_in_the_handouts_language() -> None:
+    """Riverbend gives its footer line in Spanish too: Spanish pages print that one, unmarked,
+    and English pages the English one; the PDF does the same."""
+    import io
+
+    import pypdf
+    from conftest import render_bytes
+
+    layout = yaml.safe_load((LIBRARY / "layouts" / "riverbend.yaml").read_text(encoding="utf-8"))
+    english_line = layout["footer"]["disclaimer"]
+    (spanish_line,) = [t["footer"] for t in layout["translations"] if t["language"] == "es"]
+    spanish = html_for("iliopsoas-back-pain-es", "riverbend")
+    assert spanish_line in spanish and english_line not in spanish
+    english = html_for(BUNDLED_ID, "riverbend")
+    assert english_line in english and spanish_line not in english
+    for handout, line, other in (
+        ("iliopsoas-back-pain-es", spanish_line, english_line),
+        (BUNDLED_ID, english_line, spanish_line),
+    ):
+        pages = pypdf.PdfReader(io.BytesIO(render_bytes(handout, "riverbend"))).pages
+        texts = [" ".join((p.extract_text() or "").split()) for p in pages]
+        assert all(line in t and other not in t for t in texts), handout
 
 
 def test_one_title_and_headings_never_skip_a_level(bundled: Page) -> None:

@@ -316,7 +316,7 @@ class Page:
         self.handout = handout
         self.personal = personal
         self.labels = label_catalog(handout.language)
-        self.layout = localised(layout, self.labels)
+        self.layout = localised(layout, self.labels, handout.language)
         self.ids: set[str] = set()
         self.draft = handout.status == "draft"  # said at the top and in the footer
 

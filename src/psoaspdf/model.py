@@ -411,6 +411,15 @@ class Footer:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LayoutTranslation:
+    """The layout's own words in another language, printed on handouts in that language."""
+
+    language: str = spec("Language code of these words, e.g. es.", **LANGUAGE)
+    footer: str | None = spec("The footer line, in this language.", None, max_length=160)
+    address: str | None = spec("The clinic's address, as written in this language.", None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Layout:
     """A clinic's brand and page design."""
 
@@ -445,6 +454,11 @@ class Layout:
         " another language then marks them as such for screen readers.",
         None,
         **LANGUAGE,
+    )
+    translations: tuple[LayoutTranslation, ...] = spec(
+        "The footer line and address in other languages: a handout in one of them prints these"
+        " instead (e.g. a Spanish footer on Spanish handouts).",
+        (),
     )
 
 

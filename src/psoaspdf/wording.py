@@ -72,8 +72,25 @@ def contact_line(layout: model.Layout) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def localised(layout: model.Layout, labels: dict[str, Any]) -> model.Layout:
-    """The layout with the placeholder clinic name ("Your clinic") in the handout's language."""
+def in_language(layout: model.Layout, language: str) -> model.Layout:
+    """The layout with its own words (footer line, address) in ``language`` when it has them."""
+    base = language.split("-")[0]
+    for t in layout.translations:
+        if t.language.split("-")[0] == base:
+            footer = dataclasses.replace(layout.footer, disclaimer=t.footer) if t.footer else layout.footer
+            contact = layout.clinic.contact
+            if t.address:
+                contact = dataclasses.replace(contact, address=t.address)
+            clinic = dataclasses.replace(layout.clinic, contact=contact)
+            return dataclasses.replace(layout, footer=footer, clinic=clinic, language=t.language)
+    return layout
+
+
+def localised(layout: model.Layout, labels: dict[str, Any], language: str | None = None) -> model.Layout:
+    """The layout in the handout's language: its own words translated when it has them (see
+    in_language), and the placeholder clinic name ("Your clinic") in that language."""
+    if language:
+        layout = in_language(layout, language)
     if layout.clinic.name != model.Clinic().name:
         return layout
     clinic = dataclasses.replace(layout.clinic, name=str(labels["clinic"]))

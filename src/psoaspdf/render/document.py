@@ -220,7 +220,7 @@ class _Renderer:
         self.language = language
         self.given_layout = layout
         self.labels = load_labels(language)
-        self.layout = layout = localised(layout, self.labels)
+        self.layout = layout = localised(layout, self.labels, language)
         self.personal = personal
         self.fonts = load_fonts(layout.fonts)
         self.styles = make_styles(layout, self.fonts)
@@ -232,7 +232,9 @@ class _Renderer:
         its own language's words round its text ("Señales y síntomas" in an English booklet)."""
         if language not in self._stories:
             labels = load_labels(language)
-            self._stories[language] = Story(self.styles, labels, localised(self.given_layout, labels))
+            self._stories[language] = Story(
+                self.styles, labels, localised(self.given_layout, labels, language)
+            )
         return self._stories[language]
 
     def document(self, buffer: io.BytesIO, page_map: PageMap, **metadata: Any) -> _Recorder:
