@@ -6,6 +6,7 @@ import dataclasses
 import io
 import subprocess
 import sys
+import typing
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -220,7 +221,7 @@ def test_left_is_near_and_drawn_apart_from_right() -> None:
     assert half.points["right_knee"].y > 0.2  # the far foot forward
 
 
-@pytest.mark.parametrize("muscle", ["iliopsoas", "glutes", "abdominals", "hamstrings", "lower-back"])
+@pytest.mark.parametrize("muscle", typing.get_args(model.Muscle))
 @pytest.mark.parametrize("base", ["standing", "half-kneeling", "lying-on-back", "side-lying"])
 def test_muscles_lie_on_the_body(muscle: str, base: model.Base) -> None:
     skeleton = solve(model.Pose(base=base))

@@ -30,6 +30,10 @@ HIGHLIGHT_POSES: dict[model.Muscle, model.Pose] = {
     "abdominals": model.Pose(base="standing", highlight=("abdominals",)),
     "hamstrings": model.Pose(base="standing", highlight=("hamstrings",)),
     "lower-back": model.Pose(base="standing", highlight=("lower-back",)),
+    "quadriceps": model.Pose(base="standing", highlight=("quadriceps",)),
+    "calf": model.Pose(base="standing", highlight=("calf",)),
+    "neck": model.Pose(base="sitting", highlight=("neck",)),
+    "upper-back": model.Pose(base="sitting", highlight=("upper-back",)),
 }
 _EXAMPLE = re.compile(r"!\[[^\]]*\]\(poses/([\w.-]+\.png)\)\s*```yaml\n(.*?)```", re.S)
 _GENERATED = re.compile(r"(<!-- poses:(\w+) -->\n).*?(<!-- /poses -->)", re.S)

@@ -142,7 +142,17 @@ Base = Literal[
     "side-lying",
 ]
 Prop = Literal["floor", "mat", "chair", "ball", "wall", "step", "towel", "strap", "pillow"]
-Muscle = Literal["iliopsoas", "glutes", "abdominals", "hamstrings", "lower-back"]
+Muscle = Literal[
+    "iliopsoas",
+    "glutes",
+    "abdominals",
+    "hamstrings",
+    "lower-back",
+    "quadriceps",
+    "calf",
+    "neck",
+    "upper-back",
+]
 Region = Literal[
     "neck", "shoulder", "upper-back", "lower-back", "core", "pelvic-floor", "hip", "knee", "leg", "whole-body"
 ]

@@ -1031,6 +1031,10 @@ MUSCLE_WIDTH: Mapping[str, float] = {
     "abdominals": 0.03,
     "hamstrings": 0.032,
     "lower-back": 0.032,
+    "quadriceps": 0.034,
+    "calf": 0.028,
+    "neck": 0.02,
+    "upper-back": 0.04,
 }
 
 
@@ -1083,6 +1087,26 @@ def muscle_path(skeleton: Skeleton, muscle: str, side: Literal["left", "right"] 
             lumbar - (pelvis_front + trunk_front) * 0.021,
             lumbar + trunk_up * 0.09 - trunk_front * 0.04,
         ]
+    elif muscle == "quadriceps":  # down the front of the thigh to above the knee
+        points = [
+            hip + (knee - hip) * t + thigh_front * k for t, k in ((0.2, 0.03), (0.55, 0.034), (0.85, 0.026))
+        ]
+    elif muscle == "calf":  # the back of the lower leg, below the knee
+        points = [
+            knee + (ankle - knee) * t - shank_front * k
+            for t, k in ((0.12, 0.022), (0.35, 0.028), (0.65, 0.018))
+        ]
+    elif muscle == "neck":  # the back of the neck, from between the shoulders to the skull
+        neck = p["neck"]
+        neck_up = _unit(shoulder, neck)
+        neck_front = front(neck_up, True)
+        points = [
+            shoulder - trunk_up * 0.03 - trunk_front * 0.035,
+            shoulder + (neck - shoulder) * 0.5 - neck_front * 0.02,
+            neck + neck_up * 0.02 - neck_front * 0.03,
+        ]
+    elif muscle == "upper-back":  # between the shoulder blades
+        points = [shoulder - trunk_up * t - trunk_front * 0.045 for t in (0.16, 0.09, 0.03)]
     else:
         raise ValueError(f"unknown muscle {muscle!r}")
     return smooth(points)
