@@ -631,3 +631,14 @@ def test_axe_reports_a_page_without_language_or_alt_text(axe_pages: list[dict[st
     broken = next(page for page in axe_pages if "zz-broken" in page["file"])
     found = {v["id"] for v in broken["violations"]["screen"]}
     assert {"html-has-lang", "image-alt"} <= found
+
+
+def test_call_the_clinic_always_says_which_clinic() -> None:
+    """With no phone number in the layout, the screen cannot offer a blank to write one on: the
+    lead says which clinic instead of "Call the clinic if:" alone (review of 2026-12-04)."""
+    en = labels("en")
+    plain_page = Page(html_for(BUNDLED_ID)).body_text
+    assert squash(en["call_clinic_unknown"]) in plain_page
+    branded = Page(html_for(BUNDLED_ID, "riverbend")).body_text
+    assert squash(en["call_clinic_unknown"]) not in branded
+    assert squash("Call the clinic at (555) 014-2290 if:") in branded

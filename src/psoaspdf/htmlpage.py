@@ -507,9 +507,12 @@ class Page:
             yield f'<p class="lead">{self.label("today")}</p>'
             yield self.bullets(help_.today)
         if help_.call_clinic:
-            # no number in the layout: the sentence still reads, without a blank to fill in
-            phone = f" {esc(self.labels['at'])} {self._phone(contact.phone)}" if contact.phone else ""
-            yield f'<p class="lead">{self.fill("call_clinic", phone=phone)}</p>'
+            # no number in the layout: no blank to fill in on a screen, but say which clinic
+            if contact.phone:
+                phone = f" {esc(self.labels['at'])} {self._phone(contact.phone)}"
+                yield f'<p class="lead">{self.fill("call_clinic", phone=phone)}</p>'
+            else:
+                yield f'<p class="lead">{self.label("call_clinic_unknown")}</p>'
             yield self.bullets(help_.call_clinic)
         yield "</section>"
 
