@@ -359,6 +359,12 @@ def test_pose_rules_across_fields() -> None:
     assert "pose.props: lists 'mat' more than once" in twice
     (side,) = problems("alt: A\npose:\n  base: side-lying\n  props: [chair]\n")
     assert "chair cannot be shown with side-lying" in side
+    # a towel under the knees of a kneeling figure whose knees are not down would not be drawn
+    straight = "alt: A\npose:\n  base: kneeling\n  joints: {left_hip: -30, right_hip: -30, left_knee: 0, right_knee: 0}\n"
+    (towel,) = problems(straight + "  props: [towel]\n")
+    assert "pose.props: towel cannot be drawn in this position of kneeling" in towel
+    assert illustration(straight + "  props: [mat]\n").pose is not None  # a mat is drawn
+    assert illustration("alt: A\npose:\n  base: kneeling\n  props: [towel]\n").pose is not None  # knees down
 
 
 # --- drawing and files ------------------------------------------------------------------------

@@ -409,13 +409,27 @@ def _pose_checks(pose: model.Pose) -> Iterator[tuple[str, str]]:
             yield name, f"lists {', '.join(repr(v) for v in twice)} more than once"
     from .pose import BASES, FRONT_VIEW_PROPS, joint_angles
 
+    refused: list[str] = []
     if BASES[pose.base].view == "front":
-        extra = [p for p in dict.fromkeys(pose.props) if p not in FRONT_VIEW_PROPS]
-        if extra:
+        refused = [p for p in dict.fromkeys(pose.props) if p not in FRONT_VIEW_PROPS]
+        if refused:
             allowed = ", ".join(sorted(FRONT_VIEW_PROPS))
-            yield "props", f"{', '.join(extra)} cannot be shown with {pose.base}; use {allowed}"
+            yield "props", f"{', '.join(refused)} cannot be shown with {pose.base}; use {allowed}"
     if pose.start is not None and joint_angles(pose) == joint_angles(pose, start=True):
         yield "start", "is the same as the main position; give at least one joint that differs"
+    if not refused:
+        from .pose import solve
+
+        drawn = {shape.prop for shape in solve(pose).props}
+        hidden = [p for p in dict.fromkeys(pose.props) if p not in drawn]
+        if hidden:  # e.g. a towel under the knees when no knee is down: the picture would lie
+            yield (
+                "props",
+                (
+                    f"{', '.join(hidden)} cannot be drawn in this position of {pose.base}; leave it out,"
+                    " or change the joints so the figure rests on it"
+                ),
+            )
 
 
 def _luminance(color: str) -> float:
