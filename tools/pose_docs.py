@@ -34,6 +34,7 @@ HIGHLIGHT_POSES: dict[model.Muscle, model.Pose] = {
     "calf": model.Pose(base="standing", highlight=("calf",)),
     "neck": model.Pose(base="sitting", highlight=("neck",)),
     "upper-back": model.Pose(base="sitting", highlight=("upper-back",)),
+    "shoulder": model.Pose(base="sitting", highlight=("shoulder",)),
 }
 _EXAMPLE = re.compile(r"!\[[^\]]*\]\(poses/([\w.-]+\.png)\)\s*```yaml\n(.*?)```", re.S)
 _GENERATED = re.compile(r"(<!-- poses:(\w+) -->\n).*?(<!-- /poses -->)", re.S)

@@ -152,6 +152,7 @@ Muscle = Literal[
     "calf",
     "neck",
     "upper-back",
+    "shoulder",
 ]
 Region = Literal[
     "neck", "shoulder", "upper-back", "lower-back", "core", "pelvic-floor", "hip", "knee", "leg", "whole-body"

@@ -1035,6 +1035,7 @@ MUSCLE_WIDTH: Mapping[str, float] = {
     "calf": 0.028,
     "neck": 0.02,
     "upper-back": 0.04,
+    "shoulder": 0.026,
 }
 
 
@@ -1104,6 +1105,12 @@ def muscle_path(skeleton: Skeleton, muscle: str, side: Literal["left", "right"] 
             shoulder - trunk_up * 0.03 - trunk_front * 0.035,
             shoulder + (neck - shoulder) * 0.5 - neck_front * 0.02,
             neck + neck_up * 0.02 - neck_front * 0.03,
+        ]
+    elif muscle == "shoulder":  # the rotator cuff: over the shoulder blade, up to the top of the joint
+        points = [
+            shoulder - trunk_up * 0.1 - trunk_front * 0.05,
+            shoulder - trunk_up * 0.04 - trunk_front * 0.052,
+            shoulder + trunk_up * 0.012 - trunk_front * 0.02,
         ]
     elif muscle == "upper-back":  # between the shoulder blades
         points = [shoulder - trunk_up * t - trunk_front * 0.045 for t in (0.16, 0.09, 0.03)]
