@@ -110,19 +110,26 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             w, h = logo.wrapOn(canvas, 3 * LOGO_HEIGHT, LOGO_HEIGHT)
             logo.drawOn(canvas, x, top - LOGO_HEIGHT + (LOGO_HEIGHT - h) / 2)
             x += w + 10
-        name = Paragraph(clinic, styles.header)
-        room = width - margin - x - running_width - 12
-        _, h = name.wrapOn(canvas, room, LOGO_HEIGHT)
-        name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
-        if context.draft:  # "Draft" after the clinic's name, in the warning colour, on every page
-            used = max(stringWidth(line, fonts.bold, styles.header.fontSize) for line in name_lines)
-            mark = Paragraph(draft_mark, styles.header)
-            _, mh = mark.wrapOn(canvas, max(room - used - 12, 60), LOGO_HEIGHT)
-            mark.drawOn(canvas, x + min(used, room) + 12, top - LOGO_HEIGHT / 2 - mh / 2)
+        # the running title, right-aligned: as wide as its longest line, at most running_width
+        taken = 0.0
         if context.title and not first:
             running = Paragraph(markup(context.title, fonts), styles.footer_right)
             _, h = running.wrapOn(canvas, running_width, LOGO_HEIGHT)
             running.drawOn(canvas, width - margin - running_width, top - LOGO_HEIGHT / 2 - h / 2)
+            taken = max(running.getActualLineWidths0() or [running_width])
+        name = Paragraph(clinic, styles.header)
+        room = width - margin - x - running_width - 12
+        _, h = name.wrapOn(canvas, room, LOGO_HEIGHT)
+        name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
+        # "DRAFT" after the clinic's name, in the warning colour, where it does not touch the
+        # running title (the footer says it on every page in any case)
+        used = min(max(stringWidth(line, fonts.bold, styles.header.fontSize) for line in name_lines), room)
+        mark_width = stringWidth(labels["draft_short"], fonts.bold, styles.header.fontSize)
+        free = width - margin - taken - 12 - (x + used + 12)
+        if context.draft and mark_width <= free:
+            mark = Paragraph(draft_mark, styles.header)
+            _, mh = mark.wrapOn(canvas, mark_width + 2, LOGO_HEIGHT)
+            mark.drawOn(canvas, x + used + 12, top - LOGO_HEIGHT / 2 - mh / 2)
         canvas.setStrokeColor(styles.colors.primary)
         canvas.setLineWidth(2)
         rule_y = top - styles.header_height + 6
@@ -134,7 +141,7 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
         canvas.line(
             margin, margin + styles.footer_height - 4, width - margin, margin + styles.footer_height - 4
         )
-        number_width = max(110.0, styles.footer_right.fontSize * 8)  # "Page 12 of 12" in large print
+        number_width = styles.footer_number_width
         if context.kind == "body":
             number = Paragraph(labels["page"].format(page=page, pages=pages), styles.footer_right)
             _, nh = number.wrapOn(canvas, number_width, styles.footer_height)

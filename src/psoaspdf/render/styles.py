@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,12 @@ class Styles:
     program_dose: ParagraphStyle
     program_step: ParagraphStyle
     program_caution: ParagraphStyle
+    footer_lines: int = 2  # lines of text the footer holds: contact, review line, the layout's line
+
+    @property
+    def footer_number_width(self) -> float:
+        """Room for "Page 12 of 12" at the right of the footer (more in large print)."""
+        return max(110.0, float(self.footer_right.fontSize) * 8)
 
     @property
     def frame_width(self) -> float:
@@ -87,8 +94,10 @@ class Styles:
 
     @property
     def footer_height(self) -> float:
-        """The footer band: the contact and review lines under the rule."""
-        return max(FOOTER_HEIGHT, 2 * float(self.footer.leading) + 12)
+        """The footer band: the contact and review lines under the rule; taller when its lines
+        (large print, a long clinic line) would otherwise run within 14 pt of the page's edge."""
+        leading = float(self.footer.leading)
+        return max(FOOTER_HEIGHT, 2 * leading + 12, self.footer_lines * leading + 8 + 14 - self.margin)
 
     @property
     def frame_height(self) -> float:
@@ -138,7 +147,7 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
             base["leading"] = float(base["fontSize"]) * LINE_SPACING
         return ParagraphStyle(name, **base)
 
-    return Styles(
+    styles = Styles(
         fonts=fonts,
         colors=palette,
         page_size=PAPER[layout.page.paper],
@@ -232,3 +241,35 @@ def make_styles(layout: model.Layout, fonts: FontSet) -> Styles:
         program_step=style("program_step", spaceAfter=1),
         program_caution=style("program_caution"),
     )
+    return dataclasses.replace(styles, footer_lines=_footer_lines(layout, styles))
+
+
+def _wrapped_lines(text: str, font: str, size: float, width: float) -> int:
+    """How many lines ``text`` takes in ``width`` points, wrapped at spaces."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, line = 1, 0.0
+    space = stringWidth(" ", font, size)
+    for word in text.split():
+        w = stringWidth(word, font, size)
+        if line and line + space + w > width:
+            lines, line = lines + 1, w
+        else:
+            line += (space if line else 0.0) + w
+    return lines
+
+
+def _footer_lines(layout: model.Layout, styles: Styles) -> int:
+    """The lines a page footer of this layout prints: the contact line and the review line beside
+    the page number, then the layout's own line across the page."""
+    from ..wording import contact_line
+
+    size = float(styles.footer.fontSize)
+    width = styles.frame_width
+    beside = width - styles.footer_number_width - 10
+    review = "Reviewed November 2026 · Next review November 2027 · Version 1.1"  # the longest usual
+    lines = _wrapped_lines(contact_line(layout), styles.fonts.regular, size, beside)
+    lines += _wrapped_lines(review, styles.fonts.bold, size, beside)
+    if layout.footer.disclaimer:
+        lines += _wrapped_lines(layout.footer.disclaimer, styles.fonts.regular, size, width)
+    return lines
