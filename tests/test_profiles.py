@@ -98,3 +98,18 @@ def test_in_large_print_each_dose_is_whole_and_on_the_page_of_the_last_step(
         # the whole dose follows the step on that page: every label, before the next exercise
         for label, value in dose_cells(exercise.dose, labels("en")):
             assert squash(label + value) in after.split("Exercise")[0], (exercise.name, label)
+
+
+def test_large_print_with_a_clinic_footer_keeps_every_line_on_the_page(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Riverbend's footer has a third line; at 16 pt its lines wrap, and before the footer band
+    grew they ran off the bottom of the page."""
+    out = tmp_path / "lp.pdf"
+    result = runner.invoke(main, ["render", BUNDLED_ID, "-l", "riverbend", "--large-print", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(out)
+    runs = [r for r in text_runs(reader) if r.text.strip()]
+    low = [(r.page, r.text[:30], round(r.y)) for r in runs if r.y < 14]
+    assert low == []
+    assert all(any("Page" in r.text and r.page == n for r in runs) for n in range(1, len(reader.pages) + 1))
