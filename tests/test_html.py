@@ -578,6 +578,12 @@ def axe_pages(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
         path = folder / f"{n:02d}-{Path(handout).stem}.html"
         path.write_text(html_for(handout, layout, **kwargs), encoding="utf-8")
         files.append(path)
+    # a home-exercise program's page too, personalised
+    from psoaspdf.program import load_program_inputs, render_program_bytes
+
+    program = folder / "90-program.html"
+    program.write_bytes(render_program_bytes(load_program_inputs(["back-core-four"]), personal, "html"))
+    files.append(program)
     broken = folder / "zz-broken.html"  # the check must be able to fail
     broken.write_text(
         files[0]
@@ -616,7 +622,7 @@ def test_printed_from_a_browser_no_exercise_card_splits(axe_pages: list[dict[str
 
 def test_axe_finds_no_violations_on_screen_or_in_print(axe_pages: list[dict[str, Any]]) -> None:
     checked = [page for page in axe_pages if "zz-broken" not in page["file"]]
-    assert len(checked) == len(SHIPPED) + 5
+    assert len(checked) == len(SHIPPED) + 6  # five variants and a program
     for page in checked:
         assert page["violations"] == {"screen": [], "print": []}, page
 
