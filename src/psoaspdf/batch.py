@@ -283,27 +283,19 @@ def plan(
         except (InvalidInput, PsoasError) as exc:
             problems += where.problems_of(exc, f"clinics[{i}]")
     items: dict[str, tuple[ItemKind, Path]] = {}
-    for i, name in enumerate(manifest.handouts, start=1):
-        try:
-            path = located(name, "handouts")
-            _handout_files(path, root)
-            items[path.stem] = ("handout", path)
-        except (InvalidInput, PsoasError) as exc:
-            problems += where.problems_of(exc, f"handouts[{i}]")
-    for i, name in enumerate(manifest.booklets, start=1):
-        try:
-            path = located(name, "booklets")
-            _booklet_files(path, root)
-            items[path.stem] = ("booklet", path)
-        except (InvalidInput, PsoasError) as exc:
-            problems += where.problems_of(exc, f"booklets[{i}]")
-    for i, name in enumerate(manifest.programs, start=1):
-        try:
-            path = located(name, "programs")
-            _program_files(path, root)
-            items[path.stem] = ("program", path)
-        except (InvalidInput, PsoasError) as exc:
-            problems += where.problems_of(exc, f"programs[{i}]")
+    listed: tuple[tuple[ItemKind, tuple[model.Ref, ...]], ...] = (
+        ("handout", manifest.handouts),
+        ("booklet", manifest.booklets),
+        ("program", manifest.programs),
+    )
+    for kind, names in listed:
+        for i, name in enumerate(names, start=1):
+            try:
+                path = located(name, f"{kind}s")
+                _own_files(kind)(path, root)  # every file it names is read, and checked, now
+                items[path.stem] = (kind, path)
+            except (InvalidInput, PsoasError) as exc:
+                problems += where.problems_of(exc, f"{kind}s[{i}]")
     if problems:
         raise InvalidInput(problems)
     paper = paper or manifest.paper
@@ -336,6 +328,11 @@ def plan(
     return Plan(jobs, failed, out)
 
 
+def _own_files(kind: ItemKind) -> Callable[[Path, Path | None], list[str]]:
+    """The loader listing the files an item of ``kind`` is made from (itself first)."""
+    return {"handout": _handout_files, "booklet": _booklet_files, "program": _program_files}[kind]
+
+
 def _replaces_an_input(
     target: Path, files: list[tuple[str, str]], manifest: Path, patients: str | None
 ) -> str | None:
@@ -349,12 +346,7 @@ def _replaces_an_input(
 def _deps(
     kind: ItemKind, path: Path, layout: str, root: Path | None, exercise_ids: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
-    if exercise_ids:
-        own = _exercise_files(exercise_ids, root)
-    else:
-        own = {"handout": _handout_files, "booklet": _booklet_files, "program": _program_files}[kind](
-            path, root
-        )
+    own = _exercise_files(exercise_ids, root) if exercise_ids else _own_files(kind)(path, root)
     files = [*own, *(_layout_files(Path(layout), root) if layout else [])]  # never the cached lists
     return [(f, _file_digest(f)) for f in files]
 
