@@ -260,7 +260,8 @@ def test_the_dask_executor_runs_the_same_items(tmp_path: Path) -> None:
     from distributed import LocalCluster
 
     manifest = small_manifest(tmp_path, ["A1,Ann Example,alpha.yaml,"])
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    # the scheduler's HTTP server on a free port: another run may hold Dask's usual 8787
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         summary = batch.run(batch.plan(manifest), batch.dask_executor(cluster.scheduler_address))
     assert summary.count("written") == 3
     assert pypdf.PdfReader(io.BytesIO((tmp_path / "out" / "riverbend" / "alpha.pdf").read_bytes())).pages
