@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_ID, DATA, ERRORS, Rendered
+from conftest import BUNDLED_ID, DATA, ERRORS, LIBRARY, Rendered
 
 from psoaspdf import __version__, api, model
 from psoaspdf.cli import main
@@ -237,6 +237,12 @@ def test_list_shows_bundled_handouts_with_titles_and_layouts(runner: CliRunner) 
     assert {"default", "riverbend"} <= set(names)
     assert "Riverbend Physical Therapy" in result.stdout
     assert "invalid" not in result.stdout
+    programs = lines[lines.index("programs:") + 1 : lines.index("layouts:")]
+    import yaml
+
+    example = yaml.safe_load((LIBRARY / "programs" / "back-core-four.yaml").read_text(encoding="utf-8"))
+    (row,) = [line for line in programs if line.split()[:1] == ["back-core-four"]]
+    assert example["title"] in row and f"({len(example['exercises'])} exercises)" in row
 
 
 # --- schema ---------------------------------------------------------------------------------

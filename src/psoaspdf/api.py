@@ -249,7 +249,8 @@ class Listing:
 
 
 def list_bundled() -> list[Listing]:
-    """The built-in handouts, booklets and layouts with their titles (or the problem loading them)."""
+    """The built-in handouts, booklets, programs and layouts with their titles (or the problem
+    loading them)."""
     out: list[Listing] = []
     for path in bundled("handouts"):
         try:
@@ -263,6 +264,16 @@ def list_bundled() -> list[Listing]:
         except InvalidInput as exc:
             title = f"(invalid: {exc.problems[0].message})"
         out.append(Listing("booklet", path.stem, title, path))
+    for path in bundled("programs"):
+        try:
+            program = load_located(path, model.Program)[0]
+            from .wording import labels
+
+            name = program.title or str(labels(program.language or "en")["program_title"])
+            title = f"{name} ({len(program.exercises)} exercises)"
+        except InvalidInput as exc:
+            title = f"(invalid: {exc.problems[0].message})"
+        out.append(Listing("program", path.stem, title, path))
     for path in bundled("layouts"):
         try:
             layout = load_layout(path)

@@ -371,14 +371,14 @@ def check(
 
 @main.command(name="list")
 def list_() -> None:
-    """List the built-in handouts, booklets and layouts with their titles.
+    """List the built-in handouts, booklets, programs and layouts with their titles.
 
     \b
     Example:
       psoaspdf list
     """
     listings = api.list_bundled()
-    for kind in ("handout", "booklet", "layout"):
+    for kind in ("handout", "booklet", "program", "layout"):
         click.echo(f"{kind}s:")
         for item in (x for x in listings if x.kind == kind):
             click.echo(f"  {item.name:<24} {item.title}")
