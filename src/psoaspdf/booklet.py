@@ -7,7 +7,6 @@ in, writes the outline and the page labels, and can impose the result for printi
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import io
 import os
@@ -79,17 +78,17 @@ def quick_booklet(
             problems.append(COMMAND_LINE.problem(f"items[{i}].handout", str(exc)))
     if problems:
         raise InvalidInput(problems)
-    if language is None:
-        language = "en"
-        first = next((e.handout for e in entries if e.handout is not None), None)
-        if first:  # a handout that does not load: _load reports it with everything else
-            with contextlib.suppress(InvalidInput):
-                language = load_located(Path(first), model.Handout, root)[0].language.split("-")[0]
     from .wording import labels
 
-    default_title = str(labels(language)["booklet_title"])
-    booklet = model.Booklet(title=title or default_title, language=language, items=tuple(entries))
-    return _load(booklet, COMMAND_LINE, layout, root)
+    booklet = model.Booklet(title=title or "-", language=language or "en", items=tuple(entries))
+    loaded = _load(booklet, COMMAND_LINE, layout, root)
+    if language is None:  # the first handout's, read once by _load
+        first = next((i.handout for i in loaded.items if i.handout is not None), None)
+        language = first.language.split("-")[0] if first else "en"
+    booklet = dataclasses.replace(
+        booklet, title=title or str(labels(language)["booklet_title"]), language=language
+    )
+    return dataclasses.replace(loaded, booklet=booklet)
 
 
 def _load(

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__, model
 from .render.inline import plain_text, spans
-from .wording import contact_line, dose_cells, localised, month_year
+from .wording import contact_line, dose_cells, localised, month_year, sets_sentence
 from .wording import labels as label_catalog
 
 PLAIN_REM = 1.25  # screen size of 14 pt body text (20 px at the browser's usual 16): large on a phone
@@ -462,9 +462,9 @@ class Page:
             return
         ident, head = self.heading(2, self.labels["exercises"])
         yield f'<section aria-labelledby="{ident}">{head}'
-        sets = next((e.dose for e in exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None)
+        sets = sets_sentence(exercises, self.labels)
         if sets is not None:  # what "Sets" means, once, as the PDF says it
-            yield f"<p>{self.label('sets_explained', sets=str(sets.sets), reps=str(sets.reps))}</p>"
+            yield f"<p>{esc(sets)}</p>"
         for number, exercise in enumerate(exercises, start=1):
             yield from self.exercise(number, exercise)
         yield "</section>"

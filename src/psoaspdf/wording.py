@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from . import model
@@ -52,6 +53,13 @@ def dose_cells(dose: model.Dose, labels: dict[str, Any]) -> list[tuple[str, str]
         key = {1: "once", 2: "twice"}.get(dose.times, "times")
         cells.append((d["often"], d[key].format(n=dose.times, per=d[dose.per])))
     return cells
+
+
+def sets_sentence(exercises: Sequence[model.Exercise], labels: dict[str, Any]) -> str | None:
+    """The line that says what "Sets" means, with the first dose that has sets and repeats
+    ("Sets 2, Repeat 10 times: ..."), or None when no dose has them."""
+    dose = next((e.dose for e in exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None)
+    return None if dose is None else str(labels["sets_explained"]).format(sets=dose.sets, reps=dose.reps)
 
 
 def month_year(date: datetime.date, labels: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import model
 from ..render.inline import plain_text
+from ..wording import sets_sentence
 
 # Printed prose, by top-level field, in the order the handout prints it (model.PRINT_ORDER),
 # leaving out what is not prose for the reader (the tick chart repeats self-care items): the
@@ -44,13 +45,9 @@ def printed_texts(handout: model.Handout, labels: dict[str, Any] | None = None) 
     for name in SECTIONS:
         found += _walk(getattr(handout, name), name)
         if labels and name == "exercises":
-            sets = next(
-                (e.dose for e in handout.exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None
-            )
+            sets = sets_sentence(handout.exercises, labels)
             if sets:
-                found.append(
-                    Text("exercises", labels["sets_explained"].format(sets=sets.sets, reps=sets.reps))
-                )
+                found.append(Text("exercises", sets))
         if labels and name == "get_help":
             leads = [labels["urgent"].format(emergency="911")]
             leads += [labels["today"]] if handout.get_help.today else []

@@ -64,16 +64,11 @@ def _mix(a: colors.Color, b: colors.Color, t: float) -> colors.Color:
     )
 
 
-def _luminance(c: colors.Color) -> float:
-    def channel(v: float) -> float:
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(c.red) + 0.7152 * channel(c.green) + 0.0722 * channel(c.blue)
-
-
 def contrast_on_white(c: colors.Color) -> float:
-    """WCAG contrast ratio of a colour against white paper."""
-    return 1.05 / (_luminance(c) + 0.05)
+    """WCAG contrast ratio of a colour against white paper (as layouts' colours are checked)."""
+    from ..validate import contrast
+
+    return contrast(f"#{c.hexval()[2:]}", "#FFFFFF")
 
 
 def graphic(c: colors.Color) -> colors.Color:

@@ -88,7 +88,9 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
     footer_left = markup(contact_line(layout), fonts, emphasis=False)
     disclaimer = markup(layout.footer.disclaimer, fonts, emphasis=False) if layout.footer.disclaimer else ""
     clinic = markup(layout.clinic.name, fonts, emphasis=False)
-    name_lines = [layout.clinic.name]
+    # widths of the clinic's name and of "DRAFT" in the header, the same on every page
+    name_width = stringWidth(layout.clinic.name, fonts.bold, styles.header.fontSize)
+    mark_width = stringWidth(labels["draft_short"], fonts.bold, styles.header.fontSize)
     warning = styles.colors.warning.hexval()[2:]
     draft_mark = f'<font color="#{warning}">{markup(labels["draft_short"], fonts, emphasis=False)}</font>'
     running_width = (width - 2 * margin) * RUNNING_TITLE_SHARE
@@ -123,8 +125,7 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
         name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
         # "DRAFT" after the clinic's name, in the warning colour, where it does not touch the
         # running title (the footer says it on every page in any case)
-        used = min(max(stringWidth(line, fonts.bold, styles.header.fontSize) for line in name_lines), room)
-        mark_width = stringWidth(labels["draft_short"], fonts.bold, styles.header.fontSize)
+        used = min(name_width, room)
         free = width - margin - taken - 12 - (x + used + 12)
         if context.draft and mark_width <= free:
             mark = Paragraph(draft_mark, styles.header)

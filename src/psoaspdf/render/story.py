@@ -21,7 +21,7 @@ from reportlab.platypus import (
 )
 
 from .. import model
-from ..wording import dose_cells, source_line
+from ..wording import dose_cells, sets_sentence, source_line
 from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
 from .inline import markup, plain_text
@@ -534,10 +534,10 @@ class Story:
 
     def sets_explained(self, exercises: Sequence[model.Exercise]) -> list[Flowable]:
         """One line under the exercises' heading saying what "Sets" means, when a dose has sets."""
-        sets = next((e.dose for e in exercises if e.dose.sets and e.dose.sets > 1 and e.dose.reps), None)
-        if sets is None:
+        text = sets_sentence(exercises, self.labels)
+        if text is None:
             return []
-        line = self.label("sets_explained", self.s.body, sets=str(sets.sets), reps=str(sets.reps))
+        line = Paragraph(markup(text, self.s.fonts, emphasis=False), self.s.body)
         line.keepWithNext = True  # with the heading and the first card
         return [line]
 
