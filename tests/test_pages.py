@@ -137,3 +137,23 @@ def test_qpdf_check_passes(case: str, request: pytest.FixtureRequest, tmp_path: 
     result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors found" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("patient", "date", "clinician"),
+    [
+        ("Zebulon Quartermaine", None, None),  # a longer name takes room from the empty lines
+        ("Zebulon Quartermaine", "5 December 2026", "Dr Lee"),  # too long beside labels: under them
+        ("Ana Díaz", "1 May 2026", "Dr Lee"),
+    ],
+)
+def test_a_name_or_date_given_prints_on_one_line(patient: str, date: str | None, clinician: str | None) -> None:
+    from conftest import render_bytes, text_runs
+
+    from psoaspdf import model
+
+    data = render_bytes("neck-pain", personal=model.Personal(patient=patient, date=date, clinician=clinician))
+    runs = [r for r in text_runs(pypdf.PdfReader(io.BytesIO(data))) if r.page == 1]
+    for value in filter(None, (patient, date, clinician)):
+        # one run holds the whole value: it was not broken over two lines
+        assert any(r.text == value for r in runs), (value, [r.text for r in runs[:30]])

@@ -320,6 +320,13 @@ class Story:
         side_by_side = all(
             share * usable - w >= MIN_WRITE_IN for (_, _, share), w in zip(entries, label_widths, strict=True)
         )
+        spans = self._patient_spans(entries, label_widths, usable) if side_by_side else None
+        if spans is None:  # the details given do not fit beside their labels: labels over them
+            side_by_side = False
+            spans = self._patient_spans(entries, [0.0] * len(entries), usable) or [
+                share * usable for _, _, share in entries
+            ]
+        entries = [(key, value, span / usable) for (key, value, _), span in zip(entries, spans, strict=True)]
         rooms = [
             share * usable - (lw if side_by_side else 0) - 14
             for (_, _, share), lw in zip(entries, label_widths, strict=True)
@@ -366,6 +373,29 @@ class Story:
             ]
         table.setStyle(self.table_style(*commands))
         return table
+
+    def _patient_spans(
+        self, entries: list[tuple[str, str | None, float]], label_widths: list[float], usable: float
+    ) -> list[float] | None:
+        """Each entry's width: its share of the line, unless a name or date given would wrap in
+        it and the others can give it room (a long name on one line, not two); None when what
+        is given cannot all fit on one line."""
+        spans = [share * usable for _, _, share in entries]
+        # the room a value has, as the stamping path measures it: beside a label, the span less
+        # the label and 14 pt; under one, less the 14 pt gap and the cell's padding too
+        pad = 14.0 if any(label_widths) else 26.0
+        needs = [
+            lw
+            + pad
+            + (stringWidth(value, self.s.fonts.regular, self.s.body.fontSize) if value else MIN_WRITE_IN)
+            for (_, value, _), lw in zip(entries, label_widths, strict=True)
+        ]
+        if all(need <= span for need, span in zip(needs, spans, strict=True)):
+            return spans
+        if sum(needs) > usable:
+            return None
+        spare = usable - sum(needs)
+        return [need + spare * share for need, (_, _, share) in zip(needs, entries, strict=True)]
 
     def key_message(self, text: str) -> Table:
         content = [self.label("key_message", self.s.key_label), self.para(text, self.s.key_message)]
