@@ -124,11 +124,12 @@ def test_the_cycle_check_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_only_the_command_line_uses_the_facade() -> None:
-    """api.py is what programs call; the pipeline's stages never reach up into it."""
+def test_only_the_front_ends_use_the_facade() -> None:
+    """api.py is what programs call (the command line and the web desk); the pipeline's stages
+    never reach up into it."""
     graph = import_graph()
     users = sorted(name for name, targets in graph.items() if "psoaspdf.api" in targets)
-    assert users == ["psoaspdf.cli"]
+    assert users == ["psoaspdf.cli", "psoaspdf.web.app"]
 
 
 def test_no_developer_tool_is_shipped() -> None:

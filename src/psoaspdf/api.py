@@ -30,6 +30,7 @@ from .handout import (
 from .kinds import detect_kind, is_booklet_file, yaml_files
 from .library import bundled, find_root, library_id, looks_like_path, resolve_given
 from .output import ensure_folder, refuse_overwriting_inputs, write_atomic
+from .pictures import page_pictures
 from .validate import (
     BUILT_IN,
     COMMAND_LINE,
@@ -305,25 +306,6 @@ def preview(
         write_atomic(target, png)
         written.append(target)
     return written
-
-
-def page_pictures(pdf: bytes, dpi: int) -> list[bytes]:
-    """Every page of a PDF as PNG bytes, at ``dpi``."""
-    import io
-
-    import pypdfium2 as pdfium
-
-    pictures = []
-    document = pdfium.PdfDocument(pdf)
-    try:
-        for index in range(len(document)):
-            image = document[index].render(scale=dpi / 72).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=True)
-            pictures.append(buffer.getvalue())
-    finally:
-        document.close()
-    return pictures
 
 
 FIGURE_FORMATS = ("png", "svg", "pdf")

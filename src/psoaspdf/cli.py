@@ -369,6 +369,75 @@ def check(
         ctx.exit(ExitCode.INVALID_INPUT)
 
 
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than this machine's needs a token.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port (0: any free one, printed).",
+)
+@click.option("-l", "--layout", default="", help="The layout the desk starts with (an id in the library).")
+@click.option(
+    "--token",
+    envvar="PSOASPDF_TOKEN",
+    help="A secret every request must carry (16 characters or more); needed for another --host."
+    " Better set in PSOASPDF_TOKEN than typed here.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Processes that lay documents out.",
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(0, 1000),
+    default=4,
+    show_default=True,
+    help="Requests that may wait for a worker before the desk answers 503.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(1, 600),
+    default=20,
+    show_default=True,
+    help="Seconds one document may take.",
+)
+@root_option
+def serve(
+    host: str,
+    port: int,
+    layout: str,
+    token: str | None,
+    workers: int,
+    queue: int,
+    time_limit: float,
+    root: Path | None,
+) -> None:
+    """Start the clinic desk: a web page to find, personalise, preview and print handouts, and
+    an HTTP API (described at /docs and /openapi.json). Needs the web extra.
+
+    Nothing personal is stored or logged. Stop it with Ctrl-C.
+
+    \b
+    Examples:
+      pip install "psoaspdf[web]"
+      psoaspdf serve                        # then open http://127.0.0.1:8000/
+      PSOASPDF_TOKEN=$(openssl rand -hex 16) psoaspdf serve --host 0.0.0.0
+    """
+    from .web import serve as run_server
+
+    run_server(host, port, root, layout, token or None, workers, queue, time_limit)
+
+
 @main.command(name="list")
 def list_() -> None:
     """List the built-in handouts, booklets, programs and layouts with their titles.

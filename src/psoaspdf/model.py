@@ -643,3 +643,54 @@ class Personal:
     clinician: str | None = None
     date: str | None = None
     note: str | None = None  # the clinician's note, printed in the "Notes for you" box
+
+
+# --- what the clinic desk and its HTTP API are asked to print (psoaspdf serve) ---------------------
+# Only ids here, never file paths: a request names what the library holds and nothing else.
+
+ID_ONLY = {
+    **SLUG,
+    "pattern_hint": "an id from the library, e.g. iliopsoas-back-pain (GET /api/handouts lists them)",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestItem:
+    """One part of a booklet asked for over HTTP: a handout (with dose changes for its
+    exercises), a program id, or exercises from the library. A plain string is a handout id."""
+
+    __shorthand__ = "handout"
+    handout: str | None = spec("A handout id.", None, **ID_ONLY)
+    doses: tuple[ProgramItem, ...] = spec(
+        "Dose changes for the handout's own exercises: each names an exercise of it.", (), max_items=12
+    )
+    program: str | None = spec("A program id (GET /api/programs lists them).", None, **ID_ONLY)
+    exercises: tuple[ProgramItem, ...] = spec(
+        "Exercises from the library, printed as a home-exercise program.", (), max_items=12
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderRequest:
+    """What to print: one handout, one program, exercises from the library, or a booklet of
+    several items; and this patient's copy of it."""
+
+    handout: str | None = spec("A handout id.", None, **ID_ONLY)
+    doses: tuple[ProgramItem, ...] = spec(
+        "With 'handout': dose changes for its own exercises.", (), max_items=12
+    )
+    program: str | None = spec("A program id.", None, **ID_ONLY)
+    exercises: tuple[ProgramItem, ...] = spec(
+        "Exercises from the library (ids, or {exercise, dose}), printed as a program.", (), max_items=12
+    )
+    items: tuple[RequestItem, ...] = spec("A booklet: its items in order.", (), max_items=12)
+    title: str | None = spec("Title of a booklet or a program.", None, max_length=80)
+    language: str | None = spec("Language of a booklet's cover and contents.", None, **LANGUAGE)
+    layout: str | None = spec("A layout id; the built-in default if left out.", None, **ID_ONLY)
+    paper: Paper | None = spec("Paper size, overriding the layout's.", None)
+    profile: Profile | None = spec("Print profile: standard, large-print or ink-saving.", None)
+    format: Format = spec("pdf, or html for the accessible page (not for booklets).", "pdf")
+    patient: str | None = spec("Patient's name, printed on the copy only.", None, max_length=80)
+    clinician: str | None = spec("Clinician's name.", None, max_length=80)
+    date: str | None = spec("Date, as it should be printed.", None, max_length=40)
+    note: str | None = spec("A note for the patient (not for booklets).", None, max_length=600)

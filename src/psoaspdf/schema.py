@@ -116,3 +116,15 @@ def json_schema(kind: str) -> dict[str, Any]:
         **top,
         "$defs": dict(sorted(defs.items())),
     }
+
+
+def schema_defs(cls: type) -> dict[str, Any]:
+    """The JSON Schemas of ``cls`` and every model it holds, by class name (for OpenAPI's
+    components: their references point at ``#/components/schemas/``)."""
+    import json
+
+    defs: dict[str, Any] = {}
+    _object(cls, defs)
+    text = json.dumps(dict(sorted(defs.items()))).replace('"#/$defs/', '"#/components/schemas/')
+    found: dict[str, Any] = json.loads(text)
+    return found
