@@ -99,7 +99,11 @@ try {
   const status = await page.locator("#preview-status").textContent();
   step("dose", { changed: beforeDose !== afterDose, status, pages: await page.locator("#preview img").count() });
   await axe(page, "preview");
-  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  if (screenshot) {
+    await page.screenshot({ path: screenshot, fullPage: true });
+    // where each part starts, so a picture of the page can be cut between them
+    report.sections = await page.$$eval("section.part", (parts) => parts.map((p) => Math.round(p.getBoundingClientRect().top + window.scrollY)));
+  }
 
   // 5. download the PDF, from the keyboard
   await page.locator("#download").focus();

@@ -64,6 +64,11 @@ def serve(
         from .app import Settings, create_app
     except ImportError:
         raise CannotServe(MISSING) from None
+    from .. import desk
+
+    known = [card.id for card in desk.catalog(root).layouts]
+    if layout and layout not in known:
+        raise CannotServe(f"-l {layout}: no layout with that id in the library (known: {', '.join(known)})")
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
