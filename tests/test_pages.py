@@ -147,7 +147,9 @@ def test_qpdf_check_passes(case: str, request: pytest.FixtureRequest, tmp_path: 
         ("Ana Díaz", "1 May 2026", "Dr Lee"),
     ],
 )
-def test_a_name_or_date_given_prints_on_one_line(patient: str, date: str | None, clinician: str | None) -> None:
+def test_a_name_or_date_given_prints_on_one_line(
+    patient: str, date: str | None, clinician: str | None
+) -> None:
     from conftest import render_bytes, text_runs
 
     from psoaspdf import model

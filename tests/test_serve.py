@@ -482,6 +482,7 @@ def test_a_clinicians_whole_path_in_a_browser(server: Server, tmp_path: Path) ->
     assert "iliopsoas-back-pain" in steps["search"]["handouts"]
     assert steps["pick"]["checked"] and steps["pick"]["pagesAtFirst"] >= 1
     assert steps["dose"]["changed"], "the preview did not change with the dose"
+    assert steps["print"] == {"name": "print", "blob": True, "url": server.url}
     assert steps["spanish"]["lang"] == "es" and steps["spanish"]["heading"] == "Escritorio de la clínica"
     for name, violations in report["axe"].items():
         assert violations == [], f"{name}: {violations}"
@@ -495,3 +496,52 @@ def test_a_clinicians_whole_path_in_a_browser(server: Server, tmp_path: Path) ->
     assert "Sets4" in bridge
     assert "Zebulon" not in str(reader.metadata)
     assert "Zebulon" not in server.log_text()
+
+
+# --- the clinic's own library, and the page's words ---------------------------------------------------------
+
+
+def test_the_desk_serves_the_clinics_own_library_and_rereads_a_changed_file(tmp_path: Path) -> None:
+    library = tmp_path / "clinic"
+    (library / "handouts").mkdir(parents=True)
+    (library / "psoaspdf.toml").write_text("", encoding="utf-8")
+    text = (LIBRARY / "handouts/neck-pain.yaml").read_text(encoding="utf-8")
+    own = library / "handouts/desk-neck.yaml"
+    own.write_text(
+        text.replace("id: neck-pain", "id: desk-neck").replace(
+            'title: "Easing everyday neck pain"', "title: Our neck handout"
+        ),
+        encoding="utf-8",
+    )
+    with running(tmp_path, "--root", str(library)) as s:
+        listed = {h["id"]: h["title"] for h in s.get("/api/handouts").json()["handouts"]}
+        assert listed["desk-neck"] == "Our neck handout" and "neck-pain" in listed
+        assert "Our neck handout" in page_texts(pdf_of(s.render({"handout": "desk-neck"})))[0]
+        assert "desk-neck/chin-tuck" in {e["id"] for e in s.get("/api/exercises").json()["exercises"]}
+        own.write_text(
+            own.read_text(encoding="utf-8").replace("Our neck handout", "Our changed handout"),
+            encoding="utf-8",
+        )
+        listed = {h["id"]: h["title"] for h in s.get("/api/handouts").json()["handouts"]}
+        assert listed["desk-neck"] == "Our changed handout"
+        assert (
+            "Our changed handout" in page_texts(pdf_of(s.render({"handout": "desk-neck", "patient": "A"})))[0]
+        )
+
+
+def test_every_word_of_the_page_is_in_english_and_spanish() -> None:
+    import typing
+
+    from psoaspdf.web.form import words
+
+    english, spanish = words("en"), words("es")
+    assert english.keys() == spanish.keys()
+    for key, value in english.items():
+        if isinstance(value, dict):
+            assert value.keys() == spanish[key].keys(), key
+        else:
+            assert value and spanish[key] and (value != spanish[key] or key in ("a4",)), key
+    assert set(english["regions"]) == set(typing.get_args(model.Region))
+    page = Path(__import__("psoaspdf.web", fromlist=["x"]).__file__).parent / "templates" / "desk.html"
+    used = set(re.findall(r"\bw\.(\w+)", page.read_text(encoding="utf-8")))
+    assert used <= english.keys(), used - english.keys()

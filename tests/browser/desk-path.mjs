@@ -47,7 +47,8 @@ try {
   page.on("console", (m) => { if (m.type() === "error") report.consoleErrors.push(m.text()); });
   await page.route("**/*", (route) => {
     const target = route.request().url();
-    if (target.startsWith(origin) || target.startsWith("data:") || target.startsWith("blob:")) return route.continue();
+    // the desk, its own data and blob URLs, and the browser's own PDF viewer: nothing else
+    if ([origin, "data:", "blob:", "chrome:", "chrome-extension:"].some((p) => target.startsWith(p))) return route.continue();
     report.outside.push(target);
     return route.abort();
   });
@@ -110,6 +111,12 @@ try {
   const [file] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
   await file.saveAs(download);
   step("download", { file: file.suggestedFilename() });
+
+  // print from the page: the PDF is fetched and printed from a frame, the page stays
+  await page.locator("#print").click();
+  await page.waitForSelector("#print-frame", { state: "attached", timeout: 30000 });
+  const frameSource = await page.getAttribute("#print-frame", "src");
+  step("print", { blob: frameSource.startsWith("blob:"), url: page.url() });
 
   // the page in Spanish, and the API's description
   await page.goto(url + "?ui=es", { waitUntil: "load" });

@@ -18,14 +18,14 @@ UI_LANGUAGES = ("en", "es")
 
 
 @functools.cache
-def words(ui: str) -> dict[str, str]:
+def words(ui: str) -> dict[str, Any]:
     """The desk's own labels in ``ui`` (English or Spanish)."""
     import yaml
 
     from ..library import package_data
 
     path = Path(package_data("web", "words", f"{ui if ui in UI_LANGUAGES else 'en'}.yaml"))
-    found: dict[str, str] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return found
 
 
