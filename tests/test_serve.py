@@ -197,6 +197,7 @@ def test_a_bad_body_is_422_naming_each_field(server: Server) -> None:
     assert (problems["paper"]["line"], problems["paper"]["column"]) == (3, 12)
     assert "x" * 20 not in json.dumps(problems)  # the value typed is never quoted back
     assert server.render("{not json").status == 422
+    assert server.render("[" * 30_000 + "]" * 30_000).status == 422  # nested too deeply, not a crash
     assert server.render("[1, 2]").status == 422
     both = server.render({"handout": "neck-pain", "exercises": ["neck-pain/chin-tuck"]})
     assert both.status == 422 and "exactly one" in both.json()["problems"][0]["message"]
@@ -329,6 +330,7 @@ def test_with_a_token_every_request_must_carry_it(tmp_path: Path) -> None:
             s.get("/api/handouts", headers={"Authorization": "Bearer wrong-token-0123456789"}).status == 401
         )
         assert s.render({"handout": "neck-pain"}).status == 401
+        assert s.get("/?token=" + urllib.parse.quote("wrong-é-token-0123456789")).status == 401
         ok = s.get("/api/handouts", headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status == 200 and ok.json()["handouts"]
         link = s.get(f"/?token={TOKEN}&ui=es")
@@ -447,6 +449,7 @@ def test_no_name_reaches_the_servers_log(server: Server) -> None:
     server.render({"handout": "neck-pain", "patient": NAME + " 王"})
     desk_form(server, handout="neck-pain", patient=NAME, action="preview")
     server.get(f"/?q={urllib.parse.quote(NAME)}")
+    server.get(f"/{urllib.parse.quote(NAME)}")  # a name typed as a path: 404, and not logged
     log = server.log_text()
     assert "POST /api/render 200" in log  # the log is written, and this test reads it
     assert "Zebulon" not in log and "Quartermaine" not in log

@@ -260,6 +260,8 @@ def parse_request(text: str | bytes, root: Path | None = None) -> tuple[model.Re
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput([Problem(REQUEST, exc.lineno, exc.colno, "", f"not JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise InvalidInput([Problem(REQUEST, None, None, "", "nested too deeply to be a request")]) from None
     if not isinstance(data, dict):
         raise InvalidInput([Problem(REQUEST, 1, 1, "", 'give a JSON object, e.g. {"handout": "neck-pain"}')])
     # the body's own text, so a problem points at its line and column; JSON that YAML reads

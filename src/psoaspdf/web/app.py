@@ -42,6 +42,20 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+KNOWN_PATHS = frozenset(
+    (
+        "/",
+        "/preview",
+        "/docs",
+        "/openapi.json",
+        "/api/handouts",
+        "/api/exercises",
+        "/api/layouts",
+        "/api/programs",
+        "/api/render",
+        "/api/validate",
+    )
+)
 CSRF_COOKIE = "psoaspdf_csrf"
 TOKEN_COOKIE = "psoaspdf_token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
@@ -146,8 +160,11 @@ class Guard:
                     500, "psoaspdf met an internal error; it has been logged without details"
                 )(scope, receive, send_with_headers)
         finally:
-            # the method and path only: never a query, a form or a body
-            path = scope["path"] if len(scope["path"]) <= 80 else scope["path"][:77] + "..."
+            # the method and one of the desk's own paths only: never a query, a form, a body or
+            # a path someone typed
+            path = scope["path"] if scope["path"] in KNOWN_PATHS else "(another path)"
+            if scope["path"].startswith("/static/") and len(scope["path"]) <= 40:
+                path = scope["path"]
             ms = (time.perf_counter() - started) * 1000
             log.info("%s %s %d %.0f ms", scope["method"], path, status["code"], ms)
 
@@ -162,7 +179,11 @@ class Guard:
         else:
             given = _bearer(request) or request.cookies.get(TOKEN_COOKIE, "")
             query = request.query_params.get("token")
-            if query is not None and request.method == "GET" and hmac.compare_digest(query, token):
+            if (
+                query is not None
+                and request.method == "GET"
+                and hmac.compare_digest(query.encode(), token.encode())
+            ):
                 # the token from a link: kept in a cookie, and taken out of the address bar
                 rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
                 target = request.url.path + ("?" + urllib.parse.urlencode(rest) if rest else "")
