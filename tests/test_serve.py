@@ -548,3 +548,12 @@ def test_every_word_of_the_page_is_in_english_and_spanish() -> None:
     page = Path(__import__("psoaspdf.web", fromlist=["x"]).__file__).parent / "templates" / "desk.html"
     used = set(re.findall(r"\bw\.(\w+)", page.read_text(encoding="utf-8")))
     assert used <= english.keys(), used - english.keys()
+
+
+def test_without_the_web_extra_serve_says_how_to_install_it(tmp_path: Path) -> None:
+    code = "import sys; sys.modules['starlette'] = None; from psoaspdf.cli import main; main(['serve', '--port', '0'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert 'pip install "psoaspdf[web]"' in result.stderr and "Traceback" not in result.stderr

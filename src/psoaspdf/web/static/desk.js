@@ -75,3 +75,9 @@
     });
   }
 })();
+
+// after a form with mistakes comes back, start at the list of them
+(() => {
+  const problems = document.getElementById("problems");
+  if (problems) problems.focus();
+})();
