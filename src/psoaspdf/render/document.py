@@ -29,6 +29,7 @@ from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
 from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story
 from .styles import make_styles
+from .tags import Tags, write_tree
 
 
 def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -285,9 +286,9 @@ class _Renderer:
         )
         return [ContextMarker(context), *story.build(handout, self.personal, help_page)]
 
-    def build(self, doc: _Recorder, story: list[Flowable]) -> None:
+    def build(self, doc: _Recorder, story: list[Flowable], tagged: bool = False) -> None:
         decorate = make_decorator(self.layout, self.styles, self.labels)
-        doc.build(story, canvasmaker=numbered_canvas(decorate))
+        doc.build(story, canvasmaker=numbered_canvas(decorate, tagged))
 
 
 def render_pdf(
@@ -295,8 +296,10 @@ def render_pdf(
     layout: model.Layout,
     personal: model.Personal | None = None,
     fields: dict[str, tuple[int, float, float, float]] | None = None,
+    tagged: bool = True,
 ) -> bytes:
-    """Lay out one handout as a PDF and return its bytes.
+    """Lay out one handout as a PDF and return its bytes: tagged (PDF/UA-1, see tags.py) unless
+    ``tagged`` is False (for measuring what tagging costs).
 
     ``fields``, if given, receives where each blank write-in line (patient, date, clinician) is:
     (page, x, y, width) of the line's left end, for stamping a name on later.
@@ -304,11 +307,13 @@ def render_pdf(
     renderer = _Renderer(layout, handout.language, personal or model.Personal())
     if fields is not None:
         renderer.story.field_sink = fields
+        renderer.story.stamping = True
     # a hint only (the page is checked below), so the same handout is laid out once, not twice
     help_page: int | None = _HELP_PAGE_HINTS.get((handout, layout))
     for _ in range(3):  # the first page says on which page the warning signs are
         buffer = io.BytesIO()
         page_map = PageMap([PartPages()])
+        tags = renderer.story.tags = Tags(handout.language) if tagged else None  # made anew each pass
         doc = renderer.document(
             buffer,
             page_map,
@@ -319,13 +324,19 @@ def render_pdf(
             keywords=list(handout.keywords),
             lang=handout.language,
         )
-        renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout, help_page)])
+        try:
+            renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout, help_page)], tagged=tagged)
+        finally:
+            renderer.story.tags = None
         found = page_map.parts[0].help
         if found == help_page:
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
             _HELP_PAGE_HINTS[(handout, layout)] = found
-            return PdfBytes(buffer.getvalue(), pages=doc.page)  # the count lets the file be checked
+            data = buffer.getvalue()
+            if tags is not None:
+                data = write_tree(data, tags.root, handout.language, plain_text(handout.title))
+            return PdfBytes(data, pages=doc.page)  # the count lets the file be checked
         help_page = found
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
@@ -347,6 +358,7 @@ def render_program(
     renderer = _Renderer(layout, language, personal or model.Personal())
     if fields is not None:
         renderer.story.field_sink = fields
+        renderer.story.stamping = True
     buffer = io.BytesIO()
     page_map = PageMap([PartPages()])
     names = "; ".join(plain_text(e.name) for e in exercises)
@@ -360,12 +372,18 @@ def render_program(
         keywords=["home exercise program"],
         lang=language,
     )
-    story = renderer.story.program(title, exercises, urgent, renderer.personal)
+    tags = renderer.story.tags = Tags(language)
+    try:
+        story = renderer.story.program(title, exercises, urgent, renderer.personal)
+    finally:
+        renderer.story.tags = None
     renderer.build(
         doc,
         [_marker(PART_ATTR, 0), ContextMarker(PageContext(title=title, review=footer, draft=draft)), *story],
+        tagged=True,
     )
-    return PdfBytes(buffer.getvalue(), pages=doc.page)
+    data = write_tree(buffer.getvalue(), tags.root, language, plain_text(title))
+    return PdfBytes(data, pages=doc.page)
 
 
 def render_booklet(

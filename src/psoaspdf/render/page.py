@@ -15,6 +15,7 @@ from ..wording import contact_line, month_year
 from .assets import image_flowable
 from .inline import markup
 from .styles import Styles
+from .tags import TAGGING, begin_page, end_page
 
 LOGO_HEIGHT = 34.0
 RUNNING_TITLE_SHARE = 0.42  # of the text width: the handout title, top right from page 2 on
@@ -165,21 +166,28 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
     return draw
 
 
-def numbered_canvas(decorate: Decorator) -> type[Canvas]:
+def numbered_canvas(decorate: Decorator, tagged: bool = False) -> type[Canvas]:
     """A Canvas class that holds pages back until the end, so each can say 'page X of Y'.
 
     Cover and contents pages ('cover' and 'front' contexts) are not counted: the first body page
-    is page 1, as the contents and the PDF's page labels say.
+    is page 1, as the contents and the PDF's page labels say. ``tagged``: every page is an
+    artifact but for the tagged paragraphs and figures drawn on it (see tags.py); the header and
+    footer, drawn last, are artifacts.
     """
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            if tagged:
+                self.__dict__[TAGGING] = True
+                begin_page(self)
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
             self._held.append(dict(self.__dict__))
             self._startPage()
+            if tagged:
+                begin_page(self)
 
         def save(self) -> None:
             default = (PageContext(), 1)
@@ -191,6 +199,8 @@ def numbered_canvas(decorate: Decorator) -> type[Canvas]:
             ):
                 self.__dict__.update(state)
                 decorate(self, context, number == first_page, number - front, total)
+                if tagged:
+                    end_page(self)
                 super().showPage()
             super().save()
 

@@ -55,13 +55,60 @@ def stamp_personal(
     pages = {fields[k][0] for k in wanted}
     if pages != {1}:
         return None  # the patient line is always on the first page; anything else: lay out in full
+    writer = PdfWriter(clone_from=_parsed(base))
+    # in a tagged copy each value is marked content of its own, joined to the element the blank
+    # line holds in the structure tree; in an untagged one, written as it is
+    joins = _joins(writer, fields, list(wanted))
     for key, text in wanted.items():
         _, x, y, _ = fields[key]
+        if key in joins:
+            canvas.addLiteral(f"/P <</MCID {joins[key][0]}>> BDC")
         canvas.drawString(x, y + lift(size), text)
+        if key in joins:
+            canvas.addLiteral("EMC")
     canvas.showPage()
     canvas.save()
-    writer = PdfWriter(clone_from=_parsed(base))
     writer.pages[0].merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _joins(
+    writer: Any, fields: dict[str, tuple[int, float, float, float]], keys: list[str]
+) -> dict[str, tuple[int, Any]]:
+    """For each value to stamp on a tagged copy: a new marked-content id on page 1, recorded in
+    the parent tree and in the element that held the blank line's place (key → (mcid, element))."""
+    from pypdf.generic import ArrayObject, NumberObject
+
+    from .tags import MCID_KEY
+
+    tree = writer._root_object.get("/StructTreeRoot")
+    page = writer.pages[0]
+    if tree is None or "/StructParents" not in page:
+        return {}
+    nums = tree.get_object()["/ParentTree"].get_object()["/Nums"]
+    index = int(page["/StructParents"])
+    marks = next(nums[i + 1].get_object() for i in range(0, len(nums), 2) if int(nums[i]) == index)
+    joins: dict[str, tuple[int, Any]] = {}
+    for key in keys:
+        place = fields.get(f"{key}{MCID_KEY}")
+        if place is None or place[0] != 1:
+            continue
+        element_ref = marks[int(place[1])]
+        element = element_ref.get_object()
+        mcid = len(marks)
+        marks.append(element_ref)
+        kids = element["/K"]
+        if not isinstance(kids, ArrayObject):
+            kids = ArrayObject([kids])
+        kids.append(NumberObject(mcid))
+        element[_name("/K")] = kids
+        joins[key] = (mcid, element_ref)
+    return joins
+
+
+def _name(text: str) -> Any:
+    from pypdf.generic import NameObject
+
+    return NameObject(text)

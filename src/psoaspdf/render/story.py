@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -26,6 +28,7 @@ from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
 from .inline import markup, plain_text
 from .styles import Styles
+from .tags import MCID, MCID_KEY, TAGGING, Node, TagBox, Tags, marked, tagged_paragraph
 
 F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
@@ -43,6 +46,18 @@ QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 OUTLINE_ATTR = "psoaspdf_outline_title"
 HELP_ATTR = "psoaspdf_get_help"
 SOURCE_ATTR = "psoaspdf_source"  # (field path, what it is): named when something cannot be laid out
+# the structure element a paragraph of each style is, when the PDF is tagged (others: P)
+ROLES = {
+    "title": "H1",
+    "cover_title": "H1",
+    "program_title": "H1",
+    "divider": "H1",
+    "heading": "H2",
+    "help_heading": "H2",
+    "subheading": "H3",
+    "card_title": "H3",
+    "program_exercise": "H3",
+}
 SPLIT_ROOM = 0.25  # of a page: less room than this left, a too-tall row starts on the next page
 
 
@@ -162,11 +177,18 @@ def qr_drawing(url: str, size: float, font_name: str) -> Drawing:
 class FieldMarker(Flowable):
     """Zero-size mark in a blank write-in cell: notes where on the page the line is."""
 
-    def __init__(self, key: str, sink: dict[str, tuple[int, float, float, float]], room: float) -> None:
+    def __init__(
+        self,
+        key: str,
+        sink: dict[str, tuple[int, float, float, float]],
+        room: float,
+        node: Node | None = None,
+    ) -> None:
         super().__init__()
         self.key = key
         self.sink = sink
         self.room = room  # how wide the line is
+        self.node = node  # in a tagged copy laid out for stamping: the element the value joins
         self.width = self.height = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -174,7 +196,15 @@ class FieldMarker(Flowable):
 
     def draw(self) -> None:
         x, y = self.canv.absolutePosition(0, 0)
-        self.sink[self.key] = (self.canv.getPageNumber(), x, y, self.room)
+        page = self.canv.getPageNumber()
+        self.sink[self.key] = (page, x, y, self.room)
+        if self.node is not None and self.canv.__dict__.get(TAGGING):
+            # an empty marked sequence holds the element's place in the reading order; the
+            # stamped value joins it (see stamp.py)
+            mcid = self.canv.__dict__.get(MCID, 0)
+            with marked(self.canv, self.node):
+                pass
+            self.sink[f"{self.key}{MCID_KEY}"] = (page, float(mcid), 0.0, 0.0)
 
 
 class TickBox(Flowable):
@@ -204,6 +234,8 @@ class Story:
         self.layout = layout
         self.field_sink: dict[str, tuple[int, float, float, float]] = {}  # where blank write-in lines are
         self.indent = styles.body.fontSize * 1.5  # room for "10." beside a step, at any type size
+        self.tags: Tags | None = None  # the structure being built, when the PDF is tagged
+        self.stamping = False  # laid out to have a patient's details stamped on later
 
     # --- small pieces -------------------------------------------------------------------------
 
@@ -212,12 +244,48 @@ class Story:
         """The height of a section heading at the top of a page: room kept above the first card."""
         return float(self.s.heading.leading + self.s.heading.spaceAfter)
 
-    def para(self, text: str, style: Any) -> Paragraph:
-        return Paragraph(markup(text, self.s.fonts), style)
+    def P(  # noqa: N802 (a paragraph, as ReportLab's name says)
+        self,
+        text: str,
+        style: Any,
+        role: str | None = None,
+        parent: Node | None = None,
+        scope: str | None = None,
+        **kwargs: Any,
+    ) -> Paragraph:
+        """A paragraph of text already in markup; when the PDF is tagged, also a structure
+        element (``role``: by its style if not given; ``scope``: a TH's) under ``parent`` or the
+        current element."""
+        node = None
+        if self.tags is not None:
+            role = role or ROLES.get(style.name, "P")
+            holder = parent if parent is not None else self.tags.current
+            node = holder.add(role, scope=scope)
+        return tagged_paragraph(text, style, node, **kwargs)
 
-    def label(self, key: str, style: Any, **values: str) -> Paragraph:
+    def group(self, role: str) -> AbstractContextManager[Node | None]:
+        """What is built inside the block goes under a new ``role`` element (when tagged)."""
+        return self.tags.group(role) if self.tags is not None else nullcontext()
+
+    @contextlib.contextmanager
+    def untagged(self) -> Iterator[None]:
+        """What is built inside the block is drawn as an artifact (no element, never read)."""
+        tags, self.tags = self.tags, None
+        try:
+            yield
+        finally:
+            self.tags = tags
+
+    def figure(self, flowable: Flowable, alt: str) -> Flowable:
+        """A picture as a Figure element with its alt text (as is, when not tagged)."""
+        return TagBox(flowable, self.tags.leaf("Figure", alt=alt)) if self.tags is not None else flowable
+
+    def para(self, text: str, style: Any, role: str | None = None) -> Paragraph:
+        return self.P(markup(text, self.s.fonts), style, role)
+
+    def label(self, key: str, style: Any, role: str | None = None, **values: str) -> Paragraph:
         text = self.labels[key].format(**values) if values else self.labels[key]
-        return Paragraph(markup(text, self.s.fonts, emphasis=False), style)
+        return self.P(markup(text, self.s.fonts, emphasis=False), style, role)
 
     def heading(self, text: str | None, default_key: str) -> Paragraph:
         """A section heading, marked to become an entry in the PDF's outline."""
@@ -225,10 +293,16 @@ class Story:
             self.para(text or self.labels[default_key], self.s.heading), text or self.labels[default_key]
         )
 
-    def bullets(self, items: tuple[str, ...], style: Any = None) -> ListFlowable:
+    def bullets(self, items: tuple[str, ...], style: Any = None, grouped: bool = True) -> ListFlowable:
+        """A bulleted list (an L element; ``grouped=False``: items of a list already open)."""
         style = style or self.s.bullet
+        with self.group("L") if grouped else nullcontext():
+            paragraphs = []
+            for item in items:
+                with self.group("LI"):
+                    paragraphs.append(self.para(item, style, "LBody"))
         return ListFlowable(
-            [ListItem(self.para(item, style), leftIndent=self.indent) for item in items],
+            [ListItem(paragraph, leftIndent=self.indent) for paragraph in paragraphs],
             bulletType="bullet",
             start="•",
             bulletFontName=self.s.fonts.bold,
@@ -238,8 +312,13 @@ class Story:
         )
 
     def numbered(self, items: tuple[str, ...], start: int = 1) -> ListFlowable:
+        with self.group("L"):
+            paragraphs = []
+            for item in items:
+                with self.group("LI"):
+                    paragraphs.append(self.para(item, self.s.bullet, "LBody"))
         return ListFlowable(
-            [ListItem(self.para(item, self.s.bullet), leftIndent=self.indent * 1.15) for item in items],
+            [ListItem(paragraph, leftIndent=self.indent * 1.15) for paragraph in paragraphs],
             bulletType="1",
             start=start,
             bulletFormat="%s.",
@@ -262,7 +341,8 @@ class Story:
             bulletFontSize=s.body.fontSize,
             bulletColor=s.colors.primary,
         )
-        return Paragraph(markup(text, s.fonts), style, bulletText=f"{number}.")
+        with self.group("LI"):
+            return self.P(markup(text, s.fonts), style, "LBody", bulletText=f"{number}.")
 
     def breakable(self, data: list[list[Any]], **kwargs: Any) -> BreakableTable:
         """A Table that can break inside a row that is taller than a page (see BreakableTable)."""
@@ -294,7 +374,7 @@ class Story:
         page = str(help_page) if help_page is not None else "00"  # "00": same size on the first pass
         out.append(Spacer(1, 6))
         out.append(
-            Paragraph(
+            self.P(
                 markup("⚠ " + self.labels["help_pointer"].format(page=page), self.s.fonts, emphasis=False),
                 self.s.caution,
             )
@@ -316,7 +396,6 @@ class Story:
         usable = self.s.frame_width
         size = self.s.form_label.fontSize
         label_widths = [stringWidth(self.labels[key], self.s.fonts.bold, size) + 16 for key, _, _ in entries]
-        labels = [self.label(key, self.s.form_label) for key, _, _ in entries]
         side_by_side = all(
             share * usable - w >= MIN_WRITE_IN for (_, _, share), w in zip(entries, label_widths, strict=True)
         )
@@ -331,10 +410,15 @@ class Story:
             share * usable - (lw if side_by_side else 0) - 14
             for (_, _, share), lw in zip(entries, label_widths, strict=True)
         ]
-        values: list[Any] = [
-            self.para(value, self.s.body) if value else FieldMarker(key, self.field_sink, room)
-            for (key, value, _), room in zip(entries, rooms, strict=True)
-        ]
+        labels: list[Any] = []
+        values: list[Any] = []
+        for (key, value, _), room in zip(entries, rooms, strict=True):  # read as label, value
+            labels.append(self.label(key, self.s.form_label))
+            if value:
+                values.append(self.para(value, self.s.body))
+            else:  # a line to write on; laid out for stamping, the place its value will take
+                node = self.tags.leaf("P") if self.tags is not None and self.stamping else None
+                values.append(FieldMarker(key, self.field_sink, room, node))
         commands: list[tuple[Any, ...]] = [
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -428,8 +512,9 @@ class Story:
         """Headings and intro kept with the first bullet point; the other points free to flow."""
         if not items:
             return [KeepTogether(head)] if len(head) > 1 else head
-        first = KeepTogether([*head, self.bullets(items[:1])])
-        return [first, *(self.bullets((item,)) for item in items[1:])]  # one by one: each fills the page
+        with self.group("L"):  # one list, laid out point by point: each fills the page
+            first = KeepTogether([*head, self.bullets(items[:1], grouped=False)])
+            return [first, *(self.bullets((item,), grouped=False) for item in items[1:])]
 
     def symptoms(self, symptoms: model.Symptoms) -> list[Flowable]:
         lead: list[Flowable] = [self.heading(symptoms.heading, "symptoms")]
@@ -450,9 +535,12 @@ class Story:
             self.para(care.intro, self.s.body) if care.intro else self.label("self_care_hint", self.s.body)
         )
         rows = []
-        for item in care.items:
-            often = self.para(item.how_often, self.s.often) if item.how_often else ""
-            rows.append([TickBox(BOX, self.s.colors.text), self.para(item.text, self.s.body), often])
+        with self.group("L"):  # a list of things to do, each with how often
+            for item in care.items:
+                with self.group("LI"), self.group("LBody"):
+                    text = self.para(item.text, self.s.body)
+                    often = self.para(item.how_often, self.s.often) if item.how_often else ""
+                rows.append([TickBox(BOX, self.s.colors.text), text, often])
         # the heading stays with the first rows; the rest of the checklist may go on the next page
         head = self.checklist_table(rows[:2])
         result: list[Flowable] = [KeepTogether([*out, head])]
@@ -483,13 +571,24 @@ class Story:
         """A 7-day chart: one row per daily habit, a box per day."""
         day_width = 48.0
         width = self.s.frame_width
-        header: list[Any] = [self.label("tracker_hint", self.s.caption)]
-        header += [Paragraph(f"{self.labels['day']} {d}", self.s.day) for d in range(1, 8)]
-        rows: list[list[Any]] = [header]
-        for item in items:
-            rows.append(
-                [self.para(item.text, self.s.caption)] + [TickBox(BOX, self.s.colors.text) for _ in range(7)]
-            )
+        heading = self.label("tracker", self.s.subheading)
+        with self.group("Table"):
+            with self.group("TR"):
+                hint = self.P(
+                    markup(self.labels["tracker_hint"], self.s.fonts, emphasis=False),
+                    self.s.caption,
+                    "TH",
+                    scope="Column",
+                )
+                days = [
+                    self.P(f"{self.labels['day']} {d}", self.s.day, "TH", scope="Column") for d in range(1, 8)
+                ]
+                header: list[Any] = [hint, *days]
+            rows: list[list[Any]] = [header]
+            for item in items:
+                with self.group("TR"):  # the habit heads its row; the boxes are for a pen
+                    habit = self.P(markup(item.text, self.s.fonts), self.s.caption, "TH", scope="Row")
+                rows.append([habit] + [TickBox(BOX, self.s.colors.text) for _ in range(7)])
         table = self.breakable(rows, colWidths=[width - 7 * day_width] + [day_width] * 7, repeatRows=1)
         table.setStyle(
             self.table_style(
@@ -503,18 +602,24 @@ class Story:
                 ("RIGHTPADDING", (1, 0), (-1, -1), 2),
             )
         )
-        return HeadedTable(self.label("tracker", self.s.subheading), table)
+        return HeadedTable(heading, table)
 
     def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
         cells = dose_cells(dose, self.labels)
-        boxes = [
-            [
-                Paragraph(markup(label, self.s.fonts, emphasis=False), self.s.dose_label),
-                Paragraph(markup(value, self.s.fonts, emphasis=False), self.s.dose_value),
+        with self.group("Table") as table_node:
+            # a row of labels over a row of values, as a reader takes them in: Sets, 2
+            labels = table_node.add("TR") if table_node is not None else None
+            values = table_node.add("TR") if table_node is not None else None
+            boxes = [
+                [
+                    self.P(
+                        markup(label, self.s.fonts, emphasis=False), self.s.dose_label, "TH", labels, "Column"
+                    ),
+                    self.P(markup(value, self.s.fonts, emphasis=False), self.s.dose_value, "TD", values),
+                ]
+                for label, value in cells
             ]
-            for label, value in cells
-        ]
         per_row = columns or len(boxes)
         grid: list[list[Any]] = [list(boxes[i : i + per_row]) for i in range(0, len(boxes), per_row)]
         if len(grid) > 1:
@@ -567,7 +672,7 @@ class Story:
         text = sets_sentence(exercises, self.labels)
         if text is None:
             return []
-        line = Paragraph(markup(text, self.s.fonts, emphasis=False), self.s.body)
+        line = self.P(markup(text, self.s.fonts, emphasis=False), self.s.body)
         line.keepWithNext = True  # with the heading and the first card
         return [line]
 
@@ -576,6 +681,13 @@ class Story:
     ) -> Table:
         """One exercise, kept whole: full width with the picture beside the steps, or compact
         (half width, picture above the steps) for two cards side by side."""
+        with self.group("Div") as card_node:
+            return self._exercise_card(number, exercise, width, compact, card_node)
+
+    def _exercise_card(
+        self, number: int, exercise: model.Exercise, width: float, compact: bool, card_node: Node | None
+    ) -> Table:
+        # built in reading order: title, purpose, figure, steps, dose, cautions
         s = self.s
         width = width or s.frame_width
         pad = 10.0 if compact else 12.0
@@ -584,26 +696,23 @@ class Story:
         rows: list[list[Any]] = [[self.para(title, s.card_title)]]
         body: list[Flowable] = []
         purpose = [self.para(exercise.purpose, s.body)] if exercise.purpose else []
-        steps = self.numbered(exercise.steps)
         stacked = compact or s.body.fontSize >= STACK_AT
+        caution_node: Node | None = None
         if exercise.illustration and stacked:
             # half a card's width, or large type: the steps need the whole width, the picture goes above
             share, tallest = (1.0, 150) if compact else (0.6, 170)
-            body += [
-                *purpose,
-                *self.picture(exercise.illustration, inner * share, tallest),
-                Spacer(1, 8),
-                steps,
-            ]
+            picture = self.picture(exercise.illustration, inner * share, tallest)
+            body += [*purpose, *picture, Spacer(1, 8), self.numbered(exercise.steps)]
         elif exercise.illustration:
             # the picture beside what it shows: the eye goes picture, then purpose, steps and cautions
             # as wide as the figure comes out: a standing figure leaves the steps more room
             left = self.picture(exercise.illustration, inner * PICTURE_SHARE, PICTURE_HEIGHT)
             drawn = left[0].wrap(inner * PICTURE_SHARE, PICTURE_HEIGHT)[0]
             picture_width = max(drawn, inner * PICTURE_NARROWEST)
-            right: list[Flowable] = [*purpose, steps]
+            right: list[Flowable] = [*purpose, self.numbered(exercise.steps)]
             if exercise.cautions:
-                right += [Spacer(1, 2), self.caution_para(exercise.cautions)]
+                with self.group("Note") as caution_node:
+                    right += [Spacer(1, 2), self.caution_para(exercise.cautions)]
             side = Table([[left, right]], colWidths=[picture_width + 14, inner - picture_width - 14])
             side.setStyle(
                 self.table_style(
@@ -616,13 +725,16 @@ class Story:
             )
             body.append(side)
         else:
-            body += [*purpose, steps]
+            body += [*purpose, self.numbered(exercise.steps)]
         beside = bool(exercise.illustration) and not stacked
         body.append(Spacer(1, 6))
         body.append(self.dose(exercise.dose, columns=2 if compact else 0, width=inner))
+        if caution_node is not None and card_node is not None:
+            card_node.adopt(caution_node)  # read after the dose, as on a card without a picture
         if exercise.cautions and not beside:
             body.append(Spacer(1, 4))
-            body.append(self.cautions(exercise.cautions, inner, stacked=compact))
+            with self.group("Note"):
+                body.append(self.cautions(exercise.cautions, inner, stacked=compact))
         if exercise.video:
             body.append(Spacer(1, 8))
             body.append(self.video(exercise.video, inner))
@@ -650,6 +762,10 @@ class Story:
         card = sourced(self.exercise_card(number, exercise), field, what)
         if height_of(card, self.s.frame_width) <= self.s.frame_height - self.heading_room:
             return [card]
+        with self.group("Div"):  # the card's elements, made again for the open version
+            return self._open_card(number, exercise, field, what)
+
+    def _open_card(self, number: int, exercise: model.Exercise, field: str, what: str) -> list[Flowable]:
         s = self.s
         title = self.para(f"{self.labels['exercise']} {number}: {exercise.name}", s.card_title)
         head: list[Flowable] = [title, Spacer(1, 6)]
@@ -660,15 +776,17 @@ class Story:
         steps = exercise.steps
         # the dose is never split, and never starts a page alone: it goes with the last step
         # the first step goes with the title and picture; the others flow one by one
-        rest: list[Flowable] = [self.step(i + 1, steps[i]) for i in range(len(steps) - 1)]
-        last = self.step(len(steps), steps[-1])
+        with self.group("L"):
+            rest: list[Flowable] = [self.step(i + 1, steps[i]) for i in range(len(steps) - 1)]
+            last = self.step(len(steps), steps[-1])
         tail = [last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)]
         if sum(height_of(f, s.frame_width) for f in tail) <= s.frame_height:
             rest.append(KeepTogether(tail))
         else:  # a last step longer than a page: it runs on, and the dose follows it
             rest += tail
         if exercise.cautions:
-            rest += [Spacer(1, 8), self.cautions(exercise.cautions, s.frame_width, stacked=True)]
+            with self.group("Note"):
+                rest += [Spacer(1, 8), self.cautions(exercise.cautions, s.frame_width, stacked=True)]
         if exercise.video:
             rest += [Spacer(1, 8), self.video(exercise.video)]
         for flowable in head:
@@ -686,15 +804,19 @@ class Story:
         else:
             assert illustration.image is not None  # validation guarantees one of the two
             picture = image_flowable(illustration.image, width, max_height, self.s.fonts.regular)
-        return [picture, Spacer(1, 4), self.para(illustration.alt, self.s.caption)]
+        # the figure says what it shows; the caption under it says the same for every reader, so
+        # in a tagged PDF it is an artifact: a screen reader hears the figure's alt text once
+        with self.untagged():
+            caption = self.para(illustration.alt, self.s.caption)
+        return [self.figure(picture, illustration.alt), Spacer(1, 4), caption]
 
     def video(self, url: str, width: float = 0) -> Table:
         """A QR code a phone camera can open, with a short caption and the address itself."""
-        qr = qr_drawing(url, QR_SIZE, self.s.fonts.regular)
+        qr = self.figure(qr_drawing(url, QR_SIZE, self.s.fonts.regular), url)
         caption = [
             self.label("video", self.s.form_label),
             self.label("video_hint", self.s.caption),
-            Paragraph(markup(url, self.s.fonts, emphasis=False), self.s.url),
+            self.P(markup(url, self.s.fonts, emphasis=False), self.s.url),
         ]
         width = width or self.s.frame_width
         table = Table([[qr, caption]], colWidths=[QR_SIZE + 12, width - QR_SIZE - 12], hAlign="LEFT")
@@ -709,7 +831,7 @@ class Story:
     def cautions(self, cautions: tuple[str, ...], width: float, stacked: bool = False) -> Table:
         """Cautions behind a bar in the warning colour: beside their label, or under it."""
         size = self.s.caution.fontSize
-        label = Paragraph(markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.caution)
+        label = self.P(markup("⚠ " + self.labels["caution"], self.s.fonts, emphasis=False), self.s.caution)
         items = [self.para(c, self.s.bullet) for c in cautions]
         table: Table
         if stacked:
@@ -736,7 +858,7 @@ class Story:
         before the first one, each caution on its own line."""
         first, *rest = cautions
         items = [
-            Paragraph(f"{self.caution_lead()} {markup(first, self.s.fonts)}", self.s.bullet),
+            self.P(f"{self.caution_lead()} {markup(first, self.s.fonts)}", self.s.bullet),
             *(self.para(c, self.s.bullet) for c in rest),
         ]
         table = self.breakable([[items]])
@@ -759,6 +881,9 @@ class Story:
         gap = 12.0
         rows: list[list[Flowable]] = []
         numbered = list(enumerate(exercises, start=1))
+        heading = self.heading(None, "exercises")  # made first: the heading is read first
+        heading.keepWithNext = True
+        explained = self.sets_explained(exercises)
         if not compact:
             rows = [self.card_or_open(n, e) for n, e in numbered]
         half = (self.s.frame_width - gap) / 2
@@ -787,9 +912,7 @@ class Story:
             else:
                 parts.append(Spacer(1, gap))
             if index == 0:
-                heading = self.heading(None, "exercises")
-                heading.keepWithNext = True
-                parts[:0] = [heading, *self.sets_explained(exercises)]
+                parts[:0] = [heading, *explained]
             source = getattr(row[0], SOURCE_ATTR, None)
             together = [KeepTogether(parts)] if len(row) == 1 else parts
             out += [sourced(f, *source) for f in together] if source else together
@@ -845,16 +968,8 @@ class Story:
             (self.labels["web"], contact.web),
             (self.labels["email"], contact.email),
         ]
-        block: list[Flowable] = []
-        if any(value for _, value in lines) or contact.address:
-            block.append(self.label("contact", s.subheading))
-            block.append(self.para(clinic.name, s.form_label))
-            if contact.address:
-                block.append(self.para(contact.address, s.body))
-            for label, value in lines:
-                if value:
-                    block.append(Paragraph(markup(f"{label}: {value}", s.fonts, emphasis=False), s.body))
-        notes_width = s.frame_width * (0.52 if block else 1.0)
+        has_block = any(value for _, value in lines) or bool(contact.address)
+        notes_width = s.frame_width * (0.52 if has_block else 1.0)
         ruled = Table(
             [[""] for _ in range(NOTE_LINES)], colWidths=[notes_width - 16], rowHeights=[26] * NOTE_LINES
         )
@@ -863,6 +978,15 @@ class Story:
         if note:
             notes.append(self.para(note, s.body))
         notes.append(ruled)
+        block: list[Flowable] = []
+        if has_block:
+            block.append(self.label("contact", s.subheading))
+            block.append(self.para(clinic.name, s.form_label))
+            if contact.address:
+                block.append(self.para(contact.address, s.body))
+            for label, value in lines:
+                if value:
+                    block.append(self.P(markup(f"{label}: {value}", s.fonts, emphasis=False), s.body))
         if not block:
             return KeepTogether([Spacer(1, 10), *notes])
         table = self.breakable([[notes, block]], colWidths=[notes_width, s.frame_width - notes_width])
@@ -878,16 +1002,22 @@ class Story:
     def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
         """The sources (unless the layout leaves them out) and the disclaimer."""
         note = self.para(f"**{self.labels['disclaimer']}:** {disclaimer}", self.s.body)
+        note_node = getattr(note, "node", None)
         if not self.layout.sources:
             return [KeepTogether([Spacer(1, 8), note])]
         items = tuple(source_line(source) for source in sources)
         # the heading stays with the first source and the note with the last (never alone on a
         # last page); the sources between flow one by one
-        head: list[Flowable] = [self.heading(None, "sources"), self.bullets(items[:1])]
-        if len(items) == 1:
-            return [KeepTogether([*head, Spacer(1, 8), note])]
-        middle = [self.bullets((item,)) for item in items[1:-1]]
-        return [KeepTogether(head), *middle, KeepTogether([self.bullets(items[-1:]), Spacer(1, 8), note])]
+        heading = self.heading(None, "sources")
+        with self.group("L"):
+            first = self.bullets(items[:1], grouped=False)
+            middle = [self.bullets((item,), grouped=False) for item in items[1:-1]]
+            last = self.bullets(items[-1:], grouped=False) if len(items) > 1 else None
+        if self.tags is not None and note_node is not None:
+            self.tags.current.adopt(note_node)  # the disclaimer is read after the sources
+        if last is None:
+            return [KeepTogether([heading, first, Spacer(1, 8), note])]
+        return [KeepTogether([heading, first]), *middle, KeepTogether([last, Spacer(1, 8), note])]
 
     # --- the home-exercise program sheet -------------------------------------------------------
 
@@ -922,18 +1052,17 @@ class Story:
         width = s.frame_width
         # wider in large print, where the day numbers under the tick boxes are 16 pt
         left_width = min(PROGRAM_PICTURE * max(1.0, s.body.fontSize / 14), width * 0.3)
-        left: list[Flowable] = []
-        if exercise.illustration:
-            left += self.picture(exercise.illustration, left_width - 8, PROGRAM_PICTURE_HEIGHT)[:1]
-            left.append(Spacer(1, 4))
-        left.append(self.week_boxes(left_width - 8))
-        right: list[Flowable] = [
-            self.para(f"{number}. {exercise.name}", s.program_exercise),
-            self.dose_line(exercise.dose),
-            self.run_in_steps(exercise.steps),
-        ]
-        if exercise.cautions:
-            right.append(self.caution_line(exercise.cautions))
+        with self.group("Div"):  # read as title, figure, dose, steps, cautions
+            title = self.para(f"{number}. {exercise.name}", s.program_exercise)
+            left: list[Flowable] = []
+            if exercise.illustration:
+                left += self.picture(exercise.illustration, left_width - 8, PROGRAM_PICTURE_HEIGHT)[:1]
+                left.append(Spacer(1, 4))
+            with self.untagged():  # the days under the boxes are for a pen, not for reading aloud
+                left.append(self.week_boxes(left_width - 8))
+            right: list[Flowable] = [title, self.dose_line(exercise.dose), self.run_in_steps(exercise.steps)]
+            if exercise.cautions:
+                right.append(self.caution_line(exercise.cautions))
         row = Table([[left, right]], colWidths=[left_width, width - left_width])
         row.setStyle(
             self.table_style(
@@ -954,13 +1083,13 @@ class Story:
             f'<font color="#{color}"><b>{n}.</b></font>&nbsp;{markup(step, self.s.fonts)}'
             for n, step in enumerate(steps, start=1)
         ]
-        return Paragraph("&nbsp; ".join(numbered), self.s.program_step)
+        return self.P("&nbsp; ".join(numbered), self.s.program_step)
 
     def week_boxes(self, width: float) -> Table:
         """Seven boxes to tick, one per day, numbered 1 to 7 under them."""
         cell = width / 7
         size = min(14.0, cell - 3)  # a gap between boxes
-        numbers = [Paragraph(str(d), self.s.day) for d in range(1, 8)]
+        numbers = [self.P(str(d), self.s.day) for d in range(1, 8)]
         table = Table([[TickBox(size, self.s.colors.text) for _ in range(7)], numbers], colWidths=[cell] * 7)
         table.setStyle(
             self.table_style(
@@ -982,12 +1111,12 @@ class Story:
         text = " · ".join(
             f"**{value}**" if label == often else f"{label} **{value}**" for label, value in cells
         )
-        return Paragraph(markup(text, self.s.fonts), self.s.program_dose)
+        return self.P(markup(text, self.s.fonts), self.s.program_dose)
 
     def caution_line(self, cautions: tuple[str, ...]) -> Paragraph:
         """The cautions run on after their label, in one short paragraph."""
         items = " ".join(markup(c, self.s.fonts) for c in cautions)
-        return Paragraph(f"{self.caution_lead()} {items}", self.s.program_caution)
+        return self.P(f"{self.caution_lead()} {items}", self.s.program_caution)
 
     def caution_lead(self) -> str:
         """The label "⚠ Take care:" in bold warning colour, as markup to run in before the cautions."""
@@ -1003,13 +1132,13 @@ class Story:
         stop = markup(self.labels["program_stop"], s.fonts, emphasis=False)
         questions = self.labels["program_questions"].format(clinic=self.layout.clinic.name, phone=phone)
         lines: list[Flowable] = [
-            Paragraph(f"<b>{stop}</b> {markup(questions, s.fonts, emphasis=False)}", s.body)
+            self.P(f"<b>{stop}</b> {markup(questions, s.fonts, emphasis=False)}", s.body)
         ]
         if urgent:
             lead = self.labels["urgent"].format(emergency=contact.emergency_number)
             signs = "; ".join(plain_text(u).rstrip(".") for u in urgent)
             lines.append(
-                Paragraph(
+                self.P(
                     markup(f"**{lead}** ", s.fonts, emphasis=True) + markup(signs, s.fonts) + ".",
                     s.body,
                 )
@@ -1079,7 +1208,7 @@ class Story:
         contact = [p for p in (clinic.contact.address, clinic.contact.phone, clinic.contact.web) if p]
         if contact:
             out.append(Spacer(1, 40))
-            out.append(Paragraph(markup(" · ".join(contact), s.fonts, emphasis=False), s.body))
+            out.append(self.P(markup(" · ".join(contact), s.fonts, emphasis=False), s.body))
         return out
 
     def contents(self, entries: list[tuple[str, int | None, int]]) -> list[Flowable]:
@@ -1089,7 +1218,7 @@ class Story:
         rows = [
             [
                 self.para(title, s.body if level == 0 else s.contents_sub),
-                Paragraph(str(page) if page is not None else "00", s.contents_number),
+                self.P(str(page) if page is not None else "00", s.contents_number),
             ]
             for title, page, level in entries
         ]
@@ -1148,7 +1277,8 @@ class Story:
         }
         story: list[Flowable] = self.title_block(handout, personal, help_page)
         for name in model.PRINT_ORDER:
-            story += parts[name]()
+            with self.group("Sect"):
+                story += parts[name]()
         return story
 
     def video_section(self, video: str | None) -> list[Flowable]:

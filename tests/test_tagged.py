@@ -1,0 +1,246 @@
+"""Tagged PDF (PDF/UA-1): a handout's structure tree, read back and compared with its YAML.
+
+The tree is read two ways: with pypdf (roles, order, /Alt, table headers) and with poppler's
+`pdfinfo -struct-text` (the text each element holds, in reading order); `pdfua` checks the
+machine-checkable PDF/UA-1 rules.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from conftest import LIBRARY, needs_tool, render_bytes
+
+from psoaspdf import model
+from psoaspdf.handout import load_inputs, render_handout
+from psoaspdf.validate import load_handout
+from psoaspdf.wording import dose_cells, labels
+
+SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
+
+
+def tree(data: bytes) -> dict[str, Any]:
+    """The structure tree as nested dicts: role, alt, scope, kids."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+
+    def walk(obj: Any) -> dict[str, Any]:
+        obj = obj.get_object()
+        kids = obj.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        node = {
+            "role": str(obj.get("/S", ""))[1:],
+            "alt": obj.get("/Alt"),
+            "scope": str(obj.get("/A", {}).get("/Scope", ""))[1:] or None,
+            "kids": [],
+            "mcids": 0,
+        }
+        for kid in kids:
+            resolved = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(resolved, dict) and "/S" in resolved:
+                node["kids"].append(walk(kid))
+            else:
+                node["mcids"] += 1
+        return node
+
+    return walk(root["/StructTreeRoot"]["/K"][0])
+
+
+def flat(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [node, *(n for kid in node["kids"] for n in flat(kid))]
+
+
+def struct_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pdfua(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", str(path)], capture_output=True, text=True, check=False
+    )
+
+
+# --- the catalogue's promises ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("handout", SHIPPED)
+def test_a_handout_says_it_is_tagged_in_its_language_and_claims_pdf_ua(handout: str) -> None:
+    data = render_bytes(handout)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a PDF boolean)
+    assert root["/Lang"] == load_handout(LIBRARY / "handouts" / f"{handout}.yaml").language
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert reader.metadata is not None and reader.metadata.title and reader.metadata.title in xmp
+    for page in reader.pages:
+        assert "/StructParents" in page
+
+
+# --- the tree against the YAML ------------------------------------------------------------------------
+
+
+def test_the_title_is_the_only_h1_and_every_section_has_its_heading() -> None:
+    handout = load_handout(LIBRARY / "handouts/iliopsoas-back-pain.yaml")
+    found = tree(render_bytes("iliopsoas-back-pain"))
+    assert found["role"] == "Document"
+    assert [n["role"] for n in flat(found)].count("H1") == 1
+    assert found["kids"][0]["role"] == "H1"
+    sections = [n for n in flat(found) if n["role"] == "Sect"]
+    assert sections and all(s["kids"][0]["role"] in ("H2", "H3") for s in sections)
+    assert [s["kids"][0]["role"] for s in sections].count("H2") >= len(sections) - 2  # chart, notes: H3
+    cards = [n for n in flat(found) if n["role"] == "Div"]
+    assert len(cards) == len(handout.exercises)
+
+
+def test_each_card_reads_title_purpose_figure_steps_dose_cautions(tmp_path: Path) -> None:
+    handout = load_handout(LIBRARY / "handouts/iliopsoas-back-pain.yaml")
+    data = render_bytes("iliopsoas-back-pain")
+    cards = [n for n in flat(tree(data)) if n["role"] == "Div"]
+    language = labels(handout.language)
+    for card, exercise in zip(cards, handout.exercises, strict=True):
+        roles = [kid["role"] for kid in card["kids"]]
+        expected = ["H3", *(["P"] if exercise.purpose else []), "Figure", "L", "Table"]  # the caption: alt
+        expected += ["Note"] if exercise.cautions else []
+        assert roles == expected, (exercise.name, roles)
+        figure = card["kids"][roles.index("Figure")]
+        assert figure["alt"] == exercise.illustration.alt  # type: ignore[union-attr]
+        steps = card["kids"][roles.index("L")]["kids"]
+        assert len(steps) == len(exercise.steps)
+        table = card["kids"][roles.index("Table")]
+        heads, values = table["kids"]
+        cells = dose_cells(exercise.dose, language)
+        assert [c["role"] for c in heads["kids"]] == ["TH"] * len(cells)
+        assert all(c["scope"] == "Column" for c in heads["kids"])
+        assert [c["role"] for c in values["kids"]] == ["TD"] * len(cells)
+    # and the text each element holds, in reading order
+    path = tmp_path / "h.pdf"
+    path.write_bytes(data)
+    text = squash(struct_text(path))
+    position = 0
+    for exercise in handout.exercises:
+        for piece in [exercise.name, *exercise.steps, *(v for _, v in dose_cells(exercise.dose, language))]:
+            found = text.find(squash(piece), position)
+            assert found >= 0, (exercise.name, piece)
+            position = found
+
+
+@needs_tool("pdfinfo")
+@pytest.mark.parametrize("handout", SHIPPED)
+def test_every_word_of_the_handout_is_in_the_tree_and_no_header_or_footer(
+    handout: str, tmp_path: Path
+) -> None:
+    from test_html import printed_strings
+
+    from psoaspdf.render.inline import plain_text
+
+    inputs = load_inputs(handout)
+    path = tmp_path / "h.pdf"
+    path.write_bytes(render_handout(inputs))
+    text = squash(struct_text(path))
+    alts = {e.illustration.alt for e in inputs.handout.exercises if e.illustration}
+    for piece in printed_strings(inputs.handout):
+        if piece in alts:
+            continue  # read as the figure's /Alt (test_each_card_reads...), its caption an artifact
+        words = squash(plain_text(piece)).replace("*", "")
+        assert words in text or words[:40] in text, piece
+    # the running header and footer are artifacts: read on no page
+    assert "Page1of" not in text and "Página1de" not in text
+    assert squash(inputs.layout.clinic.name) not in text[:200]
+
+
+def test_a_link_drawn_in_a_tagged_paragraph_becomes_a_link_element(tmp_path: Path) -> None:
+    """No shipped page has a link today (addresses print as text); the writer is ready for one."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from psoaspdf.render.tags import TAGGING, Node, begin_page, end_page, marked, write_tree
+
+    root = Node("Document", lang="en")
+    paragraph = root.add("P")
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.__dict__[TAGGING] = True
+    begin_page(canvas)
+    with marked(canvas, paragraph):
+        canvas.drawString(72, 700, "See https://www.nhs.uk")
+        canvas.linkURL("https://www.nhs.uk", (72, 690, 300, 712))
+    end_page(canvas)
+    canvas.showPage()
+    canvas.save()
+    data = write_tree(buffer.getvalue(), root, "en", "A test")
+    links = [n for n in flat(tree(data)) if n["role"] == "Link"]
+    annotation = pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Annots"][0].get_object()
+    assert len(links) == 1 and "/StructParent" in annotation
+    assert annotation["/Contents"] == "https://www.nhs.uk"
+    path = tmp_path / "link.pdf"
+    path.write_bytes(data)
+    if _pdfua_missing() is None:
+        assert pdfua(path).returncode == 0, pdfua(path).stdout
+
+
+# --- checked by pdfua ------------------------------------------------------------------------------------------
+
+
+def _pdfua_missing() -> str | None:
+    try:
+        import pdfua  # noqa: F401
+    except ImportError:
+        return "pdfua is not installed (pip install '.[test]')"
+    return None
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+@pytest.mark.parametrize(
+    ("handout", "kwargs"),
+    [
+        *((h, {}) for h in SHIPPED),
+        ("iliopsoas-back-pain", {"layout": "riverbend", "paper": "a4"}),
+        ("iliopsoas-back-pain-es", {"profile": "large-print"}),
+        (
+            "neck-pain",
+            {"profile": "ink-saving", "personal": model.Personal(patient="Ana Díaz", note="Two sets.")},
+        ),
+    ],
+)
+def test_pdfua_finds_nothing(handout: str, kwargs: dict[str, Any], tmp_path: Path) -> None:
+    inputs = load_inputs(handout, kwargs.get("layout"), kwargs.get("paper"), kwargs.get("profile"))
+    path = tmp_path / "h.pdf"
+    path.write_bytes(render_handout(inputs, kwargs.get("personal")))
+    result = pdfua(path)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None:
+    from psoaspdf.render.stamp import stamp_personal
+
+    inputs = load_inputs("neck-pain")
+    fields: dict[str, Any] = {}
+    base = render_handout(inputs, None, fields)
+    stamped = stamp_personal(
+        base, fields, model.Personal(patient="Ann Example", date="3 Mar 26"), inputs.layout
+    )
+    assert stamped is not None
+    path = tmp_path / "s.pdf"
+    path.write_bytes(stamped)
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    if shutil.which("pdfinfo"):
+        text = struct_text(path)
+        # the name is read right after its label, the date after its label
+        assert re.search(r'"Name"\s+P \(block\)\s+""\s+"Ann Example"', text), text[:600]
+        assert re.search(r'"Date"\s+P \(block\)\s+""\s+"3 Mar 26"', text)
