@@ -244,3 +244,96 @@ def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None
         # the name is read right after its label, the date after its label
         assert re.search(r'"Name"\s+P \(block\)\s+""\s+"Ann Example"', text), text[:600]
         assert re.search(r'"Date"\s+P \(block\)\s+""\s+"3 Mar 26"', text)
+
+
+# --- programs, booklets and batch copies -------------------------------------------------------------------
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_a_program_is_tagged_a_div_per_exercise(tmp_path: Path) -> None:
+    from psoaspdf.program import load_program_inputs, render_program_bytes
+
+    inputs = load_program_inputs(["back-core-four"])
+    data = render_program_bytes(inputs, model.Personal(patient="Ana Díaz"))
+    path = tmp_path / "p.pdf"
+    path.write_bytes(data)
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    divs = [n for n in flat(tree(data)) if n["role"] == "Div"]
+    assert len(divs) == len(inputs.plan.items)
+    for div, item in zip(divs, inputs.plan.items, strict=True):
+        roles = [k["role"] for k in div["kids"]]
+        assert roles[0] == "H3"
+        if item.exercise.illustration:
+            assert roles[1] == "Figure" and div["kids"][1]["alt"] == item.exercise.illustration.alt
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_the_example_booklet_is_one_tree_an_article_per_item(tmp_path: Path) -> None:
+    from psoaspdf.booklet import build_booklet, load_booklet
+
+    loaded = load_booklet(LIBRARY / "booklets" / "low-back-care.yaml")
+    data = build_booklet(loaded, model.Personal(patient="Ana Díaz"))
+    path = tmp_path / "b.pdf"
+    path.write_bytes(data)
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    found = tree(data)
+    assert [k["role"] for k in found["kids"]].count("H1") == 2  # the cover's title and "Contents"
+    assert any(k["role"] == "TOC" for k in found["kids"])
+    articles = [k for k in found["kids"] if k["role"] == "Art"]
+    assert len(articles) == len(loaded.items)
+    welcome = articles[0]["kids"]  # the clinic's own page: one figure named by the item's title
+    assert [k["role"] for k in welcome] == ["Figure"] and welcome[0]["alt"] == loaded.items[0].title
+    assert welcome[0]["mcids"] == 1
+    handout = articles[2]
+    assert handout["kids"][0]["role"] == "H1"
+    assert any(n["role"] == "Div" for n in flat(handout))
+
+
+def test_imposed_sheets_do_not_claim_to_be_tagged() -> None:
+    from psoaspdf.booklet import build_booklet, load_booklet
+
+    data = build_booklet(load_booklet(LIBRARY / "booklets" / "low-back-care.yaml"), impose="2-up")
+    root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert "/StructTreeRoot" not in root and "/MarkInfo" not in root
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_a_batch_copy_is_tagged(tmp_path: Path) -> None:
+    from psoaspdf import batch
+    from psoaspdf.library import bundled_id
+
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind="handout",
+        source=str(bundled_id("sitting-breaks", "handouts")),
+        layout="",
+        personal=model.Personal(patient="Ann Example", clinician="J. Park", date="3 Mar 26"),
+    )
+    path = tmp_path / "a.pdf"
+    path.write_bytes(batch.render_job(job))
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    if shutil.which("pdfinfo"):
+        assert "Ann Example" in struct_text(path)
+
+
+def test_a_source_in_another_language_says_so() -> None:
+    handout = load_handout(LIBRARY / "handouts/iliopsoas-back-pain-es.yaml")
+    english = [s for s in handout.sources if s.language and s.language.startswith("en")]
+    assert english, "the Spanish handout cites English sources"
+    data = render_bytes("iliopsoas-back-pain-es")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found: list[str] = []
+
+    def walk(obj: Any) -> None:
+        obj = obj.get_object()
+        if obj.get("/S") == "/LI" and "/Lang" in obj:
+            found.append(str(obj["/Lang"]))
+        kids = obj.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            resolved = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(resolved, dict) and "/S" in resolved:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0])
+    assert found == [s.language for s in english]

@@ -211,14 +211,20 @@ def build_booklet(
     with rendering(loaded.where.file):
         data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    figures = {page - 1: mcid for page, mcid in page_map.figures.items()}
     for item, pages in zip(loaded.items, page_map.parts, strict=True):
         if item.pdf is not None:
             placements = [(p - 1, page) for p, page in zip(pages.placeholders, item.pdf.pages, strict=True)]
-            place_pages(writer, placements, page_map.insert_area)
+            place_pages(writer, placements, page_map.insert_area, figures)
     _outline(writer, loaded, page_map)
     _page_labels(writer, page_map)
     writer.page_mode = "/UseOutlines"
     strip_active_content(writer)
+    if page_map.tags is not None:  # the structure, now that every page is in
+        from .render.inline import plain_text
+        from .render.tags import add_tree
+
+        add_tree(writer, page_map.tags, b.language, plain_text(b.title))
     out = io.BytesIO()
     writer.write(out)
     result = out.getvalue()

@@ -37,7 +37,7 @@ import math
 import re
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -727,8 +727,12 @@ def place_pages(
     writer: pypdf.PdfWriter,
     placements: Sequence[tuple[int, pypdf.PageObject]],
     area: tuple[float, float, float, float],
+    figures: Mapping[int, int] | None = None,
 ) -> None:
     """Draw each (target page index, clinic page) fitted and centred into ``area`` of the target.
+
+    ``figures``: target page index → an MCID kept on that page of a tagged booklet; the placed
+    page is drawn as that marked content (a Figure), its own marked content taken out.
 
     ``area`` is (x0, y0, x1, y1) in points on the target page. The clinic page is scaled
     uniformly (never stretched) to fit, turned as its /Rotate says, and clipped to its visible
@@ -744,8 +748,30 @@ def place_pages(
                     f"target page index {index} is outside the writer's {len(writer.pages)} pages"
                 )
             target = writer.pages[index]
+            mcid = (figures or {}).get(index)
+            before = len(ContentStream(target.get_contents(), writer).operations) if mcid is not None else 0
             target.merge_transformed_page(source, fit_matrix(source, (x0, y0, x1, y1)))
+            if mcid is not None:
+                _mark_placed(writer, target, before, mcid)
             target.compress_content_streams()
+
+
+MARKED_CONTENT = {b"BDC", b"BMC", b"EMC", b"MP", b"DP"}
+
+
+def _mark_placed(writer: pypdf.PdfWriter, target: pypdf.PageObject, before: int, mcid: int) -> None:
+    """Make what merge_transformed_page appended (after ``q``, the ``before`` operations of the
+    page, ``Q``) one marked-content sequence with ``mcid``; the placed page's own marked-content
+    operators go, since its structure tree does not come with it."""
+    content = ContentStream(target.get_contents(), writer)
+    ops = content.operations
+    start = before + 2  # q, the page as it was, Q
+    if len(ops) < start or ops[0][1] != b"q" or ops[start - 1][1] != b"Q":
+        raise ValueError("the merged page is not laid out as expected; cannot mark the placed page")
+    placed = [op for op in ops[start:] if op[1] not in MARKED_CONTENT]
+    begin = ([NameObject("/Figure"), DictionaryObject({NameObject("/MCID"): NumberObject(mcid)})], b"BDC")
+    content.operations = [*ops[:start], begin, *placed, ([], b"EMC")]
+    target.replace_contents(content)
 
 
 def fit_matrix(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import unicodedata
@@ -29,7 +30,7 @@ from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
 from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story
 from .styles import make_styles
-from .tags import Tags, write_tree
+from .tags import Node, Tags, reserve, write_tree
 
 
 def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -137,6 +138,8 @@ class PageMap:
     body_start: int = 1  # the physical page printed as page 1
     total: int = 0
     insert_area: tuple[float, float, float, float] = (0, 0, 0, 0)  # where a clinic's page goes
+    tags: Node | None = None  # a tagged booklet's structure, written once the clinic pages are in
+    figures: dict[int, int] = dataclasses.field(default_factory=dict)  # physical page → MCID kept
 
     def printed(self, physical: int) -> int:
         return physical - self.body_start + 1
@@ -227,6 +230,7 @@ class _Renderer:
         self.styles = make_styles(layout, self.fonts)
         self.story = Story(self.styles, self.labels, layout)
         self._stories: dict[str, Story] = {language: self.story}
+        self.tags: Tags | None = None  # one structure for every story of a tagged booklet
 
     def story_for(self, language: str) -> Story:
         """The story builder with the labels of ``language``: in a booklet, each handout prints
@@ -236,7 +240,10 @@ class _Renderer:
             self._stories[language] = Story(
                 self.styles, labels, localised(self.given_layout, labels, language)
             )
-        return self._stories[language]
+        story = self._stories[language]
+        if self.tags is not None:
+            story.tags = self.tags
+        return story
 
     def document(self, buffer: io.BytesIO, page_map: PageMap, **metadata: Any) -> _Recorder:
         styles = self.styles
@@ -410,8 +417,15 @@ def render_booklet(
             keywords=keywords,
             lang=plan.language,
         )
-        renderer.build(doc, _booklet_story(renderer, plan, numbers, helps))
+        tags = renderer.tags = renderer.story.tags = Tags(plan.language)
+        try:
+            renderer.build(doc, _booklet_story(renderer, plan, numbers, helps, page_map), tagged=True)
+        finally:
+            renderer.tags = None
+            for story in renderer._stories.values():
+                story.tags = None
         page_map.total = doc.page
+        page_map.tags = tags.root
         width, height = renderer.styles.page_size
         bottom = renderer.styles.margin + renderer.styles.footer_height
         page_map.insert_area = (CLINIC_INSET, bottom, width - CLINIC_INSET, height - CLINIC_INSET)
@@ -423,10 +437,38 @@ def render_booklet(
     raise RuntimeError("booklet page numbers did not settle")  # a bug: the contents changed size
 
 
+class _ClinicPage(Flowable):
+    """Where one page of a clinic's PDF goes: marks the page, and in a tagged booklet keeps an
+    MCID on it for the Figure the placed page becomes (see booklet.build_booklet)."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, index: int, node: Node | None, kept: dict[int, int]) -> None:
+        super().__init__()
+        setattr(self, PLACEHOLDER_ATTR, index)
+        self.node = node
+        self.kept = kept
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        if self.node is not None:
+            mcid = reserve(self.canv, self.node)
+            if mcid is not None:
+                self.kept[self.canv.getPageNumber()] = mcid
+
+
 def _booklet_story(
-    renderer: _Renderer, plan: BookletPlan, numbers: list[int] | None, helps: list[int] | None
+    renderer: _Renderer,
+    plan: BookletPlan,
+    numbers: list[int] | None,
+    helps: list[int] | None,
+    page_map: PageMap,
 ) -> list[Flowable]:
     story = renderer.story
+    tags = renderer.tags
     out: list[Flowable] = [ContextMarker(PageContext(kind="cover"))]
     out += story.cover(plan.title, plan.subtitle, renderer.personal)
     out += [NextPageTemplate("page"), PageBreak(), ContextMarker(PageContext(kind="front"))]
@@ -453,8 +495,25 @@ def _booklet_story(
             if plan.start_on_right:
                 out.append(_IfPage(lambda page: page % 2 == 0, blank_page("body")))
         out.append(_marker(PART_ATTR, index))
+        out += _booklet_part(renderer, plan, part, helps[index] if helps else None, page_map, tags)
+    return out
+
+
+def _booklet_part(
+    renderer: _Renderer,
+    plan: BookletPlan,
+    part: Part,
+    help_page: int | None,
+    page_map: PageMap,
+    tags: Tags | None,
+) -> list[Flowable]:
+    """One part's flowables, under an Art element of its own (in its language) when tagged."""
+    language = part.handout.language if isinstance(part, HandoutPart) else getattr(part, "language", None)
+    own = language if language and language.split("-")[0] != plan.language.split("-")[0] else None
+    with tags.group("Art", lang=own) if tags is not None else contextlib.nullcontext():
+        out: list[Flowable] = []
         if isinstance(part, HandoutPart):
-            out += renderer.handout(part.handout, helps[index] if helps else None)
+            out += renderer.handout(part.handout, help_page)
         elif isinstance(part, ProgramPart):
             personal = renderer.personal
             if part.note and not personal.note:
@@ -467,9 +526,15 @@ def _booklet_story(
                 ),
             ]
         elif isinstance(part, DividerPart):
-            out += [ContextMarker(PageContext()), *story.divider(part.title)]
+            out += [ContextMarker(PageContext()), *renderer.story.divider(part.title)]
         else:
+            # a clinic's pages: each a Figure, its alt text the item's title (their own text and
+            # tags, if any, are not carried over: see docs/accessibility.md)
             out.append(ContextMarker(PageContext(header=False)))
             for page in range(part.pages):
-                out += [_marker(PLACEHOLDER_ATTR, page)] + ([PageBreak()] if page < part.pages - 1 else [])
+                alt = part.title if part.pages == 1 else f"{part.title} ({page + 1}/{part.pages})"
+                node = tags.leaf("Figure", alt=alt) if tags is not None else None
+                out.append(_ClinicPage(page, node, page_map.figures))
+                if page < part.pages - 1:
+                    out.append(PageBreak())
     return out

@@ -263,9 +263,10 @@ class Story:
             node = holder.add(role, scope=scope)
         return tagged_paragraph(text, style, node, **kwargs)
 
-    def group(self, role: str) -> AbstractContextManager[Node | None]:
-        """What is built inside the block goes under a new ``role`` element (when tagged)."""
-        return self.tags.group(role) if self.tags is not None else nullcontext()
+    def group(self, role: str, lang: str | None = None) -> AbstractContextManager[Node | None]:
+        """What is built inside the block goes under a new ``role`` element (when tagged), in
+        ``lang`` when its text is in another language."""
+        return self.tags.group(role, lang) if self.tags is not None else nullcontext()
 
     @contextlib.contextmanager
     def untagged(self) -> Iterator[None]:
@@ -293,13 +294,20 @@ class Story:
             self.para(text or self.labels[default_key], self.s.heading), text or self.labels[default_key]
         )
 
-    def bullets(self, items: tuple[str, ...], style: Any = None, grouped: bool = True) -> ListFlowable:
-        """A bulleted list (an L element; ``grouped=False``: items of a list already open)."""
+    def bullets(
+        self,
+        items: tuple[str, ...],
+        style: Any = None,
+        grouped: bool = True,
+        langs: Sequence[str | None] = (),
+    ) -> ListFlowable:
+        """A bulleted list (an L element; ``grouped=False``: items of a list already open;
+        ``langs``: each item's language, when not the document's)."""
         style = style or self.s.bullet
         with self.group("L") if grouped else nullcontext():
             paragraphs = []
-            for item in items:
-                with self.group("LI"):
+            for n, item in enumerate(items):
+                with self.group("LI", lang=langs[n] if n < len(langs) else None):
                     paragraphs.append(self.para(item, style, "LBody"))
         return ListFlowable(
             [ListItem(paragraph, leftIndent=self.indent) for paragraph in paragraphs],
@@ -1009,10 +1017,18 @@ class Story:
         # the heading stays with the first source and the note with the last (never alone on a
         # last page); the sources between flow one by one
         heading = self.heading(None, "sources")
+        own = self.tags.language if self.tags is not None else None
+        langs = [
+            s.language if s.language and own and s.language.split("-")[0] != own.split("-")[0] else None
+            for s in sources
+        ]
         with self.group("L"):
-            first = self.bullets(items[:1], grouped=False)
-            middle = [self.bullets((item,), grouped=False) for item in items[1:-1]]
-            last = self.bullets(items[-1:], grouped=False) if len(items) > 1 else None
+            first = self.bullets(items[:1], grouped=False, langs=langs[:1])
+            middle = [
+                self.bullets((item,), grouped=False, langs=[lang])
+                for item, lang in zip(items[1:-1], langs[1:-1], strict=True)
+            ]
+            last = self.bullets(items[-1:], grouped=False, langs=langs[-1:]) if len(items) > 1 else None
         if self.tags is not None and note_node is not None:
             self.tags.current.adopt(note_node)  # the disclaimer is read after the sources
         if last is None:
@@ -1215,13 +1231,17 @@ class Story:
         """The contents: one line per item (level 0) or part of one (level 1, indented), with the
         page number printed on that page."""
         s = self.s
-        rows = [
-            [
-                self.para(title, s.body if level == 0 else s.contents_sub),
-                self.P(str(page) if page is not None else "00", s.contents_number),
-            ]
-            for title, page, level in entries
-        ]
+        heading = self.label("contents", s.title)
+        rows = []
+        with self.group("TOC"):
+            for title, page, level in entries:
+                with self.group("TOCI"):
+                    rows.append(
+                        [
+                            self.para(title, s.body if level == 0 else s.contents_sub),
+                            self.P(str(page) if page is not None else "00", s.contents_number),
+                        ]
+                    )
         table = Table(rows, colWidths=[s.frame_width - 70, 70])
         table.setStyle(
             self.table_style(
@@ -1231,7 +1251,7 @@ class Story:
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
             )
         )
-        return [self.label("contents", s.title), Spacer(1, 8), table]
+        return [heading, Spacer(1, 8), table]
 
     def blank_page(self, kind: str) -> list[Flowable]:
         """A page left empty so the next part starts on a right-hand page."""

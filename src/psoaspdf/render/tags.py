@@ -70,6 +70,14 @@ class Tags:
     def leaf(self, role: str, alt: str | None = None, lang: str | None = None) -> Node:
         return self.current.add(role, alt, lang)
 
+    @property
+    def language(self) -> str | None:
+        """The language of what is being built: the nearest element's that says one."""
+        node: Node | None = self.current
+        while node is not None and not node.lang:
+            node = node.parent
+        return node.lang if node is not None else None
+
     @contextmanager
     def group(self, role: str, lang: str | None = None) -> Iterator[Node]:
         """Elements made inside the block go under a new ``role`` element."""
@@ -112,6 +120,17 @@ def marked(canvas: Any, node: Node | None) -> Iterator[None]:
     node.kids.append((page, mcid))
     links_after = len(getattr(canvas, "_annotationrefs", ()) or ())
     node.links += [(page, i) for i in range(links_before, links_after)]
+
+
+def reserve(canvas: Any, node: Node) -> int | None:
+    """An MCID on this page for content added to it later (a clinic's page placed on a booklet
+    page): recorded in ``node``, drawn by whoever places that content. None when not tagged."""
+    if not canvas.__dict__.get(TAGGING):
+        return None
+    mcid: int = canvas.__dict__.get(MCID, 0)
+    canvas.__dict__[MCID] = mcid + 1
+    node.kids.append((canvas.getPageNumber(), mcid))
+    return mcid
 
 
 class TaggedParagraph(Paragraph):
@@ -174,9 +193,19 @@ def _prune(node: Node) -> bool:
 
 
 def write_tree(pdf: bytes, root: Node, lang: str, title: str) -> bytes:
-    """The PDF with its structure tree, parent tree, /MarkInfo, /Lang, /DisplayDocTitle and an
-    XMP packet claiming PDF/UA-1."""
+    """The PDF with its structure tree (see add_tree)."""
     from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    add_tree(writer, root, lang, title)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def add_tree(writer: Any, root: Node, lang: str, title: str) -> None:
+    """Give a pypdf writer's document its structure tree, parent tree, /MarkInfo, /Lang,
+    /DisplayDocTitle and an XMP packet claiming PDF/UA-1."""
     from pypdf.generic import (
         ArrayObject,
         BooleanObject,
@@ -186,7 +215,6 @@ def write_tree(pdf: bytes, root: Node, lang: str, title: str) -> bytes:
         TextStringObject,
     )
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     pages = writer.pages
     _prune(root)
     by_page: dict[int, dict[int, Any]] = {}  # page → mcid → its element's reference
@@ -281,9 +309,6 @@ def write_tree(pdf: bytes, root: Node, lang: str, title: str) -> bytes:
     preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     catalog[NameObject("/ViewerPreferences")] = preferences
     _write_xmp(writer, title, lang)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _write_xmp(writer: Any, title: str, lang: str) -> None:
