@@ -40,6 +40,7 @@ def tree(data: bytes) -> dict[str, Any]:
             "role": str(obj.get("/S", ""))[1:],
             "alt": obj.get("/Alt"),
             "scope": str(obj.get("/A", {}).get("/Scope", ""))[1:] or None,
+            "numbering": str(obj.get("/A", {}).get("/ListNumbering", ""))[1:] or None,
             "kids": [],
             "mcids": 0,
         }
@@ -124,8 +125,8 @@ def test_each_card_reads_title_purpose_figure_steps_dose_cautions(tmp_path: Path
         assert roles == expected, (exercise.name, roles)
         figure = card["kids"][roles.index("Figure")]
         assert figure["alt"] == exercise.illustration.alt  # type: ignore[union-attr]
-        steps = card["kids"][roles.index("L")]["kids"]
-        assert len(steps) == len(exercise.steps)
+        steps = card["kids"][roles.index("L")]
+        assert len(steps["kids"]) == len(exercise.steps) and steps["numbering"] == "Decimal"
         table = card["kids"][roles.index("Table")]
         heads, values = table["kids"]
         cells = dose_cells(exercise.dose, language)
@@ -168,33 +169,11 @@ def test_every_word_of_the_handout_is_in_the_tree_and_no_header_or_footer(
     assert squash(inputs.layout.clinic.name) not in text[:200]
 
 
-def test_a_link_drawn_in_a_tagged_paragraph_becomes_a_link_element(tmp_path: Path) -> None:
-    """No shipped page has a link today (addresses print as text); the writer is ready for one."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    from psoaspdf.render.tags import TAGGING, Node, begin_page, end_page, marked, write_tree
-
-    root = Node("Document", lang="en")
-    paragraph = root.add("P")
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer)
-    canvas.__dict__[TAGGING] = True
-    begin_page(canvas)
-    with marked(canvas, paragraph):
-        canvas.drawString(72, 700, "See https://www.nhs.uk")
-        canvas.linkURL("https://www.nhs.uk", (72, 690, 300, 712))
-    end_page(canvas)
-    canvas.showPage()
-    canvas.save()
-    data = write_tree(buffer.getvalue(), root, "en", "A test")
-    links = [n for n in flat(tree(data)) if n["role"] == "Link"]
-    annotation = pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Annots"][0].get_object()
-    assert len(links) == 1 and "/StructParent" in annotation
-    assert annotation["/Contents"] == "https://www.nhs.uk"
-    path = tmp_path / "link.pdf"
-    path.write_bytes(data)
-    if _pdfua_missing() is None:
-        assert pdfua(path).returncode == 0, pdfua(path).stdout
+@pytest.mark.parametrize("handout", SHIPPED)
+def test_no_page_has_a_link_that_would_need_a_link_element(handout: str) -> None:
+    """Web addresses print as text and a video as a QR code figure: no annotation to tag."""
+    reader = pypdf.PdfReader(io.BytesIO(render_bytes(handout)))
+    assert all(not page.get("/Annots") for page in reader.pages)
 
 
 # --- checked by pdfua ------------------------------------------------------------------------------------------

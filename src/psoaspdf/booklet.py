@@ -220,11 +220,6 @@ def build_booklet(
     _page_labels(writer, page_map)
     writer.page_mode = "/UseOutlines"
     strip_active_content(writer)
-    if page_map.tags is not None:  # the structure, now that every page is in
-        from .render.inline import plain_text
-        from .render.tags import add_tree
-
-        add_tree(writer, page_map.tags, b.language, plain_text(b.title))
     out = io.BytesIO()
     writer.write(out)
     result = out.getvalue()

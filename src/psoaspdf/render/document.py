@@ -30,7 +30,7 @@ from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
 from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story
 from .styles import make_styles
-from .tags import Node, Tags, reserve, write_tree
+from .tags import Node, Tags, reserve, tree_into
 
 
 def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -138,7 +138,6 @@ class PageMap:
     body_start: int = 1  # the physical page printed as page 1
     total: int = 0
     insert_area: tuple[float, float, float, float] = (0, 0, 0, 0)  # where a clinic's page goes
-    tags: Node | None = None  # a tagged booklet's structure, written once the clinic pages are in
     figures: dict[int, int] = dataclasses.field(default_factory=dict)  # physical page → MCID kept
 
     def printed(self, physical: int) -> int:
@@ -293,9 +292,13 @@ class _Renderer:
         )
         return [ContextMarker(context), *story.build(handout, self.personal, help_page)]
 
-    def build(self, doc: _Recorder, story: list[Flowable], tagged: bool = False) -> None:
+    def build(self, doc: _Recorder, story: list[Flowable], tags: Tags | None = None, title: str = "") -> None:
+        """Lay the story out; with ``tags``, tagged, the tree written as the document is saved."""
         decorate = make_decorator(self.layout, self.styles, self.labels)
-        doc.build(story, canvasmaker=numbered_canvas(decorate, tagged))
+        finish = (
+            (lambda canvas: tree_into(canvas, tags.root, plain_text(title))) if tags is not None else None
+        )
+        doc.build(story, canvasmaker=numbered_canvas(decorate, tags is not None, finish))
 
 
 def render_pdf(
@@ -332,7 +335,9 @@ def render_pdf(
             lang=handout.language,
         )
         try:
-            renderer.build(doc, [_marker(PART_ATTR, 0), *renderer.handout(handout, help_page)], tagged=tagged)
+            renderer.build(
+                doc, [_marker(PART_ATTR, 0), *renderer.handout(handout, help_page)], tags, handout.title
+            )
         finally:
             renderer.story.tags = None
         found = page_map.parts[0].help
@@ -340,10 +345,7 @@ def render_pdf(
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
             _HELP_PAGE_HINTS[(handout, layout)] = found
-            data = buffer.getvalue()
-            if tags is not None:
-                data = write_tree(data, tags.root, handout.language, plain_text(handout.title))
-            return PdfBytes(data, pages=doc.page)  # the count lets the file be checked
+            return PdfBytes(buffer.getvalue(), pages=doc.page)  # the count lets the file be checked
         help_page = found
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
@@ -387,10 +389,10 @@ def render_program(
     renderer.build(
         doc,
         [_marker(PART_ATTR, 0), ContextMarker(PageContext(title=title, review=footer, draft=draft)), *story],
-        tagged=True,
+        tags,
+        title,
     )
-    data = write_tree(buffer.getvalue(), tags.root, language, plain_text(title))
-    return PdfBytes(data, pages=doc.page)
+    return PdfBytes(buffer.getvalue(), pages=doc.page)
 
 
 def render_booklet(
@@ -419,13 +421,12 @@ def render_booklet(
         )
         tags = renderer.tags = renderer.story.tags = Tags(plan.language)
         try:
-            renderer.build(doc, _booklet_story(renderer, plan, numbers, helps, page_map), tagged=True)
+            renderer.build(doc, _booklet_story(renderer, plan, numbers, helps, page_map), tags, plan.title)
         finally:
             renderer.tags = None
             for story in renderer._stories.values():
                 story.tags = None
         page_map.total = doc.page
-        page_map.tags = tags.root
         width, height = renderer.styles.page_size
         bottom = renderer.styles.margin + renderer.styles.footer_height
         page_map.insert_area = (CLINIC_INSET, bottom, width - CLINIC_INSET, height - CLINIC_INSET)

@@ -166,13 +166,15 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
     return draw
 
 
-def numbered_canvas(decorate: Decorator, tagged: bool = False) -> type[Canvas]:
+def numbered_canvas(
+    decorate: Decorator, tagged: bool = False, finish: Callable[[Canvas], None] | None = None
+) -> type[Canvas]:
     """A Canvas class that holds pages back until the end, so each can say 'page X of Y'.
 
     Cover and contents pages ('cover' and 'front' contexts) are not counted: the first body page
     is page 1, as the contents and the PDF's page labels say. ``tagged``: every page is an
     artifact but for the tagged paragraphs and figures drawn on it (see tags.py); the header and
-    footer, drawn last, are artifacts.
+    footer, drawn last, are artifacts. ``finish`` runs once every page is shown, before saving.
     """
 
     class NumberedCanvas(Canvas):
@@ -202,6 +204,8 @@ def numbered_canvas(decorate: Decorator, tagged: bool = False) -> type[Canvas]:
                 if tagged:
                     end_page(self)
                 super().showPage()
+            if finish is not None:
+                finish(self)
             super().save()
 
     return NumberedCanvas

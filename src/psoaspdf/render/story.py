@@ -304,7 +304,9 @@ class Story:
         """A bulleted list (an L element; ``grouped=False``: items of a list already open;
         ``langs``: each item's language, when not the document's)."""
         style = style or self.s.bullet
-        with self.group("L") if grouped else nullcontext():
+        with self.group("L") if grouped else nullcontext() as node:
+            if node is not None:
+                node.numbering = "Disc"
             paragraphs = []
             for n, item in enumerate(items):
                 with self.group("LI", lang=langs[n] if n < len(langs) else None):
@@ -320,7 +322,9 @@ class Story:
         )
 
     def numbered(self, items: tuple[str, ...], start: int = 1) -> ListFlowable:
-        with self.group("L"):
+        with self.group("L") as node:
+            if node is not None:
+                node.numbering = "Decimal"
             paragraphs = []
             for item in items:
                 with self.group("LI"):
@@ -520,7 +524,9 @@ class Story:
         """Headings and intro kept with the first bullet point; the other points free to flow."""
         if not items:
             return [KeepTogether(head)] if len(head) > 1 else head
-        with self.group("L"):  # one list, laid out point by point: each fills the page
+        with self.group("L") as node:  # one list, laid out point by point: each fills the page
+            if node is not None:
+                node.numbering = "Disc"
             first = KeepTogether([*head, self.bullets(items[:1], grouped=False)])
             return [first, *(self.bullets((item,), grouped=False) for item in items[1:])]
 
@@ -784,7 +790,9 @@ class Story:
         steps = exercise.steps
         # the dose is never split, and never starts a page alone: it goes with the last step
         # the first step goes with the title and picture; the others flow one by one
-        with self.group("L"):
+        with self.group("L") as node:  # each step's number is in its own text here
+            if node is not None:
+                node.numbering = "Decimal"
             rest: list[Flowable] = [self.step(i + 1, steps[i]) for i in range(len(steps) - 1)]
             last = self.step(len(steps), steps[-1])
         tail = [last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)]
@@ -1022,7 +1030,9 @@ class Story:
             s.language if s.language and own and s.language.split("-")[0] != own.split("-")[0] else None
             for s in sources
         ]
-        with self.group("L"):
+        with self.group("L") as node:
+            if node is not None:
+                node.numbering = "Disc"
             first = self.bullets(items[:1], grouped=False, langs=langs[:1])
             middle = [
                 self.bullets((item,), grouped=False, langs=[lang])

@@ -6,14 +6,14 @@ ReportLab has no tagging API. What is drawn is marked as it is drawn: every page
 each tagged leaf (a paragraph, a figure) closes it, draws inside ``/Role <</MCID n>> BDC ... EMC``
 and opens it again. The structure itself (which heading a paragraph follows, which list item it
 is) is built when the story is built, in the logical order, whatever the order of drawing on the
-page. After the layout, :func:`write_tree` adds ``/StructTreeRoot``, the parent tree,
-``/MarkInfo``, ``/Lang`` and the XMP packet that claims PDF/UA-1.
+page. As the document is saved, :func:`tree_into` adds ``/StructTreeRoot``, the parent tree,
+``/MarkInfo`` and the XMP packet that claims PDF/UA-1. No link annotation is ever drawn (web
+addresses print as text, a video as a QR code figure), so none needs a ``Link`` element.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -34,9 +34,9 @@ class Node:
     alt: str | None = None
     lang: str | None = None
     kids: list[Node | tuple[int, int]] = dataclasses.field(default_factory=list)
-    links: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (page, annotation index)
     parent: Node | None = None
     scope: str | None = None  # a TH's: Column (it heads the cells under it) or Row
+    numbering: str | None = None  # an L's: Decimal (steps) or Disc (bullets)
 
     def add(
         self, role: str, alt: str | None = None, lang: str | None = None, scope: str | None = None
@@ -111,15 +111,12 @@ def marked(canvas: Any, node: Node | None) -> Iterator[None]:
     page = canvas.getPageNumber()
     mcid = canvas.__dict__.get(MCID, 0)
     canvas.__dict__[MCID] = mcid + 1
-    links_before = len(getattr(canvas, "_annotationrefs", ()) or ())
     canvas.addLiteral(f"EMC /{node.role} <</MCID {mcid}>> BDC")
     try:
         yield
     finally:
         canvas.addLiteral("EMC /Artifact BMC")
     node.kids.append((page, mcid))
-    links_after = len(getattr(canvas, "_annotationrefs", ()) or ())
-    node.links += [(page, i) for i in range(links_before, links_after)]
 
 
 def reserve(canvas: Any, node: Node) -> int | None:
@@ -189,53 +186,43 @@ class TagBox(Flowable):
 def _prune(node: Node) -> bool:
     """Drop elements that hold nothing drawn (a heading that never printed); True if kept."""
     node.kids = [k for k in node.kids if not isinstance(k, Node) or _prune(k)]
-    return bool(node.kids) or bool(node.links)
+    return bool(node.kids)
 
 
-def write_tree(pdf: bytes, root: Node, lang: str, title: str) -> bytes:
-    """The PDF with its structure tree (see add_tree)."""
-    from pypdf import PdfReader, PdfWriter
+def tree_into(canvas: Any, root: Node, title: str) -> None:
+    """Give the document ``canvas`` is about to save (every page shown) its structure tree, the
+    parent tree, ``/StructParents`` on every page, ``/MarkInfo`` and an XMP packet claiming
+    PDF/UA-1; ReportLab writes them with the rest (``/Lang`` and ``/DisplayDocTitle`` it sets
+    from the document template)."""
+    from reportlab.pdfbase import pdfdoc
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    add_tree(writer, root, lang, title)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def add_tree(writer: Any, root: Node, lang: str, title: str) -> None:
-    """Give a pypdf writer's document its structure tree, parent tree, /MarkInfo, /Lang,
-    /DisplayDocTitle and an XMP packet claiming PDF/UA-1."""
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
-
-    pages = writer.pages
+    doc = canvas._doc
     _prune(root)
     by_page: dict[int, dict[int, Any]] = {}  # page → mcid → its element's reference
-    annotations: list[tuple[Any, Any]] = []  # (annotation reference, its Link element reference)
+
+    def page_ref(number: int) -> Any:
+        return pdfdoc.PDFObjectReference(f"Page{number}")  # ReportLab's name for page ``number``
 
     def element(node: Node, parent_ref: Any) -> Any:
-        # /Type /StructElem is optional: left out, as are /Pg on groups, to keep the file small
-        obj = DictionaryObject({NameObject("/S"): NameObject(f"/{node.role}"), NameObject("/P"): parent_ref})
-        ref = writer._add_object(obj)
+        obj = pdfdoc.PDFDictionary({"S": pdfdoc.PDFName(node.role), "P": parent_ref})
+        ref = doc.Reference(obj)
+        entries: dict[str, Any] = obj.dict  # filled in below: ReportLab formats it on saving
         if node.alt is not None:
-            obj[NameObject("/Alt")] = TextStringObject(node.alt)
+            entries["Alt"] = pdfdoc.PDFString(node.alt)
         if node.lang:
-            obj[NameObject("/Lang")] = TextStringObject(node.lang)
+            entries["Lang"] = pdfdoc.PDFString(node.lang)
         if node.scope:
-            obj[NameObject("/A")] = DictionaryObject(
-                {NameObject("/O"): NameObject("/Table"), NameObject("/Scope"): NameObject(f"/{node.scope}")}
+            entries["A"] = pdfdoc.PDFDictionary(
+                {"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)}
             )
-        kids = ArrayObject()
+        if node.numbering:  # the list's labels are drawn as artifacts: this says what they are
+            entries["A"] = pdfdoc.PDFDictionary(
+                {"O": pdfdoc.PDFName("List"), "ListNumbering": pdfdoc.PDFName(node.numbering)}
+            )
         first_page = next((k[0] for k in node.kids if isinstance(k, tuple)), None)
         if first_page is not None:
-            obj[NameObject("/Pg")] = pages[first_page - 1].indirect_reference
+            entries["Pg"] = page_ref(first_page)
+        kids: list[Any] = []
         for kid in node.kids:
             if isinstance(kid, Node):
                 kids.append(element(kid, ref))
@@ -243,79 +230,41 @@ def add_tree(writer: Any, root: Node, lang: str, title: str) -> None:
             page, mcid = kid
             by_page.setdefault(page, {})[mcid] = ref
             if page == first_page:
-                kids.append(NumberObject(mcid))
+                kids.append(mcid)
             else:
                 kids.append(
-                    DictionaryObject(
-                        {
-                            NameObject("/Type"): NameObject("/MCR"),
-                            NameObject("/Pg"): pages[page - 1].indirect_reference,
-                            NameObject("/MCID"): NumberObject(mcid),
-                        }
-                    )
+                    pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": page_ref(page), "MCID": mcid})
                 )
-        for page, index in node.links:
-            annots = pages[page - 1].get("/Annots")
-            if annots is None or index >= len(annots):
-                continue
-            link = DictionaryObject({NameObject("/S"): NameObject("/Link"), NameObject("/P"): ref})
-            link_ref = writer._add_object(link)
-            annotation_ref = annots[index]
-            link[NameObject("/K")] = ArrayObject(
-                [
-                    DictionaryObject(
-                        {
-                            NameObject("/Type"): NameObject("/OBJR"),
-                            NameObject("/Obj"): annotation_ref,
-                            NameObject("/Pg"): pages[page - 1].indirect_reference,
-                        }
-                    )
-                ]
-            )
-            kids.append(link_ref)
-            annotations.append((annotation_ref, link_ref))
-        obj[NameObject("/K")] = kids[0] if len(kids) == 1 and isinstance(kids[0], NumberObject) else kids
+        entries["K"] = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else pdfdoc.PDFArray(kids)
         return ref
 
-    tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    tree_ref = writer._add_object(tree)
-    document = element(root, tree_ref)
-    tree[NameObject("/K")] = ArrayObject([document])
-    nums = ArrayObject()
-    next_key = 0
-    for number, page in enumerate(pages, start=1):
+    tree_obj = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
+    tree_ref = doc.Reference(tree_obj)
+    tree: dict[str, Any] = tree_obj.dict
+    tree["K"] = pdfdoc.PDFArray([element(root, tree_ref)])
+    nums: list[Any] = []
+    for number, page in enumerate(doc.Pages.pages, start=1):
         marks = by_page.get(number, {})
-        page[NameObject("/StructParents")] = NumberObject(next_key)
-        nums += [NumberObject(next_key), writer._add_object(ArrayObject(marks[i] for i in sorted(marks)))]
-        next_key += 1
-        if page.get("/Annots"):
-            page[NameObject("/Tabs")] = NameObject("/S")  # tab through links in structure order
-    for annotation_ref, link_ref in annotations:
-        annotation = annotation_ref.get_object()
-        annotation[NameObject("/StructParent")] = NumberObject(next_key)
-        uri = annotation.get("/A", {}).get("/URI")
-        if "/Contents" not in annotation:
-            annotation[NameObject("/Contents")] = TextStringObject(str(uri) if uri else "link")
-        nums += [NumberObject(next_key), link_ref]
-        next_key += 1
-    tree[NameObject("/ParentTree")] = writer._add_object(DictionaryObject({NameObject("/Nums"): nums}))
-    tree[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
-    catalog = writer._root_object
-    catalog[NameObject("/StructTreeRoot")] = tree_ref
-    catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    catalog[NameObject("/Lang")] = TextStringObject(lang)
-    preferences = catalog.get("/ViewerPreferences")
-    preferences = preferences.get_object() if preferences is not None else DictionaryObject()
-    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    catalog[NameObject("/ViewerPreferences")] = preferences
-    _write_xmp(writer, title, lang)
+        page.StructParents = number - 1
+        # read by ReportLab's page formatting from the instance: no other page is touched
+        page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents"]
+        nums += [number - 1, doc.Reference(pdfdoc.PDFArray([marks[i] for i in sorted(marks)]))]
+    tree["ParentTree"] = doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)}))
+    tree["ParentTreeNextKey"] = len(doc.Pages.pages)
+    catalog = doc.Catalog
+    catalog.StructTreeRoot = tree_ref
+    catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
+    xmp = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
+        _xmp(title, root.lang or "en"),
+        filters=[],  # plain text: found by any reader
+    )
+    catalog.Metadata = doc.Reference(xmp)
 
 
-def _write_xmp(writer: Any, title: str, lang: str) -> None:
+def _xmp(title: str, lang: str) -> bytes:
     """The XMP packet: the title (as the document info says it) and pdfuaid:part 1."""
     from html import escape
-
-    from pypdf.generic import DecodedStreamObject, NameObject
 
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -329,8 +278,4 @@ def _write_xmp(writer: Any, title: str, lang: str) -> None:
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
-    stream = DecodedStreamObject()
-    stream.set_data(packet.encode("utf-8"))
-    stream[NameObject("/Type")] = NameObject("/Metadata")
-    stream[NameObject("/Subtype")] = NameObject("/XML")
-    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    return packet.encode("utf-8")
