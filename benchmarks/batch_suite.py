@@ -1,6 +1,6 @@
 """The batch benchmarks of issue 5, printed as one table in one run.
 
-    python benchmarks/batch_suite.py [--items 1000]
+    python benchmarks/batch_suite.py [--items 1000] [--quick]
 
 1. one handout rendered in-process vs the same words laid out by bare ReportLab (ratio);
 2. N personalised 3-page handouts through `psoaspdf batch` on every core: per second, and the
@@ -33,7 +33,9 @@ def cli(*args: str, cwd: Path | None = None) -> float:
 
 
 def manifest(folder: Path, items: int) -> Path:
-    rows = [f"P{i:05d},Test Person {i},Dr Example,2026-11-25,,{SHORT},," for i in range(items)]
+    # the handout beside the manifest: a manifest may name only files under its library root
+    (folder / SHORT.name).write_bytes(SHORT.read_bytes())
+    rows = [f"P{i:05d},Test Person {i},Dr Example,2026-11-25,,{SHORT.name},," for i in range(items)]
     (folder / "patients.csv").write_text(
         "patient_id,name,clinician,date,language,item,doses,note\n" + "\n".join(rows) + "\n", encoding="utf-8"
     )
@@ -56,13 +58,19 @@ def peak_child_kb(items: int, folder: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: every step runs, no figure worth reading (CI)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.items = 12
+    sample, booklet_items, small_items = (2, 3, 4) if args.quick else (10, 50, 100)
     rows: list[tuple[str, str, str]] = []
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from render_ratio import measure
 
-    t_base, t_ours, _, _ = measure(10)
+    t_base, t_ours, *_ = measure(1 if args.quick else 10)
     rows.append(
         (
             "1. one handout vs bare ReportLab",
@@ -80,7 +88,6 @@ def main() -> None:
         )
         batch_seconds = time.perf_counter() - start
         per_second = args.items / batch_seconds
-        sample = 10
         loop = (
             sum(
                 cli(
@@ -104,30 +111,32 @@ def main() -> None:
                 ">= 200/s; >= 20x",
             )
         )
-        cold = min(cli("render", str(SHORT), "-o", str(folder / "cold.pdf")) for _ in range(3))
+        cold = min(
+            cli("render", str(SHORT), "-o", str(folder / "cold.pdf")) for _ in range(1 if args.quick else 3)
+        )
         rows.append(("3. psoaspdf render, whole process", f"{cold:.2f} s", "<= 0.4 s"))
 
         from psoaspdf import api
         from psoaspdf.booklet import build_booklet, quick_booklet
 
-        items = [str(SHORT)] * 50
+        items = [str(SHORT)] * booklet_items
         start = time.perf_counter()
         booklet = build_booklet(quick_booklet(items, "riverbend", "Fifty"))
         booklet_seconds = time.perf_counter() - start
-        alone = 50 * len(api.render_handout(api.load_inputs(str(SHORT), "riverbend")))
+        alone = booklet_items * len(api.render_handout(api.load_inputs(str(SHORT), "riverbend")))
         rows.append(
             (
-                "4. 50-handout booklet",
+                f"4. {booklet_items}-handout booklet",
                 f"{booklet_seconds:.2f} s; {len(booklet) / alone:.2f}x the separate PDFs",
                 "<= 2 s; <= 0.5x",
             )
         )
 
-        small = peak_child_kb(100, Path(tempfile.mkdtemp(dir=tmp)))
+        small = peak_child_kb(small_items, Path(tempfile.mkdtemp(dir=tmp)))
         large = peak_child_kb(args.items, Path(tempfile.mkdtemp(dir=tmp)))
         rows.append(
             (
-                f"5. peak memory, 100 vs {args.items} items",
+                f"5. peak memory, {small_items} vs {args.items} items",
                 f"{small / 1024:.0f} MB vs {large / 1024:.0f} MB (+{(large / small - 1) * 100:.0f} %)",
                 "< 10 % growth",
             )

@@ -1,6 +1,6 @@
 """How much slower and hungrier a psoaspdf render is than bare ReportLab, measured in one run.
 
-    python benchmarks/render_ratio.py [--repeat 20]
+    python benchmarks/render_ratio.py [--repeat 20] [--quick]
 
 The baseline lays out the same words as plain paragraphs with ReportLab alone (no styles, images,
 tables or fonts of ours), so the ratio shows what our pipeline costs on top of ReportLab on this
@@ -73,8 +73,11 @@ def measure(repeat: int = 20) -> tuple[float, float, int, int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--quick", action="store_true", help="one round of everything, no timing worth reading (CI)"
+    )
     args = parser.parse_args()
-    t_base, t_ours, m_base, m_ours, t_html = measure(args.repeat)
+    t_base, t_ours, m_base, m_ours, t_html = measure(1 if args.quick else args.repeat)
     startup = [
         float(
             subprocess.run(
@@ -87,7 +90,7 @@ def main() -> None:
             .splitlines()[-1]
             .split("|")[1]
         )
-        for _ in range(5)
+        for _ in range(1 if args.quick else 5)
     ]
     print(
         f"render time   baseline {t_base * 1000:7.1f} ms   psoaspdf {t_ours * 1000:7.1f} ms   ratio {t_ours / t_base:5.2f}"
@@ -99,7 +102,7 @@ def main() -> None:
         f"HTML twin     baseline {t_base * 1000:7.1f} ms   psoaspdf {t_html * 1000:7.1f} ms   ratio {t_html / t_base:5.2f}"
     )
     print(
-        f"CLI import    {statistics.median(startup) / 1000:.1f} ms (median of 5; cumulative time of 'import psoaspdf.cli')"
+        f"CLI import    {statistics.median(startup) / 1000:.1f} ms (median of {len(startup)}; cumulative time of 'import psoaspdf.cli')"
     )
 
 

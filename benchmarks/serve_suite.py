@@ -1,6 +1,6 @@
 """The clinic desk under load: `psoaspdf serve` as a real process, measured over real sockets.
 
-    python benchmarks/serve_suite.py [--requests 1000] [--clients 4]
+    python benchmarks/serve_suite.py [--requests 1000] [--clients 4] [--quick]
 
 Figures, each also as a ratio against bare ReportLab measured in the same run (the same words as
 plain paragraphs: the least a document can cost on this machine today):
@@ -137,9 +137,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--warm", type=int, default=5)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--quick", action="store_true", help="a few requests: every step runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.requests, args.warm, args.samples = 8, 1, 2
 
-    base = baseline_seconds()
+    base = baseline_seconds(2 if args.quick else 20)
     print(f"bare ReportLab, the handout's words: {base * 1000:.1f} ms (best of 20)")
     with tempfile.TemporaryDirectory() as folder:
         process, port, _ = start(Path(folder), workers=2)
