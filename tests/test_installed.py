@@ -7,8 +7,11 @@ import ast
 import importlib.metadata
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 import psoaspdf
@@ -141,3 +144,18 @@ def test_no_developer_tool_is_shipped() -> None:
         text = path.read_text(encoding="utf-8")
         assert 'if __name__ == "__main__"' not in text, path
         assert "parent.parent" not in text, path  # the repository's root, seen from the package
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["render", "--help"], ["serve", "--help"]])
+def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) -> None:
+    """A clinician's first command answers at once: no ReportLab, pypdf, cryptography, Pillow,
+    pdfium or web server is imported to print a version or a help text."""
+    code = (
+        "import sys\nfrom psoaspdf.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'reportlab', 'pypdf', 'cryptography', 'PIL', 'pypdfium2', 'svglib', 'starlette', 'uvicorn', 'jinja2'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
