@@ -516,9 +516,11 @@ def test_the_desk_serves_the_clinics_own_library_and_rereads_a_changed_file(tmp_
         ),
         encoding="utf-8",
     )
+    (tmp_path / "neck-pain").write_text("title: not the library's\n", encoding="utf-8")  # an id is not a path
     with running(tmp_path, "--root", str(library)) as s:
         listed = {h["id"]: h["title"] for h in s.get("/api/handouts").json()["handouts"]}
         assert listed["desk-neck"] == "Our neck handout" and "neck-pain" in listed
+        assert "Easing everyday neck pain" in page_texts(pdf_of(s.render({"handout": "neck-pain"})))[0]
         assert "Our neck handout" in page_texts(pdf_of(s.render({"handout": "desk-neck"})))[0]
         assert "desk-neck/chin-tuck" in {e["id"] for e in s.get("/api/exercises").json()["exercises"]}
         own.write_text(

@@ -430,6 +430,14 @@ def _check_ids(request: model.RenderRequest, where: Where, root: Path | None) ->
         raise UnknownId(problems)
 
 
+def _library_file(name: str, kind: str, root: Path | None) -> str:
+    """The file of a library id: the library's own, else the built-in one; never a file of that
+    name in the server's folder (an id is not a path)."""
+    from .library import find_root, library_id
+
+    return str(library_id(name, kind, find_root(Path.cwd(), root)))
+
+
 def _full(exercise: str, handout: str) -> str:
     """A dose change's exercise: its library id, or its own id within the handout."""
     return exercise if "/" in exercise else f"{handout}/{exercise}"
@@ -450,7 +458,9 @@ def _inputs(
 ) -> Any:
     from .handout import load_inputs
 
-    return load_inputs(handout, layout, paper, profile, Path(root) if root else None)  # type: ignore[arg-type]
+    given = Path(root) if root else None
+    layout_file = _library_file(layout, "layouts", given) if layout else None
+    return load_inputs(_library_file(handout, "handouts", given), layout_file, paper, profile, given)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=32)
@@ -540,13 +550,15 @@ def _program_inputs(
     given = Path(root) if root else None
     where = Where(REQUEST)
     if program:
-        plan_of, where = load_program(program, given)
+        plan_of, where = load_program(_library_file(program, "programs", given), given)
         if title:
             plan_of = dataclasses.replace(plan_of, title=title)
     else:
         plan_of = model.Program(exercises=exercises, title=title)
     plan = plan_program(plan_of, where if program else COMMAND_LINE, given, _library(root, times))
-    loaded, layout_where = load_layout(layout or plan_of.layout, given)
+    loaded, layout_where = load_layout(
+        _library_file(layout, "layouts", given) if layout else plan_of.layout, given
+    )
     return ProgramInputs(plan, apply_overrides(loaded, paper, profile), layout_where)  # type: ignore[arg-type]
 
 
@@ -615,7 +627,9 @@ def _booklet(
     if language is None and not any(item.handout for item in request.items):
         language = next(iter(programs.values())).language.split("-")[0]
     handouts = [item.handout for item in request.items if item.handout]
-    loaded = quick_booklet(handouts, request.layout, request.title, root, language)
+    files = [_library_file(h, "handouts", root) for h in handouts]
+    layout_file = _library_file(request.layout, "layouts", root) if request.layout else None
+    loaded = quick_booklet(files, layout_file, request.title, root, language)
     from_handouts = iter(loaded.items)
     items: list[LoadedItem] = []
     for n, item in enumerate(request.items):
