@@ -257,6 +257,8 @@ def create_app(settings: Settings) -> ASGIApp:
             **{"problems": [], "pictures": [], "pages": 0, **extra},
         )
         response = HTMLResponse(html, status)
+        if status == 503:  # busy: say when to come back, as the API does
+            response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
 
     def csrf_of(request: Request) -> str:
