@@ -159,3 +159,22 @@ def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) 
         [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path, check=False
     )
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_the_same_pdf_with_or_without_reportlabs_accelerator(tmp_path: Path) -> None:
+    """rl-accel (installed where it has wheels) only makes ReportLab faster: without it, the
+    pure-Python code writes the very same bytes."""
+    code = (
+        "import sys\n"
+        "if sys.argv[1] == 'off':\n    sys.modules['_rl_accel'] = None\n"
+        "from psoaspdf.handout import load_inputs, render_handout\n"
+        "import reportlab.lib.utils\n"
+        "sys.stdout.buffer.write(render_handout(load_inputs('neck-pain')))\n"
+    )
+    on, off = (
+        subprocess.run(
+            [sys.executable, "-c", code, mode], capture_output=True, check=True, cwd=tmp_path
+        ).stdout
+        for mode in ("on", "off")
+    )
+    assert on.startswith(b"%PDF") and on == off
