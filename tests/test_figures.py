@@ -535,3 +535,19 @@ def test_every_meaningful_line_of_a_figure_reaches_3_to_1(layout_id: str, profil
             n for rgb, n in counts.items() if max(abs(a - b) for a, b in zip(rgb, want, strict=True)) <= 3
         )
         assert near > 50, f"{what} {want} is not drawn"
+
+
+def test_a_figure_is_built_once_per_process_and_prints_the_same() -> None:
+    """Batch runs and the desk print the same figures for every copy: the second copy reuses
+    them, and its PDF is byte-for-byte the first's."""
+    from conftest import render_bytes
+
+    from psoaspdf.render.figure import figure_drawing
+
+    figure_drawing.cache_clear()
+    first = render_bytes("neck-pain")
+    built = figure_drawing.cache_info().misses
+    second = render_bytes("neck-pain")
+    info = figure_drawing.cache_info()
+    assert built >= 3 and info.misses == built and info.hits >= built
+    assert first == second

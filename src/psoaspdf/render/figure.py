@@ -10,6 +10,7 @@ The pictures and tables of docs/poses.md are drawn from here by ``python -m tool
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -212,6 +213,7 @@ def _arrow(path: Sequence[Point], color: colors.Color) -> Group:
     return group
 
 
+@functools.lru_cache(maxsize=64)
 def figure_drawing(
     pose: model.Pose,
     width: float,
@@ -223,7 +225,9 @@ def figure_drawing(
     font_name: str,
 ) -> Drawing:
     """The figure for a pose, scaled to fit in width x height points with its proportions kept;
-    the drawing is as large as the figure needs, no larger."""
+    the drawing is as large as the figure needs, no larger. Built once per process for each pose,
+    size and colours (a batch run or the desk draws the same figures for every copy); drawing it
+    changes nothing in it."""
     end = solve(pose)
     start = solve(pose, start=True) if pose.start else None
     arrows = movement_arrows(end, start) if start else []
