@@ -178,3 +178,18 @@ def test_the_same_pdf_with_or_without_reportlabs_accelerator(tmp_path: Path) -> 
         for mode in ("on", "off")
     )
     assert on.startswith(b"%PDF") and on == off
+
+
+def test_rendering_one_handout_imports_no_pypdf_or_cryptography(tmp_path: Path) -> None:
+    """A cold `psoaspdf render` lays out and writes one PDF: its check of the written file reads
+    the page count without pypdf, whose import (with cryptography) was most of a cold start."""
+    code = (
+        "import sys\nfrom psoaspdf.cli import main\ntry:\n    main(['render', 'neck-pain', '-o', 'n.pdf'])\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pypdf', 'cryptography'}), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+    assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF-")

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from . import model
-from .batch import Executor, Summary, plan, run
-from .booklet import build_booklet, load_booklet, quick_booklet
 from .errors import CannotWrite, FileExists, InvalidInput, NotFound, Problem
 from .handout import (
     INK_SAVING,
@@ -44,6 +42,7 @@ from .validate import (
 )
 
 if TYPE_CHECKING:
+    from .batch import Executor, Summary
     from .check import Report as CheckReport
 
 # the pipeline's names, for programs that used them from here
@@ -167,10 +166,14 @@ def booklet_to_file(
     in order (``language``: of the cover and contents; the first handout's by default); write it."""
     booklet_file = _booklet_file(items[0], root) if len(items) == 1 else None
     if booklet_file is not None:
+        from .booklet import build_booklet, load_booklet, quick_booklet  # pypdf: only for booklets
+
         loaded = load_booklet(booklet_file, layout, root)
         target = pdf_target(output, Path(f"{booklet_file.stem}.pdf"))
         items = [str(booklet_file)]
     else:
+        from .booklet import build_booklet, quick_booklet
+
         loaded = quick_booklet(items, layout, title, root, language)
         target = pdf_target(output, Path("booklet.pdf"))
     refuse_overwriting_inputs(target, [*loaded.sources, *(Path(i) for i in items)])
@@ -217,9 +220,13 @@ def validate_paths(paths: list[Path], root: Path | None = None) -> tuple[int, li
         try:
             kind = detect_kind(path, node)
             if kind == "booklet":
+                from .booklet import load_booklet
+
                 load_booklet(path, root=root)  # checks the handouts, layout and PDFs it names too
             elif kind == "manifest":
                 # checks the clinics, handouts, booklets and patients file it names
+                from .batch import plan
+
                 failed = plan(path, root=root).failed
                 problems += [Problem(str(path), None, None, "patients", o.reason) for o in failed]
             elif kind == "pose":
@@ -381,6 +388,8 @@ def run_batch(
     root: Path | None = None,
 ) -> Summary:
     """Plan a manifest's run and build what is out of date (see batch.run)."""
+    from .batch import plan, run
+
     return run(plan(manifest, output, paper, root), executor, force=force, dry_run=dry_run, progress=progress)
 
 
