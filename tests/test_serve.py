@@ -559,3 +559,16 @@ def test_without_the_web_extra_serve_says_how_to_install_it(tmp_path: Path) -> N
     )
     assert result.returncode == 2
     assert 'pip install "psoaspdf[web]"' in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_saved_program_can_be_chosen_on_the_page(server: Server) -> None:
+    from psoaspdf.program import load_program_inputs
+
+    page = server.get("/").body.decode()
+    assert 'name="program" value="back-core-four"' in page
+    answer, _ = desk_form(server, program="back-core-four", patient=NAME, action="pdf")
+    text = "\n".join(page_texts(pdf_of(answer)))
+    for item in load_program_inputs(["back-core-four"]).plan.items:
+        assert item.entry.title in text
+    booklet, _ = desk_form(server, program="back-core-four", handout="neck-pain", action="pdf")
+    assert len(pdf_of(booklet).outline) >= 2  # a booklet: the handout, then the program

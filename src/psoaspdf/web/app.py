@@ -290,7 +290,7 @@ def create_app(settings: Settings) -> ASGIApp:
         pairs = [
             (k, v)
             for k, v in params.multi_items()
-            if k in ("ui", "q", "region", "language", "handout", "exercise")
+            if k in ("ui", "q", "region", "language", "handout", "exercise", "program")
         ]
         state = State.from_pairs(pairs, settings.layout)
         csrf = csrf_of(request)

@@ -53,6 +53,7 @@ class State:
     language: str = ""
     handouts: list[str] = dataclasses.field(default_factory=list)
     exercises: list[str] = dataclasses.field(default_factory=list)
+    programs: list[str] = dataclasses.field(default_factory=list)  # saved programs, by id
     doses: dict[str, str] = dataclasses.field(default_factory=dict)  # field name → what was typed
     patient: str = ""
     clinician: str = ""
@@ -66,8 +67,10 @@ class State:
     def from_pairs(cls, pairs: list[tuple[str, str]], default_layout: str = "") -> State:
         state = cls(layout=default_layout)
         for key, value in pairs:
-            if key in ("handout", "exercise"):
-                chosen = state.handouts if key == "handout" else state.exercises
+            if key in ("handout", "exercise", "program"):
+                chosen = {"handout": state.handouts, "exercise": state.exercises, "program": state.programs}[
+                    key
+                ]
                 if value not in chosen:
                     chosen.append(value)
             elif key.startswith("dose:"):
@@ -139,7 +142,8 @@ def to_request(state: State, catalog: desk.Catalog) -> tuple[dict[str, Any] | No
     problems: list[FormProblem] = []
     handouts = [h for h in state.handouts if catalog.handout(h)]
     exercises = [e for e in state.exercises if catalog.exercise(e)]
-    if not handouts and not exercises:
+    programs = [p for p in state.programs if any(c.id == p for c in catalog.programs)]
+    if not handouts and not exercises and not programs:
         return None, [FormProblem("choose", w["nothing_chosen"])]
 
     def changes(scope: str, ids: list[str]) -> list[dict[str, Any]]:
@@ -165,15 +169,18 @@ def to_request(state: State, catalog: desk.Catalog) -> tuple[dict[str, Any] | No
         return found
 
     request: dict[str, Any]
-    if len(handouts) == 1 and not exercises:
+    if len(handouts) == 1 and not exercises and not programs:
         request = {"handout": handouts[0], "doses": changes("h", _exercises_of(catalog, handouts))}
-    elif not handouts:
+    elif not handouts and not programs:
         request = {"exercises": changes("p", exercises)}
+    elif len(programs) == 1 and not handouts and not exercises:
+        request = {"program": programs[0]}
     else:
         items: list[Any] = []
         for h in handouts:
             doses = changes("h", _exercises_of(catalog, [h]))
             items.append({"handout": h, "doses": doses} if doses else h)
+        items += [{"program": p} for p in programs]
         if exercises:
             items.append({"exercises": changes("p", exercises)})
         request = {"items": items}
