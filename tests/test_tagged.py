@@ -320,3 +320,20 @@ def test_a_source_in_another_language_says_so() -> None:
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0])
     assert found == [s.language for s in english]
+
+
+def test_a_chart_header_repeated_on_the_next_page_is_read_once(write_variant: Any) -> None:
+    """A 7-day chart too long for one page repeats its row of days; the repeat is an artifact."""
+    habits = "".join(
+        f'    - text: "Habit number {n} with a longer description to fill the row"\n      track: true\n'
+        for n in range(1, 21)
+    )
+    path = write_variant({'    - "Use an ice pack"\n': habits})
+    inputs = load_inputs(str(path), profile="large-print")
+    data = render_handout(inputs)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    pages_with_days = [i for i, page in enumerate(reader.pages) if "Day 7" in (page.extract_text() or "")]
+    assert len(pages_with_days) >= 2, "the chart should run over two pages for this test"
+    heads = [n for n in flat(tree(data)) if n["role"] == "TH" and n["scope"] == "Column"]
+    day_heads = heads[-8:]  # the chart's: its hint and Day 1 to Day 7
+    assert all(h["mcids"] == 1 for h in day_heads), [h["mcids"] for h in day_heads]

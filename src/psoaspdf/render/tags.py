@@ -143,7 +143,9 @@ class TaggedParagraph(Paragraph):
         return parts
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
-        with marked(canvas, self.node):
+        # drawn again (a table's header row repeated on the next page): an artifact, read once
+        node, self._drawn = (None if getattr(self, "_drawn", False) else self.node), True
+        with marked(canvas, node):
             super().drawOn(canvas, x, y, _sW)
 
 
