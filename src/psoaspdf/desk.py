@@ -345,17 +345,18 @@ def render(request: model.RenderRequest, where: Where | None = None, root: Path 
     """The document a request asks for. UnknownId for ids the library lacks (with the close
     matches), InvalidInput for anything else wrong, TooLong past MAX_PAGES."""
     where = where or Where(REQUEST)
-    _check_ids(request, where, root)
+    times = _file_times(root)  # the library's files looked at once per request
+    _check_ids(request, where, _catalog(str(root) if root else None, times))
     personal = personal_of(request)
     fmt = request.format
     if request.handout:
-        data = _handout(request.handout, request.doses, request, personal, where, root)
+        data = _handout(request.handout, request.doses, request, personal, where, root, times)
         name = request.handout
     elif request.program or request.exercises:
-        data = _program(request.program, request.exercises, request, personal, where, root)
+        data = _program(request.program, request.exercises, request, personal, where, root, times)
         name = request.program or "program"
     else:
-        data = _booklet(request, personal, where, root)
+        data = _booklet(request, personal, where, root, times)
         name = "booklet"
     pages = _pages(data) if fmt == "pdf" else 0
     if pages > MAX_PAGES:
@@ -382,9 +383,8 @@ def _close(name: str, known: Sequence[str]) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-def _check_ids(request: model.RenderRequest, where: Where, root: Path | None) -> None:
+def _check_ids(request: model.RenderRequest, where: Where, cat: Catalog) -> None:
     """Every id the request names is in the library, or UnknownId names each with close matches."""
-    cat = catalog(root)
     handouts = [h.id for h in cat.handouts]
     exercises = [e.id for e in cat.exercises]
     programs = [p.id for p in cat.programs]
@@ -487,6 +487,7 @@ def _handout(
     personal: model.Personal | None,
     where: Where,
     root: Path | None,
+    times: tuple[tuple[str, int], ...],
 ) -> bytes:
     from .handout import render_handout, render_handout_html
 
@@ -496,7 +497,7 @@ def _handout(
         request.paper,
         request.profile,
         str(root) if root else None,
-        _file_times(root),
+        times,
     )
     inputs = _inputs(*key)
     if doses:
@@ -504,19 +505,23 @@ def _handout(
     if request.format == "html":
         return render_handout_html(inputs, personal)
     if personal and not personal.note and not doses:
-        from .render.stamp import stamp_personal
-
-        base, fields = _blank(*key)
-        stamped = stamp_personal(base, fields, personal, inputs.layout)
+        stamped = _stamped(_blank(*key), personal, inputs.layout)
         if stamped is not None:
-            return _with_pages(stamped, base)
+            return stamped
     return render_handout(inputs, personal, personal_where=where)
 
 
-def _with_pages(data: bytes, base: bytes) -> bytes:
+def _stamped(
+    blank: tuple[bytes, dict[str, Any]], personal: model.Personal, layout: model.Layout
+) -> bytes | None:
+    """A copy laid out once with blank lines, the patient's details written on; None when they
+    do not fit (the caller lays the copy out in full)."""
     from .output import PdfBytes
+    from .render.stamp import stamp_personal
 
-    return PdfBytes(data, pages=getattr(base, "pages", None))
+    base, fields = blank
+    stamped = stamp_personal(base, fields, personal, layout)
+    return PdfBytes(stamped, pages=getattr(base, "pages", None)) if stamped is not None else None
 
 
 def _with_doses(handout: model.Handout, changes: dict[str, model.DoseChange]) -> model.Handout:
@@ -577,6 +582,7 @@ def _program(
     personal: model.Personal | None,
     where: Where,
     root: Path | None,
+    times: tuple[tuple[str, int], ...],
 ) -> bytes:
     from .program import render_program_bytes, with_note
 
@@ -588,27 +594,27 @@ def _program(
         request.paper,
         request.profile,
         str(root) if root else None,
-        _file_times(root),
+        times,
     )
     inputs = _program_inputs(*key)
     if request.format == "pdf" and personal and not with_note(inputs, personal).note:
-        from .render.stamp import stamp_personal
-
-        base, fields = _blank_program(*key)
-        stamped = stamp_personal(base, fields, personal, inputs.layout)
+        stamped = _stamped(_blank_program(*key), personal, inputs.layout)
         if stamped is not None:
-            return _with_pages(stamped, base)
+            return stamped
     return render_program_bytes(inputs, personal, request.format, personal_where=where)
 
 
 def _booklet(
-    request: model.RenderRequest, personal: model.Personal | None, where: Where, root: Path | None
+    request: model.RenderRequest,
+    personal: model.Personal | None,
+    where: Where,
+    root: Path | None,
+    times: tuple[tuple[str, int], ...],
 ) -> bytes:
     from .booklet import LoadedItem, build_booklet, quick_booklet
     from .handout import apply_overrides
 
     given = str(root) if root else None
-    times = _file_times(root)
     programs = {
         n: _program_inputs(
             item.program,

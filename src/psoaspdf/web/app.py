@@ -232,15 +232,10 @@ def create_app(settings: Settings) -> ASGIApp:
         exercises.sort(
             key=lambda e: (e.language.split("-")[0] != state.ui, e.handout_title.lower())
         )  # stable: in their handout's order
+        # chosen before this search: still shown, so a new search never drops a choice
         chosen_elsewhere = {
-            "handouts": [
-                cat.handout(h) for h in state.handouts if cat.handout(h) and cat.handout(h) not in handouts
-            ],
-            "exercises": [
-                cat.exercise(e)
-                for e in state.exercises
-                if cat.exercise(e) and cat.exercise(e) not in exercises
-            ],
+            "handouts": [h for h in map(cat.handout, state.handouts) if h and h not in handouts],
+            "exercises": [e for e in map(cat.exercise, state.exercises) if e and e not in exercises],
         }
         html = env.get_template("desk.html").render(
             w=words(state.ui),
