@@ -134,6 +134,16 @@ def render_bytes(
     return api.render_handout(inputs, personal)
 
 
+def visible(data: bytes) -> bytes:
+    """The file's bytes, then the decoded content of each of its object streams (read by pypdf):
+    a key, name or string in a packed dictionary is then as plain as in a file written object by
+    object. Page content stays compressed, as it is in the file."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    streams = sorted({stream for stream, _ in reader.xref_objStm.values()})
+    assert not streams or b"/ObjStm" in data
+    return data + b"".join(reader.get_object(n).get_data() for n in streams)
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A PDF rendered once, with the inputs it came from."""

@@ -16,7 +16,7 @@ from typing import Any
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import LIBRARY, needs_tool
+from conftest import LIBRARY, needs_tool, visible
 from PIL import Image, ImageChops
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.annotations import Link
@@ -249,6 +249,7 @@ def names_in(obj: Any) -> Iterator[str]:
 
 def assert_nothing_active(data: bytes, *, open_action: bool = False) -> None:
     """Neither the bytes nor any object, referenced or not, names anything that can act."""
+    data = visible(data)
     found = sorted({m.decode() for m in FORBIDDEN_BYTES.findall(data)})
     assert not found, f"the file's bytes still name {found}"
     names = {name for obj in every_object(data) for name in names_in(obj)}

@@ -33,7 +33,17 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, GOLDEN, LIBRARY, golden_text, image_xobjects, needs_tool, short_png, squash
+from conftest import (
+    DATA,
+    GOLDEN,
+    LIBRARY,
+    golden_text,
+    image_xobjects,
+    needs_tool,
+    short_png,
+    squash,
+    visible,
+)
 from PIL import Image
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from reportlab.lib.pagesizes import LETTER
@@ -422,7 +432,8 @@ def test_markup_in_every_kind_of_field_prints_as_typed(runner: CliRunner, tmp_pa
     ).stdout
     for literal in MARKUP:
         assert squash(literal) in squash(printed), literal
-    data = (tmp_path / "out.pdf").read_bytes()
+    data = visible((tmp_path / "out.pdf").read_bytes())
+    assert b"/Type /Catalog" in data  # the packed dictionaries are read
     for key in (b"/URI", b"/JavaScript", b"/Launch", b"/Annots"):
         assert key not in data
     assert image_xobjects(pypdf.PdfReader(tmp_path / "out.pdf")) == []  # no <img> reached the page

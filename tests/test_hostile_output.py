@@ -229,7 +229,7 @@ def test_pdf_problem_names_what_is_wrong(bundled_pdf: Any) -> None:
     assert pdf_problem(b"GIF89a") == "it does not start with %PDF-"
     assert pdf_problem(good[:-200]) == "it does not end with %%EOF"
     moved = re.sub(rb"startxref\s+\d+", b"startxref\n12", good)
-    assert pdf_problem(moved) == "its startxref does not point at a cross-reference table"
+    assert pdf_problem(moved) == "its startxref does not point at a cross-reference table or stream"
     assert "pages" in (pdf_problem(good, pages=2) or "")
 
 

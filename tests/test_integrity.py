@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner, Result
-from conftest import DATA, LIBRARY, short_png
+from conftest import DATA, LIBRARY, short_png, visible
 
 from psoaspdf.batch import OUTPUT_MARKER
 from psoaspdf.cli import main
@@ -345,7 +345,7 @@ def test_only_pixels_and_colour_reach_the_pdf_and_the_html_twin(
         base64.b64decode(m) for m in re.findall(r"data:image/(?:png|jpeg);base64,([A-Za-z0-9+/=]+)", page)
     ]
     assert len(images) == 2
-    for blob in [*streams, *images, (tmp_path / "h.pdf").read_bytes(), page.encode()]:
+    for blob in [*streams, *images, visible((tmp_path / "h.pdf").read_bytes()), page.encode()]:
         assert b"SECRET" not in blob
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import model
+from .compact import compact
 from .errors import InvalidInput, NotFound, Problem
 from .handout import files_named, load_layout, personal_problems, printable_problems, rendering
 from .library import located, resolve_given, shown
@@ -226,8 +227,8 @@ def build_booklet(
     if impose:
         from .impose import impose as impose_pages
 
-        result = impose_pages(result, impose, marks=marks)
-    return result
+        return impose_pages(result, impose, marks=marks)
+    return compact(result)
 
 
 def _outline(writer: PdfWriter, loaded: LoadedBooklet, page_map: PageMap) -> None:

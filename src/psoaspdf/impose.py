@@ -26,6 +26,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import EmptyFileError
 from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, DictionaryObject, NameObject
 
+from .compact import compact
 from .model import Imposition as Mode
 
 MODES: tuple[Mode, ...] = typing.get_args(Mode)
@@ -102,7 +103,7 @@ def impose(pdf: bytes, mode: Mode, *, marks: bool = False) -> bytes:
 
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return compact(out.getvalue())
 
 
 def side_order(page_count: int, mode: Mode) -> tuple[Side, ...]:

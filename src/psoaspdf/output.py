@@ -168,9 +168,9 @@ def pdf_problem(data: bytes, pages: int | None = None, password: str | None = No
     """Why ``data`` is not a PDF a reader can open (with ``pages`` pages when given), or None.
 
     Cheap on purpose (well under a millisecond for a handout): the header, the end-of-file
-    marker, the cross-reference table the trailer points at, then the catalogue and its page
-    count, read through that table; no page content is parsed. A file laid out otherwise than
-    ReportLab and pypdf write them, or encrypted, is read by pypdf instead.
+    marker, the cross-reference table or stream that startxref points at, then the catalogue
+    and its page count, read through it; no page content is parsed. A file laid out otherwise
+    than ReportLab, pypdf and ``compact`` write them, or encrypted, is read by pypdf instead.
     """
     if not data.startswith(b"%PDF-"):
         return "it does not start with %PDF-"
@@ -179,8 +179,8 @@ def pdf_problem(data: bytes, pages: int | None = None, password: str | None = No
         return "it does not end with %%EOF"
     found = _STARTXREF.search(tail)
     if not found or not _XREF_AT.match(data, int(found.group(1))):
-        return "its startxref does not point at a cross-reference table"
-    count = None if password is not None else _page_count(data, int(found.group(1)))
+        return "its startxref does not point at a cross-reference table or stream"
+    count = None if password is not None else _page_count(data)
     if count is not None:  # read without pypdf (its import alone is most of a cold start's writing)
         if count < 1:
             return "it has no pages"
@@ -206,34 +206,20 @@ def pdf_problem(data: bytes, pages: int | None = None, password: str | None = No
     return None
 
 
-_SUBSECTION = re.compile(rb"xref\s*\r?\n(\d+) (\d+)\s*\r?\n")
-_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref", re.S)
+def _page_count(data: bytes) -> int | None:
+    """The /Count of the catalogue's /Pages, read through the file's cross-reference table or
+    stream as ReportLab, pypdf and ``compact`` write them; None for anything else, or an encrypted
+    file."""
+    from .compact import objects
 
-
-def _page_count(data: bytes, xref: int) -> int | None:
-    """The /Count of the catalogue's /Pages, found through a one-section cross-reference table
-    (as ReportLab and pypdf write it); None for anything else, or an encrypted file."""
-    head = _SUBSECTION.match(data, xref)
-    trailer = _TRAILER.search(data, xref)
-    if head is None or trailer is None or int(head.group(1)) != 0 or b"/Encrypt" in trailer.group(1):
+    found = objects(data)
+    if found is None or b"/Encrypt" in found[1]:
         return None
-    size, table = int(head.group(2)), head.end()
-
-    def body(number: int) -> bytes | None:
-        if not 0 < number < size:
-            return None
-        entry = data[table + 20 * number : table + 20 * number + 18]
-        if len(entry) != 18 or entry[17:18] != b"n":
-            return None
-        start = int(entry[:10])
-        end = data.find(b"endobj", start)
-        text = data[start:end] if end > start else b""
-        return text if text.startswith(b"%d 0 obj" % number) else None
-
-    root = re.search(rb"/Root (\d+) 0 R", trailer.group(1))
-    catalogue = body(int(root.group(1))) if root else None
+    read, trailer = found
+    root = re.search(rb"/Root (\d+) 0 R", trailer)
+    catalogue = read(int(root.group(1))) if root else None
     tree = re.search(rb"/Pages (\d+) 0 R", catalogue) if catalogue else None
-    pages = body(int(tree.group(1))) if tree else None
+    pages = read(int(tree.group(1))) if tree else None
     count = re.search(rb"/Count (\d+)", pages) if pages else None
     return int(count.group(1)) if count else None
 

@@ -22,6 +22,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import DocIf
 
 from .. import __version__, model
+from ..compact import compact
 from ..output import PdfBytes
 from ..wording import labels as load_labels
 from ..wording import localised
@@ -345,7 +346,7 @@ def render_pdf(
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
             _HELP_PAGE_HINTS[(handout, layout)] = found
-            return PdfBytes(buffer.getvalue(), pages=doc.page)  # the count lets the file be checked
+            return PdfBytes(compact(buffer.getvalue()), pages=doc.page)  # the count lets the file be checked
         help_page = found
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
@@ -392,7 +393,7 @@ def render_program(
         tags,
         title,
     )
-    return PdfBytes(buffer.getvalue(), pages=doc.page)
+    return PdfBytes(compact(buffer.getvalue()), pages=doc.page)
 
 
 def render_booklet(

@@ -11,6 +11,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import model
+from ..compact import compact
 from .fonts import load_fonts
 from .styles import LINE_SPACING, PAPER
 
@@ -69,9 +70,10 @@ def stamp_personal(
     canvas.showPage()
     canvas.save()
     writer.pages[0].merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
+    writer.pages[0].compress_content_streams()  # merging left the page's drawing uncompressed
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return compact(out.getvalue())
 
 
 def _joins(

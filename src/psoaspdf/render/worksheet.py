@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from .. import __version__, model
+from ..compact import compact
 from .fonts import load_fonts
 from .inline import markup
 from .story import BOX, Story, TickBox
@@ -94,4 +95,4 @@ def worksheet_pdf(
     ruled.setStyle(story.table_style(("LINEBELOW", (0, 0), (-1, -1), 0.75, styles.colors.rule)))
     flow.append(ruled)
     doc.build(flow)
-    return buffer.getvalue()
+    return compact(buffer.getvalue())
