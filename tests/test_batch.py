@@ -335,6 +335,76 @@ def test_stamped_details_sit_where_a_full_layout_puts_them(layout: str, tmp_path
         assert abs(size - want_size) < 0.1, value
 
 
+def first_page_picture(data: bytes) -> bytes:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return bytes(document[0].render(scale=1.5).to_pil().convert("RGB").tobytes())
+    finally:
+        document.close()
+
+
+WIDE = [  # details a blank line is too short for: the full layout gives them room from the others
+    model.Personal(patient="Quintero Vasquez", date="2026-12-04", clinician="Dr. J. Park, PT"),
+    model.Personal(patient="María José Hernández", date="4 Dec 26"),
+    model.Personal(patient="Ann Lee", date="4 December 2026", clinician="Jo"),
+]
+
+
+@pytest.mark.parametrize("layout", ["", "riverbend"])
+@pytest.mark.parametrize("personal", WIDE, ids=["iso-date", "long-name", "long-date"])
+def test_details_wider_than_their_lines_are_stamped_as_a_full_layout_prints_them(
+    layout: str, personal: model.Personal, tmp_path: Path
+) -> None:
+    """An ISO date or a long name is not a reason to lay a copy out again: the patient block is
+    drawn again as the full layout draws it, and page 1 is the same picture."""
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.library import bundled_id
+
+    source = str(bundled_id("iliopsoas-back-pain", "handouts"))
+    layout_file = str(bundled_id(layout, "layouts")) if layout else ""
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind="handout",
+        source=source,
+        layout=layout_file,
+        personal=personal,
+    )
+    stamped = batch.render_job(job)
+    full = render_handout(load_inputs(source, layout_file or None), personal)
+    assert stamped != full  # the fast path was taken
+    values = [v for v in (personal.patient, personal.date, personal.clinician) if v]
+    for value in values:
+        page, x, y, size = placed(stamped, value)
+        want_page, want_x, want_y, want_size = placed(full, value)
+        assert page == want_page == 1, value
+        assert abs(x - want_x) < 0.01 and abs(y - want_y) < 0.01 and abs(size - want_size) < 0.01, value
+    assert first_page_picture(stamped) == first_page_picture(full)
+    assert len(pypdf.PdfReader(io.BytesIO(stamped)).pages) == len(pypdf.PdfReader(io.BytesIO(full)).pages)
+
+
+def test_a_program_copy_with_an_iso_date_is_stamped_as_laid_out(tmp_path: Path) -> None:
+    from psoaspdf.library import bundled_id
+    from psoaspdf.program import load_program_inputs, render_program_bytes
+
+    personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04", clinician="Dr. J. Park, PT")
+    source = str(bundled_id("back-core-four", "programs"))
+    job = batch.Job(
+        key="p.pdf",
+        target=str(tmp_path / "p.pdf"),
+        kind="program",
+        source=source,
+        layout="",
+        personal=personal,
+    )
+    stamped = batch.render_job(job)
+    full = render_program_bytes(load_program_inputs(["back-core-four"]), personal)
+    assert stamped != full
+    assert first_page_picture(stamped) == first_page_picture(full)
+
+
 @pytest.mark.parametrize("name", ["Ann → Example", "Ann " + "Verylongfamilyname" * 4])
 def test_names_the_fast_path_cannot_print_are_laid_out_in_full(name: str, tmp_path: Path) -> None:
     stamped, full = stamped_and_full(tmp_path, name)

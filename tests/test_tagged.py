@@ -127,6 +127,7 @@ def test_each_card_reads_title_purpose_figure_steps_dose_cautions(tmp_path: Path
         assert figure["alt"] == exercise.illustration.alt  # type: ignore[union-attr]
         steps = card["kids"][roles.index("L")]
         assert len(steps["kids"]) == len(exercise.steps) and steps["numbering"] == "Decimal"
+        assert all([k["role"] for k in item["kids"]] == ["Lbl", "LBody"] for item in steps["kids"])
         table = card["kids"][roles.index("Table")]
         heads, values = table["kids"]
         cells = dose_cells(exercise.dose, language)
@@ -139,7 +140,10 @@ def test_each_card_reads_title_purpose_figure_steps_dose_cautions(tmp_path: Path
     text = squash(struct_text(path))
     position = 0
     for exercise in handout.exercises:
-        for piece in [exercise.name, *exercise.steps, *(v for _, v in dose_cells(exercise.dose, language))]:
+        numbered = [
+            x for n, step in enumerate(exercise.steps, start=1) for x in (f'"{n}."', step)
+        ]  # Lbl, LBody
+        for piece in [exercise.name, *numbered, *(v for _, v in dose_cells(exercise.dose, language))]:
             found = text.find(squash(piece), position)
             assert found >= 0, (exercise.name, piece)
             position = found
@@ -167,6 +171,23 @@ def test_every_word_of_the_handout_is_in_the_tree_and_no_header_or_footer(
     # the running header and footer are artifacts: read on no page
     assert "Page1of" not in text and "Página1de" not in text
     assert squash(inputs.layout.clinic.name) not in text[:200]
+
+
+def test_every_bullet_and_number_is_its_items_label() -> None:
+    """A list's bullets and numbers are read as each item's Lbl (not skipped as artifacts); the
+    checklist's tick boxes are drawn, not read."""
+    found = tree(render_bytes("iliopsoas-back-pain"))
+    lists = [n for n in flat(found) if n["role"] == "L"]
+    labelled = [n for n in lists if n["numbering"]]
+    assert len(labelled) >= 8  # symptoms, causes, steps of each card, help box, sources
+    for node in labelled:
+        for item in node["kids"]:
+            assert [k["role"] for k in item["kids"]] == ["Lbl", "LBody"]
+            assert item["kids"][0]["mcids"] == 1  # the bullet or number, drawn once
+    checklist = [n for n in lists if not n["numbering"]]
+    assert checklist and all(
+        [k["role"] for k in i["kids"]] == ["LBody"] for n in checklist for i in n["kids"]
+    )
 
 
 @pytest.mark.parametrize("handout", SHIPPED)
@@ -227,6 +248,31 @@ def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None
         # the name is read right after its label, the date after its label
         assert re.search(r'"Name"\s+P \(block\)\s+""\s+"Ann Example"', text), text[:600]
         assert re.search(r'"Date"\s+P \(block\)\s+""\s+"3 Mar 26"', text)
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_a_copy_whose_patient_block_is_drawn_again_keeps_its_tags(tmp_path: Path) -> None:
+    from psoaspdf.render.stamp import stamp_personal
+
+    inputs = load_inputs("neck-pain")
+    fields: dict[str, Any] = {}
+    base = render_handout(inputs, None, fields)
+    personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04")  # wider than the lines
+    stamped = stamp_personal(base, fields, personal, inputs.layout)
+    assert stamped is not None and b"psoaspdf patient block" not in stamped
+    path = tmp_path / "s.pdf"
+    path.write_bytes(stamped)
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    if shutil.which("pdfinfo"):
+        text = struct_text(path)
+        # each label and value keeps its element and place: label, then what is on its line
+        assert re.search(r'"Name"\s+P \(block\)\s+"Quintero Vasquez"\s+P \(block\)\s+"Date"', text), text[
+            :600
+        ]
+        assert re.search(
+            r'"Date"\s+P \(block\)\s+"2026-12-04"\s+P \(block\)\s+"Clinician"\s+P \(block\)\s+""', text
+        )
+        assert text.count("Quintero Vasquez") == 1
 
 
 # --- programs, booklets and batch copies -------------------------------------------------------------------

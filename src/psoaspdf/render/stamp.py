@@ -1,5 +1,10 @@
 """Personal details stamped onto a handout laid out once without them: the fast path for batch
-runs, where thousands of copies differ only in a name, a clinician and a date."""
+runs, where thousands of copies differ only in a name, a clinician and a date.
+
+Details that fit their blank lines are written on them. Details that a full layout would lay out
+otherwise (an ISO date or a long name takes room from its neighbours) have the whole patient block
+drawn again, laid out by the same code as a full layout, in place of the blank one; only a block
+that would change size (a name that needs two lines) sends the copy to a full layout."""
 
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ def lift(size: float) -> float:
 
 def stamp_personal(
     base: bytes,
-    fields: dict[str, tuple[int, float, float, float]],
+    fields: dict[str, Any],
     personal: model.Personal,
     layout: model.Layout,
 ) -> bytes | None:
@@ -47,8 +52,8 @@ def stamp_personal(
     for key, text in wanted.items():
         if key not in fields or any(ord(c) not in fonts.covered for c in text if not c.isspace()):
             return None
-        if stringWidth(text, fonts.regular, size) > fields[key][3]:
-            return None
+    if any(stringWidth(text, fonts.regular, size) > fields[key][3] for key, text in wanted.items()):
+        return _redrawn(base, fields, personal, layout)
     overlay = io.BytesIO()
     canvas = Canvas(overlay, pagesize=PAPER[layout.page.paper], invariant=1, initialFontName=fonts.regular)
     canvas.setFillColor(layout.colors.text)
@@ -76,9 +81,75 @@ def stamp_personal(
     return compact(out.getvalue())
 
 
-def _joins(
-    writer: Any, fields: dict[str, tuple[int, float, float, float]], keys: list[str]
-) -> dict[str, tuple[int, Any]]:
+@functools.lru_cache(maxsize=8)
+def _story(layout: model.Layout, language: str) -> Any:
+    """The story builder a full layout of this layout and language uses (its styles and words)."""
+    from .document import _Renderer
+
+    return _Renderer(layout, language, model.Personal()).story
+
+
+def _redrawn(
+    base: bytes, fields: dict[str, Any], personal: model.Personal, layout: model.Layout
+) -> bytes | None:
+    """The base with its blank patient block cut from page 1's content and the block with the
+    details drawn in its place, each label and value under the marked-content id its element
+    already has; None when the block with the details is not the blank's size."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ContentStream
+
+    from .story import BLOCK_BEGIN, BLOCK_END, BLOCK_KEY, BLOCK_MCIDS
+    from .tags import TAGGING, Tags, begin_page, end_page
+
+    block, ids = fields.get(BLOCK_KEY), fields.get(BLOCK_MCIDS, ())
+    if block is None or block[0] != 1:
+        return None
+    _, x, y, height = block
+    writer = PdfWriter(clone_from=_parsed(base))
+    page = writer.pages[0]
+    language = str(writer._root_object.get("/Lang") or "en")
+    story = _story(layout, language)
+    story.tags, story.stamping, sink = (Tags(language) if ids else None), True, story.field_sink
+    story.field_sink = {}  # the blank lines left blank say again where they are: not wanted here
+    try:
+        table, nodes = story.patient_table(personal)
+    finally:
+        story.tags, story.stamping, story.field_sink = None, False, sink
+    if abs(table.wrap(story.s.frame_width, height + 1000)[1] - height) > 0.01:
+        return None  # the page below the block would move: lay the copy out in full
+    if ids:
+        if len(ids) != len(nodes) or None in nodes:
+            return None
+        for node, mcid in zip(nodes, ids, strict=True):
+            node.mcid = int(mcid)
+    content: Any = page["/Contents"].get_object()  # ReportLab writes one stream a page
+    data: bytes = content.get_data()
+    start = data.find(BLOCK_BEGIN)
+    end = data.find(BLOCK_END, start)
+    if start < 0 or end < 0 or data.find(BLOCK_BEGIN, start + 1) >= 0:
+        return None
+    fresh = ContentStream(None, writer)
+    fresh.set_data(data[:start] + data[end + len(BLOCK_END) :])
+    page.replace_contents(fresh)
+    overlay = io.BytesIO()
+    fonts = story.s.fonts
+    canvas = Canvas(overlay, pagesize=PAPER[layout.page.paper], invariant=1, initialFontName=fonts.regular)
+    if ids:
+        canvas.__dict__[TAGGING] = True
+        begin_page(canvas)
+    table.drawOn(canvas, x, y)
+    if ids:
+        end_page(canvas)
+    canvas.showPage()
+    canvas.save()
+    page.merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
+    page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return compact(out.getvalue())
+
+
+def _joins(writer: Any, fields: dict[str, Any], keys: list[str]) -> dict[str, tuple[int, Any]]:
     """For each value to stamp on a tagged copy: a new marked-content id on page 1, recorded in
     the parent tree and in the element that held the blank line's place (key → (mcid, element))."""
     from pypdf.generic import ArrayObject, NumberObject

@@ -28,7 +28,7 @@ from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
 from .inline import markup, plain_text
 from .styles import Styles
-from .tags import MCID, MCID_KEY, TAGGING, Node, TagBox, Tags, marked, tagged_paragraph
+from .tags import MCID, MCID_KEY, TAGGING, LabelledList, Node, TagBox, Tags, marked, tagged_paragraph
 
 F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
@@ -180,7 +180,7 @@ class FieldMarker(Flowable):
     def __init__(
         self,
         key: str,
-        sink: dict[str, tuple[int, float, float, float]],
+        sink: dict[str, Any],
         room: float,
         node: Node | None = None,
     ) -> None:
@@ -205,6 +205,43 @@ class FieldMarker(Flowable):
             with marked(self.canv, self.node):
                 pass
             self.sink[f"{self.key}{MCID_KEY}"] = (page, float(mcid), 0.0, 0.0)
+
+
+BLOCK_KEY = ":block"  # the patient block's (page, x, y, height), in a blank laid out for stamping
+BLOCK_MCIDS = ":block-mcids"  # its labels' and lines' marked-content ids, in drawing order
+BLOCK_BEGIN, BLOCK_END = b"% psoaspdf patient block {", b"% psoaspdf patient block }"
+
+
+class PatientBlock(Flowable):
+    """The patient's name, date and clinician block of a blank laid out for stamping: drawn
+    between two comments in the page's content, so that a copy whose details need the block laid
+    out otherwise (an ISO date, a long name) can have it drawn again in their place."""
+
+    def __init__(self, table: Table, sink: dict[str, Any], nodes: list[Node | None]) -> None:
+        super().__init__()
+        self.table, self.sink, self.nodes = table, sink, nodes
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.table.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []  # never split: one row (or one row of labels over one of lines)
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
+        page = canvas.getPageNumber()
+        ax, ay = canvas.absolutePosition(x, y)
+        canvas.addLiteral(BLOCK_BEGIN.decode())
+        self.table.drawOn(canvas, x, y, _sW)
+        canvas.addLiteral(BLOCK_END.decode())
+        self.sink[BLOCK_KEY] = (page, ax, ay, self.height)
+        ids = [
+            n.kids[-1][1] for n in self.nodes if n is not None and n.kids and isinstance(n.kids[-1], tuple)
+        ]
+        self.sink[BLOCK_MCIDS] = tuple(ids) if len(ids) == len(self.nodes) else ()
+
+    def draw(self) -> None:  # drawOn draws the table
+        pass
 
 
 class TickBox(Flowable):
@@ -232,7 +269,7 @@ class Story:
         self.s = styles
         self.labels = labels
         self.layout = layout
-        self.field_sink: dict[str, tuple[int, float, float, float]] = {}  # where blank write-in lines are
+        self.field_sink: dict[str, Any] = {}  # where blank write-in lines are
         self.indent = styles.body.fontSize * 1.5  # room for "10." beside a step, at any type size
         self.tags: Tags | None = None  # the structure being built, when the PDF is tagged
         self.stamping = False  # laid out to have a patient's details stamped on later
@@ -310,8 +347,8 @@ class Story:
             paragraphs = []
             for n, item in enumerate(items):
                 with self.group("LI", lang=langs[n] if n < len(langs) else None):
-                    paragraphs.append(self.para(item, style, "LBody"))
-        return ListFlowable(
+                    paragraphs.append(self.item(item, style))
+        return LabelledList(
             [ListItem(paragraph, leftIndent=self.indent) for paragraph in paragraphs],
             bulletType="bullet",
             start="•",
@@ -321,6 +358,14 @@ class Story:
             leftIndent=self.indent,
         )
 
+    def item(self, text: str, style: Any) -> Paragraph:
+        """A list item's body (``LBody``), after the ``Lbl`` element its list draws its bullet
+        or number in."""
+        label = self.tags.leaf("Lbl") if self.tags is not None else None
+        paragraph = self.para(text, style, "LBody")
+        paragraph.label = label
+        return paragraph
+
     def numbered(self, items: tuple[str, ...], start: int = 1) -> ListFlowable:
         with self.group("L") as node:
             if node is not None:
@@ -328,8 +373,8 @@ class Story:
             paragraphs = []
             for item in items:
                 with self.group("LI"):
-                    paragraphs.append(self.para(item, self.s.bullet, "LBody"))
-        return ListFlowable(
+                    paragraphs.append(self.item(item, self.s.bullet))
+        return LabelledList(
             [ListItem(paragraph, leftIndent=self.indent * 1.15) for paragraph in paragraphs],
             bulletType="1",
             start=start,
@@ -395,11 +440,19 @@ class Story:
         out.append(sourced(self.para(handout.summary, self.s.body), "summary", "the summary"))
         return out
 
-    def patient_line(self, personal: model.Personal) -> Table:
+    def patient_line(self, personal: model.Personal) -> Flowable:
         """Name, date and clinician: filled in when given, else a line to write on.
 
         Labels sit beside their lines; with large type or narrow paper, above them instead.
         """
+        table, nodes = self.patient_table(personal)
+        if self.stamping:  # a blank laid out to be stamped: say where the block is, to draw it again
+            return PatientBlock(table, self.field_sink, nodes)
+        return table
+
+    def patient_table(self, personal: model.Personal) -> tuple[Table, list[Node | None]]:
+        """The patient line's table, and the elements of its cells when tagged: each label's,
+        then its value's or blank line's (None for one drawn as an artifact)."""
         entries = [
             ("patient", personal.patient, 0.38),
             ("date", personal.date, 0.27),
@@ -468,7 +521,9 @@ class Story:
                 ("LINEBELOW", (c, 1), (c, 1), 0.9, self.s.colors.text) for c in range(0, len(columns), 2)
             ]
         table.setStyle(self.table_style(*commands))
-        return table
+        return table, [
+            getattr(cell, "node", None) for pair in zip(labels, values, strict=True) for cell in pair
+        ]
 
     def _patient_spans(
         self, entries: list[tuple[str, str | None, float]], label_widths: list[float], usable: float

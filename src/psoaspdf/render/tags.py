@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, ListFlowable, Paragraph
+from reportlab.platypus.flowables import BulletDrawer
 
 TAGGING = "_psoaspdf_tagging"  # on a canvas that marks what it draws
 MCID = "_psoaspdf_mcid"  # the canvas's next marked-content id on its page
@@ -37,6 +38,7 @@ class Node:
     parent: Node | None = None
     scope: str | None = None  # a TH's: Column (it heads the cells under it) or Row
     numbering: str | None = None  # an L's: Decimal (steps) or Disc (bullets)
+    mcid: int | None = None  # drawn again under this marked-content id (a stamped block), not a new one
 
     def add(
         self, role: str, alt: str | None = None, lang: str | None = None, scope: str | None = None
@@ -109,8 +111,10 @@ def marked(canvas: Any, node: Node | None) -> Iterator[None]:
         yield
         return
     page = canvas.getPageNumber()
-    mcid = canvas.__dict__.get(MCID, 0)
-    canvas.__dict__[MCID] = mcid + 1
+    mcid = node.mcid
+    if mcid is None:
+        mcid = canvas.__dict__.get(MCID, 0)
+        canvas.__dict__[MCID] = mcid + 1
     canvas.addLiteral(f"EMC /{node.role} <</MCID {mcid}>> BDC")
     try:
         yield
@@ -180,6 +184,32 @@ class TagBox(Flowable):
 
     def draw(self) -> None:  # drawOn draws the inner flowable
         pass
+
+
+class LabelledList(ListFlowable):
+    """A list whose bullets or numbers are each drawn as their item's ``Lbl`` element: each
+    item's paragraph carries that element as ``label`` (None: an artifact, as untagged)."""
+
+    def _getContent(self) -> list[Any]:  # noqa: N802 (ReportLab's name)
+        content: list[Any] = super()._getContent()
+        for item in content:
+            node = getattr(getattr(item, "_flowable", None), "label", None)
+            bullet = getattr(item, "_bullet", None)
+            if node is not None and bullet is not None:
+                item._bullet = _Label(bullet, node)
+        return content
+
+
+class _Label(BulletDrawer):
+    """A list item's bullet drawer, drawing inside its ``Lbl`` element's marked content."""
+
+    def __init__(self, bullet: BulletDrawer, node: Node) -> None:  # a copy of ``bullet``
+        self.__dict__.update(bullet.__dict__)
+        self.node = node
+
+    def drawOn(self, indenter: Any, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        with marked(canvas, self.node):
+            super().drawOn(indenter, canvas, x, y, _sW)
 
 
 # --- writing the tree -------------------------------------------------------------------------------------
