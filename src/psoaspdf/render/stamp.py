@@ -82,11 +82,19 @@ def stamp_personal(
 
 
 @functools.lru_cache(maxsize=8)
-def _story(layout: model.Layout, language: str) -> Any:
-    """The story builder a full layout of this layout and language uses (its styles and words)."""
+def _renderer(layout: model.Layout, language: str) -> Any:
+    """The set-up a full layout of this layout and language uses: its styles and words."""
     from .document import _Renderer
 
-    return _Renderer(layout, language, model.Personal()).story
+    return _Renderer(layout, language, model.Personal())
+
+
+def _story(layout: model.Layout, language: str) -> Any:
+    """A story builder of its own (a copy's is changed as it is used; threads may share a worker)."""
+    from .story import Story
+
+    renderer = _renderer(layout, language)
+    return Story(renderer.styles, renderer.labels, renderer.layout)
 
 
 def _redrawn(
@@ -109,12 +117,9 @@ def _redrawn(
     page = writer.pages[0]
     language = str(writer._root_object.get("/Lang") or "en")
     story = _story(layout, language)
-    story.tags, story.stamping, sink = (Tags(language) if ids else None), True, story.field_sink
-    story.field_sink = {}  # the blank lines left blank say again where they are: not wanted here
-    try:
-        table, nodes = story.patient_table(personal)
-    finally:
-        story.tags, story.stamping, story.field_sink = None, False, sink
+    # laid out as for stamping, so a line left blank keeps its element (where it is: not wanted)
+    story.tags, story.stamping = (Tags(language) if ids else None), True
+    table, nodes = story.patient_table(personal)
     if abs(table.wrap(story.s.frame_width, height + 1000)[1] - height) > 0.01:
         return None  # the page below the block would move: lay the copy out in full
     if ids:

@@ -208,7 +208,7 @@ class FieldMarker(Flowable):
 
 
 BLOCK_KEY = ":block"  # the patient block's (page, x, y, height), in a blank laid out for stamping
-BLOCK_MCIDS = ":block-mcids"  # its labels' and lines' marked-content ids, in drawing order
+BLOCK_MCIDS = ":block-mcids"  # its cells' marked-content ids: each label's, then its line's
 BLOCK_BEGIN, BLOCK_END = b"% psoaspdf patient block {", b"% psoaspdf patient block }"
 
 

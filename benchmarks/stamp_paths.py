@@ -1,0 +1,96 @@
+"""What one personalised copy costs on each path, in process, against a full layout in the same run.
+
+    python benchmarks/stamp_paths.py [--copies 200] [--quick]
+
+For a short handout (tests/data/minimal.yaml) and the long one (iliopsoas, 7 pages), each copy
+made from a blank laid out once (as `psoaspdf batch` and the desk do):
+
+- fits:    a name and a date that fit their blank lines (written on them);
+- wide:    an ISO date and a full name (the patient block drawn again, as a full layout draws it);
+- full:    the same details laid out in full (what a copy with a note or a dose change costs).
+
+Each row: copies per second, and the ratio of the full layout's time to the path's (higher is
+better). No peer outside psoaspdf is measured here (issue 17's Typst row is not yet built).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHORT = REPO / "tests" / "data" / "minimal.yaml"
+
+NAMES = [
+    "Quintero Vasquez",
+    "Maria Gonzalez",
+    "José Ruiz",
+    "Ann Lee",
+    "Bo Chen",
+]  # fit one line beside the others
+
+
+def per_copy(make: object, copies: int) -> float:
+    """Seconds per copy, best of three rounds of ``copies``."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for n in range(copies):
+            make(n)  # type: ignore[operator]
+        best = min(best, (time.perf_counter() - start) / copies)
+    return best
+
+
+def measure(source: str, copies: int) -> dict[str, float]:
+    """Seconds per copy on each path for one handout."""
+    from psoaspdf import model
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.render.stamp import stamp_personal
+
+    inputs = load_inputs(source)
+    fields: dict[str, object] = {}
+    base = render_handout(inputs, None, fields)
+
+    def wide_details(n: int) -> model.Personal:
+        return model.Personal(patient=NAMES[n % len(NAMES)], date="2026-12-04", clinician="Dr. J. Park, PT")
+
+    def fits(n: int) -> bytes | None:
+        return stamp_personal(
+            base, fields, model.Personal(patient=f"Ann {n}", date="4 Dec 26"), inputs.layout
+        )
+
+    def wide(n: int) -> bytes | None:
+        return stamp_personal(base, fields, wide_details(n), inputs.layout)
+
+    def full(n: int) -> bytes:
+        return render_handout(inputs, wide_details(n))
+
+    assert fits(0) is not None and all(wide(n) is not None for n in range(len(NAMES))), "a path was not taken"
+    return {name: per_copy(make, copies) for name, make in (("fits", fits), ("wide", wide), ("full", full))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="a few copies of the short handout (for CI)")
+    args = parser.parse_args()
+
+    copies = 3 if args.quick else args.copies
+    handouts = [str(SHORT)] if args.quick else [str(SHORT), "iliopsoas-back-pain"]
+    print(f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    for source in handouts:
+        times = measure(source, copies)
+        for name, seconds in times.items():
+            print(
+                f"{Path(source).stem:22} {name:5} {1 / seconds:7.1f} copies/s  {seconds * 1000:6.1f} ms"
+                f"  ({times['full'] / seconds:4.1f}x the full layout's speed)"
+            )
+
+
+if __name__ == "__main__":
+    main()
