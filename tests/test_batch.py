@@ -385,6 +385,68 @@ def test_details_wider_than_their_lines_are_stamped_as_a_full_layout_prints_them
     assert len(pypdf.PdfReader(io.BytesIO(stamped)).pages) == len(pypdf.PdfReader(io.BytesIO(full)).pages)
 
 
+def page_pictures(data: bytes) -> list[bytes]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return [bytes(page.render(scale=1.5).to_pil().convert("RGB").tobytes()) for page in document]
+    finally:
+        document.close()
+
+
+NOTE = "Start gently with the stretch, and stop if your leg feels numb or weak. Call us on Monday."
+
+
+@pytest.mark.parametrize("layout", ["", "riverbend"])
+def test_a_note_is_written_on_the_notes_lines_as_a_full_layout_writes_it(layout: str, tmp_path: Path) -> None:
+    """A copy with a note is stamped too: the note on the notes box's ruled lines, every page the
+    same picture as the copy laid out in full, the note read where the box is."""
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.library import bundled_id
+
+    source = str(bundled_id("iliopsoas-back-pain", "handouts"))
+    layout_file = str(bundled_id(layout, "layouts")) if layout else ""
+    personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04", note=NOTE)
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind="handout",
+        source=source,
+        layout=layout_file,
+        personal=personal,
+    )
+    stamped = batch.render_job(job)
+    full = render_handout(load_inputs(source, layout_file or None), personal)
+    assert stamped != full  # the fast path was taken
+    assert page_pictures(stamped) == page_pictures(full)
+    text = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(stamped)).pages]
+    (page,) = [n for n, words in enumerate(text) if "Start gently with the stretch" in words]
+    box = text[page].index("Notes for you")
+    assert text[page].index("Start gently with the stretch") > box and "Call us on Monday." in text[page]
+
+
+def test_a_note_longer_than_the_lines_is_laid_out_in_full(tmp_path: Path) -> None:
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.library import bundled_id
+
+    source = str(bundled_id("iliopsoas-back-pain", "handouts"))
+    personal = model.Personal(patient="Ann Lee", note=" ".join([NOTE] * 4))  # about eight lines
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind="handout",
+        source=source,
+        layout="",
+        personal=personal,
+    )
+    stamped = batch.render_job(job)
+    full = render_handout(load_inputs(source), personal)
+    assert stamped == full  # the box grows: the page changes, so the copy is laid out in full
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(full)).pages)
+    assert text.count("Call us on Monday.") == 4
+
+
 def test_a_program_copy_with_an_iso_date_is_stamped_as_laid_out(tmp_path: Path) -> None:
     from psoaspdf.library import bundled_id
     from psoaspdf.program import load_program_inputs, render_program_bytes

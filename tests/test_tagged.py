@@ -275,6 +275,25 @@ def test_a_copy_whose_patient_block_is_drawn_again_keeps_its_tags(tmp_path: Path
         assert text.count("Quintero Vasquez") == 1
 
 
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_a_stamped_note_is_read_after_its_heading(tmp_path: Path) -> None:
+    from psoaspdf.render.stamp import stamp_personal
+
+    inputs = load_inputs("neck-pain")
+    fields: dict[str, Any] = {}
+    base = render_handout(inputs, None, fields)
+    personal = model.Personal(patient="Ann Lee", note="Two sets a day this week.")
+    stamped = stamp_personal(base, fields, personal, inputs.layout)
+    assert stamped is not None
+    path = tmp_path / "s.pdf"
+    path.write_bytes(stamped)
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    if shutil.which("pdfinfo"):
+        text = struct_text(path)
+        assert re.search(r'"Notes for you"\s+P \(block\)\s+"Two sets a day this week\."', text), text
+        assert text.count("Two sets a day") == 1
+
+
 # --- programs, booklets and batch copies -------------------------------------------------------------------
 
 

@@ -686,8 +686,9 @@ def render_job(job: Job) -> bytes:
         key = (job.source, job.layout, job.paper, job.root, _mtime(job.source), _mtime(job.layout))
         inputs = _inputs(*key)
         stamped = None
-        if personal and not personal.note and not job.doses:
-            # laid out once per handout and layout; each copy only has its details written on
+        if personal and not job.doses:
+            # laid out once per handout and layout; each copy only has its details (and note)
+            # written on
             from .render.stamp import stamp_personal
 
             base, fields = _blank_copy(*key)

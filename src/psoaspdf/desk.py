@@ -504,7 +504,7 @@ def _handout(
         inputs = dataclasses.replace(inputs, handout=_with_doses(inputs.handout, _changes(doses, handout)))
     if request.format == "html":
         return render_handout_html(inputs, personal)
-    if personal and not personal.note and not doses:
+    if personal and not doses:  # a note too: it is written on the notes box's lines
         stamped = _stamped(_blank(*key), personal, inputs.layout)
         if stamped is not None:
             return stamped

@@ -18,7 +18,9 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import model
 from ..compact import compact
 from .fonts import load_fonts
+from .story import MCIDS
 from .styles import LINE_SPACING, PAPER
+from .tags import TAGGING, Node, Tags, begin_page, end_page, marked
 
 
 @functools.lru_cache(maxsize=8)
@@ -41,44 +43,112 @@ def stamp_personal(
     personal: model.Personal,
     layout: model.Layout,
 ) -> bytes | None:
-    """The base PDF with the patient's details written on its blank lines; None when they do
-    not fit or need a glyph the body font lacks (the caller then lays the copy out in full)."""
+    """The base PDF with the patient's details written on its blank lines and the note on its
+    notes box's lines; None when the page would change (the caller then lays the copy out in
+    full): a name line or note that needs more room than the blank's, a glyph the body font
+    lacks, or a blank without the place a detail goes."""
     from pypdf import PdfReader, PdfWriter
+
+    from .story import BLOCK_KEY, NOTE_KEY
 
     fonts = load_fonts(layout.fonts)
     size = layout.fonts.size
     values = {"patient": personal.patient, "date": personal.date, "clinician": personal.clinician}
     wanted = {k: v for k, v in values.items() if v}
-    for key, text in wanted.items():
-        if key not in fields or any(ord(c) not in fonts.covered for c in text if not c.isspace()):
+    for text in [*wanted.values(), personal.note or ""]:
+        if any(ord(c) not in fonts.covered for c in text if not c.isspace()):
             return None
-    if any(stringWidth(text, fonts.regular, size) > fields[key][3] for key, text in wanted.items()):
-        return _redrawn(base, fields, personal, layout)
-    overlay = io.BytesIO()
-    canvas = Canvas(overlay, pagesize=PAPER[layout.page.paper], invariant=1, initialFontName=fonts.regular)
-    canvas.setFillColor(layout.colors.text)
-    canvas.setFont(fonts.regular, size)
-    pages = {fields[k][0] for k in wanted}
-    if pages != {1}:
+    if any(key not in fields or fields[key][0] != 1 for key in wanted):
         return None  # the patient line is always on the first page; anything else: lay out in full
+    if personal.note and NOTE_KEY not in fields:
+        return None
+    wide = any(stringWidth(text, fonts.regular, size) > fields[key][3] for key, text in wanted.items())
     writer = PdfWriter(clone_from=_parsed(base))
-    # in a tagged copy each value is marked content of its own, joined to the element the blank
-    # line holds in the structure tree; in an untagged one, written as it is
-    joins = _joins(writer, fields, list(wanted))
-    for key, text in wanted.items():
-        _, x, y, _ = fields[key]
-        if key in joins:
-            canvas.addLiteral(f"/P <</MCID {joins[key][0]}>> BDC")
-        canvas.drawString(x, y + lift(size), text)
-        if key in joins:
-            canvas.addLiteral("EMC")
-    canvas.showPage()
-    canvas.save()
-    writer.pages[0].merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
-    writer.pages[0].compress_content_streams()  # merging left the page's drawing uncompressed
+    tagged = "/StructTreeRoot" in writer._root_object
+    story: Any = None
+    redraw: list[tuple[str, Any]] = []  # (part, flowable with the details) to draw in the blank part's place
+    if wide or personal.note:
+        language = str(writer._root_object.get("/Lang") or "en")
+        story = _story(layout, language)
+        story.tags, story.stamping = (Tags(language) if tagged else None), True
+    if wide:
+        redraw.append((BLOCK_KEY, story.patient_table(personal)))
+    if personal.note:
+        width = fields[NOTE_KEY][4]
+        note = story.ruled_note(personal.note, width)
+        note = getattr(note, "inner", note)  # the ruled lines themselves, not the blank's marker
+        redraw.append((NOTE_KEY, (note, [getattr(note.note, "node", None)])))
+    overlays: dict[int, tuple[Canvas, io.BytesIO]] = {}  # by page: what is drawn on it
+
+    def overlay(page: int) -> Canvas:
+        if page not in overlays:
+            buffer = io.BytesIO()
+            canvas = Canvas(
+                buffer, pagesize=PAPER[layout.page.paper], invariant=1, initialFontName=fonts.regular
+            )
+            if tagged:
+                canvas.__dict__[TAGGING] = True
+                begin_page(canvas)
+            overlays[page] = canvas, buffer
+        return overlays[page][0]
+
+    for key, (flowable, nodes) in redraw:
+        page, x, y, height, _ = fields[key]
+        if not _fits(flowable, height, fields[key][4]) or not _cut(writer.pages[page - 1], key):
+            return None
+        ids = fields.get(key + MCIDS, ())
+        if tagged:
+            if len(ids) != len(nodes) or None in nodes:
+                return None
+            for node, mcid in zip(nodes, ids, strict=True):
+                node.mcid = int(mcid)
+        flowable.drawOn(overlay(page), x, y)
+    if not wide and wanted:
+        # in a tagged copy each value is marked content of its own, joined to the element the
+        # blank line holds in the structure tree; in an untagged one, written as it is
+        joins = _joins(writer, fields, list(wanted)) if tagged else {}
+        canvas = overlay(1)
+        canvas.setFillColor(layout.colors.text)
+        canvas.setFont(fonts.regular, size)
+        for key, text in wanted.items():
+            _, x, y, _ = fields[key]
+            with marked(canvas, Node("P", mcid=joins[key][0]) if key in joins else None):
+                canvas.drawString(x, y + lift(size), text)
+    for page, (canvas, buffer) in overlays.items():
+        if tagged:
+            end_page(canvas)
+        canvas.showPage()
+        canvas.save()
+        writer.pages[page - 1].merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+        writer.pages[page - 1].compress_content_streams()  # merging left the page's drawing uncompressed
     out = io.BytesIO()
     writer.write(out)
     return compact(out.getvalue())
+
+
+def _fits(flowable: Any, height: float, width: float) -> bool:
+    """Whether ``flowable`` laid out ``width`` wide is the blank part's height: nothing below moves."""
+    return bool(abs(flowable.wrap(width, height + 1000)[1] - height) <= 0.01)
+
+
+def _cut(page: Any, key: str) -> bool:
+    """Take the blank part drawn between ``key``'s comments out of ``page``'s content; False if
+    it is not there exactly once."""
+    from pypdf.generic import ContentStream
+
+    from .story import redraw_marks
+
+    begin, end = redraw_marks(key)
+    content: Any = page["/Contents"].get_object()  # ReportLab writes one stream a page
+    data: bytes = content.get_data()
+    start = data.find(begin)
+    stop = data.find(end, start)
+    if start < 0 or stop < 0 or data.find(begin, start + 1) >= 0:
+        return False
+    fresh = ContentStream(None, page.indirect_reference.pdf)
+    fresh.set_data(data[:start] + data[stop + len(end) :])
+    page.replace_contents(fresh)
+    return True
 
 
 @functools.lru_cache(maxsize=8)
@@ -95,63 +165,6 @@ def _story(layout: model.Layout, language: str) -> Any:
 
     renderer = _renderer(layout, language)
     return Story(renderer.styles, renderer.labels, renderer.layout)
-
-
-def _redrawn(
-    base: bytes, fields: dict[str, Any], personal: model.Personal, layout: model.Layout
-) -> bytes | None:
-    """The base with its blank patient block cut from page 1's content and the block with the
-    details drawn in its place, each label and value under the marked-content id its element
-    already has; None when the block with the details is not the blank's size."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ContentStream
-
-    from .story import BLOCK_BEGIN, BLOCK_END, BLOCK_KEY, BLOCK_MCIDS
-    from .tags import TAGGING, Tags, begin_page, end_page
-
-    block, ids = fields.get(BLOCK_KEY), fields.get(BLOCK_MCIDS, ())
-    if block is None or block[0] != 1:
-        return None
-    _, x, y, height = block
-    writer = PdfWriter(clone_from=_parsed(base))
-    page = writer.pages[0]
-    language = str(writer._root_object.get("/Lang") or "en")
-    story = _story(layout, language)
-    # laid out as for stamping, so a line left blank keeps its element (where it is: not wanted)
-    story.tags, story.stamping = (Tags(language) if ids else None), True
-    table, nodes = story.patient_table(personal)
-    if abs(table.wrap(story.s.frame_width, height + 1000)[1] - height) > 0.01:
-        return None  # the page below the block would move: lay the copy out in full
-    if ids:
-        if len(ids) != len(nodes) or None in nodes:
-            return None
-        for node, mcid in zip(nodes, ids, strict=True):
-            node.mcid = int(mcid)
-    content: Any = page["/Contents"].get_object()  # ReportLab writes one stream a page
-    data: bytes = content.get_data()
-    start = data.find(BLOCK_BEGIN)
-    end = data.find(BLOCK_END, start)
-    if start < 0 or end < 0 or data.find(BLOCK_BEGIN, start + 1) >= 0:
-        return None
-    fresh = ContentStream(None, writer)
-    fresh.set_data(data[:start] + data[end + len(BLOCK_END) :])
-    page.replace_contents(fresh)
-    overlay = io.BytesIO()
-    fonts = story.s.fonts
-    canvas = Canvas(overlay, pagesize=PAPER[layout.page.paper], invariant=1, initialFontName=fonts.regular)
-    if ids:
-        canvas.__dict__[TAGGING] = True
-        begin_page(canvas)
-    table.drawOn(canvas, x, y)
-    if ids:
-        end_page(canvas)
-    canvas.showPage()
-    canvas.save()
-    page.merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
-    page.compress_content_streams()
-    out = io.BytesIO()
-    writer.write(out)
-    return compact(out.getvalue())
 
 
 def _joins(writer: Any, fields: dict[str, Any], keys: list[str]) -> dict[str, tuple[int, Any]]:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -39,7 +40,8 @@ PICTURE_HEIGHT = 100.0  # points: the tallest picture beside the steps (two card
 PROGRAM_PICTURE = 112.0  # points: the widest figure column of a program's exercise row
 PROGRAM_PICTURE_HEIGHT = 58.0  # points: a figure no taller than the row's words
 STACK_AT = 17.0  # body size from which a card's picture goes above its steps (large print)
-NOTE_LINES = 3  # ruled lines for the clinician's notes
+NOTE_LINES = 3  # ruled lines for the clinician's notes (more when a note needs them)
+NOTE_PITCH = 26.0  # from one ruled line to the next
 QR_SIZE = 72.0  # one inch: phones read it easily from arm's length
 
 
@@ -207,41 +209,82 @@ class FieldMarker(Flowable):
             self.sink[f"{self.key}{MCID_KEY}"] = (page, float(mcid), 0.0, 0.0)
 
 
-BLOCK_KEY = ":block"  # the patient block's (page, x, y, height), in a blank laid out for stamping
-BLOCK_MCIDS = ":block-mcids"  # its cells' marked-content ids: each label's, then its line's
-BLOCK_BEGIN, BLOCK_END = b"% psoaspdf patient block {", b"% psoaspdf patient block }"
+BLOCK_KEY = ":block"  # the patient block, in a blank laid out for stamping
+NOTE_KEY = ":note"  # the ruled lines of the notes box, likewise
+MCIDS = ":mcids"  # after a part's key: its elements' marked-content ids, in the order of its nodes
 
 
-class PatientBlock(Flowable):
-    """The patient's name, date and clinician block of a blank laid out for stamping: drawn
-    between two comments in the page's content, so that a copy whose details need the block laid
-    out otherwise (an ISO date, a long name) can have it drawn again in their place."""
+def redraw_marks(key: str) -> tuple[bytes, bytes]:
+    """The comments a redrawable part is drawn between in its page's content."""
+    return b"% psoaspdf redraw " + key.encode() + b" {", b"% psoaspdf redraw " + key.encode() + b" }"
 
-    def __init__(self, table: Table, sink: dict[str, Any], nodes: list[Node | None]) -> None:
+
+class Redrawable(Flowable):
+    """A part of a blank laid out for stamping that a copy may need drawn otherwise (the patient
+    block for an ISO date or a long name; the notes box's lines for a note): drawn between two
+    comments in its page's content, with where it is, (page, x, y, height, width), and its
+    elements' marked-content ids told to the sink, so that the stamp path can draw it again in
+    its place (see stamp.py)."""
+
+    def __init__(self, inner: Flowable, key: str, sink: dict[str, Any], nodes: list[Node | None]) -> None:
         super().__init__()
-        self.table, self.sink, self.nodes = table, sink, nodes
+        self.inner, self.key, self.sink, self.nodes = inner, key, sink, nodes
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width, self.height = self.table.wrap(avail_width, avail_height)
+        self.width, self.height = self.inner.wrap(avail_width, avail_height)
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []  # never split: one row (or one row of labels over one of lines)
+        return []  # never split
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
-        page = canvas.getPageNumber()
+        begin, end = redraw_marks(self.key)
+        canvas.addLiteral(begin.decode())
+        self.inner.drawOn(canvas, x, y, _sW)
+        canvas.addLiteral(end.decode())
         ax, ay = canvas.absolutePosition(x, y)
-        canvas.addLiteral(BLOCK_BEGIN.decode())
-        self.table.drawOn(canvas, x, y, _sW)
-        canvas.addLiteral(BLOCK_END.decode())
-        self.sink[BLOCK_KEY] = (page, ax, ay, self.height)
+        self.sink[self.key] = (canvas.getPageNumber(), ax, ay, self.height, self.width)
         ids = [
             n.kids[-1][1] for n in self.nodes if n is not None and n.kids and isinstance(n.kids[-1], tuple)
         ]
-        self.sink[BLOCK_MCIDS] = tuple(ids) if len(ids) == len(self.nodes) else ()
+        self.sink[self.key + MCIDS] = tuple(ids) if len(ids) == len(self.nodes) else ()
 
-    def draw(self) -> None:  # drawOn draws the table
+    def draw(self) -> None:  # drawOn draws the inner flowable
         pass
+
+
+class RuledNote(Flowable):
+    """Ruled lines to write on, with the clinician's note (if any) written on them, a line of text
+    on each rule; more lines when the note needs them. In a blank laid out for stamping, ``node``
+    holds the note's place in the reading order (an empty marked sequence)."""
+
+    def __init__(
+        self, rules: Callable[[int], Table], note: Paragraph | None, pitch: float, node: Node | None
+    ) -> None:
+        super().__init__()
+        self.rules, self.note, self.pitch, self.node = rules, note, pitch, node
+        self.table = rules(NOTE_LINES)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self.note is not None:
+            lines = round(self.note.wrap(self.table._argW[0], 1e6)[1] / self.pitch)
+            if lines > NOTE_LINES and len(self.table._cellvalues) != lines:
+                self.table = self.rules(lines)
+        self.width, self.height = self.table.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.table.drawOn(self.canv, 0, 0)
+        if self.note is not None:
+            # each line's baseline a quarter of the pitch above its rule; a paragraph's first
+            # baseline is one font size (ReportLab's default) or its ascent below its top
+            size = self.note.style.fontSize
+            top = size if rl_config.paraFontSizeHeightOffset else getattr(self.note.blPara, "ascent", size)
+            y = self.height - self.pitch * 0.75 + top - self.note.height
+            self.note.drawOn(self.canv, 0, y)
+        elif self.node is not None:
+            with marked(self.canv, self.node):
+                pass
 
 
 class TickBox(Flowable):
@@ -447,7 +490,7 @@ class Story:
         """
         table, nodes = self.patient_table(personal)
         if self.stamping:  # a blank laid out to be stamped: say where the block is, to draw it again
-            return PatientBlock(table, self.field_sink, nodes)
+            return Redrawable(table, BLOCK_KEY, self.field_sink, nodes)
         return table
 
     def patient_table(self, personal: model.Personal) -> tuple[Table, list[Node | None]]:
@@ -1041,14 +1084,7 @@ class Story:
         ]
         has_block = any(value for _, value in lines) or bool(contact.address)
         notes_width = s.frame_width * (0.52 if has_block else 1.0)
-        ruled = Table(
-            [[""] for _ in range(NOTE_LINES)], colWidths=[notes_width - 16], rowHeights=[26] * NOTE_LINES
-        )
-        ruled.setStyle(self.table_style(("LINEBELOW", (0, 0), (-1, -1), 0.75, s.colors.rule)))
-        notes: list[Flowable] = [self.label("notes", s.subheading)]
-        if note:
-            notes.append(self.para(note, s.body))
-        notes.append(ruled)
+        notes: list[Flowable] = [self.label("notes", s.subheading), self.ruled_note(note, notes_width - 16)]
         block: list[Flowable] = []
         if has_block:
             block.append(self.label("contact", s.subheading))
@@ -1069,6 +1105,23 @@ class Story:
             )
         )
         return KeepTogether([Spacer(1, 10), table])
+
+    def ruled_note(self, note: str | None, width: float) -> Flowable:
+        """The notes box's ruled lines, ``width`` wide, with ``note`` written on them."""
+        s = self.s
+
+        def rules(count: int) -> Table:
+            table = Table([[""] for _ in range(count)], colWidths=[width], rowHeights=[NOTE_PITCH] * count)
+            table.setStyle(self.table_style(("LINEBELOW", (0, 0), (-1, -1), 0.75, s.colors.rule)))
+            return table
+
+        style = s.body.clone("note", leading=NOTE_PITCH)
+        paragraph = self.P(markup(note, s.fonts), style, "P") if note else None
+        node = self.tags.leaf("P") if self.tags is not None and self.stamping and not note else None
+        ruled = RuledNote(rules, paragraph, NOTE_PITCH, node)
+        if self.stamping:
+            return Redrawable(ruled, NOTE_KEY, self.field_sink, [node or getattr(paragraph, "node", None)])
+        return ruled
 
     def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
         """The sources (unless the layout leaves them out) and the disclaimer."""
