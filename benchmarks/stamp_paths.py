@@ -5,9 +5,10 @@
 For a short handout (tests/data/minimal.yaml) and the long one (iliopsoas, 7 pages), each copy
 made from a blank laid out once (as `psoaspdf batch` and the desk do):
 
-- fits:    a name and a date that fit their blank lines (written on them);
-- wide:    an ISO date and a full name (the patient block drawn again, as a full layout draws it);
-- full:    the same details laid out in full (what a copy with a note or a dose change costs).
+- short:   a name and a short date;
+- wide:    an ISO date, a full name and a clinician (the line laid out otherwise than the blank's);
+- note:    the same and a two-line note (the notes box's lines drawn again on their page too);
+- full:    the wide details and the note laid out in full (what a copy with dose changes costs).
 
 Each row: copies per second, and the ratio of the full layout's time to the path's (higher is
 better). No peer outside psoaspdf is measured here (issue 17's Typst row is not yet built).
@@ -24,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHORT = REPO / "tests" / "data" / "minimal.yaml"
 
+NOTE = "Start gently with the stretch, and stop if your leg feels numb or weak. Call us on Monday."
 NAMES = [
     "Quintero Vasquez",
     "Maria Gonzalez",
@@ -54,10 +56,12 @@ def measure(source: str, copies: int) -> dict[str, float]:
     fields: dict[str, object] = {}
     base = render_handout(inputs, None, fields)
 
-    def wide_details(n: int) -> model.Personal:
-        return model.Personal(patient=NAMES[n % len(NAMES)], date="2026-12-04", clinician="Dr. J. Park, PT")
+    def wide_details(n: int, note: str | None = None) -> model.Personal:
+        return model.Personal(
+            patient=NAMES[n % len(NAMES)], date="2026-12-04", clinician="Dr. J. Park, PT", note=note
+        )
 
-    def fits(n: int) -> bytes | None:
+    def short(n: int) -> bytes | None:
         return stamp_personal(
             base, fields, model.Personal(patient=f"Ann {n}", date="4 Dec 26"), inputs.layout
         )
@@ -65,11 +69,17 @@ def measure(source: str, copies: int) -> dict[str, float]:
     def wide(n: int) -> bytes | None:
         return stamp_personal(base, fields, wide_details(n), inputs.layout)
 
-    def full(n: int) -> bytes:
-        return render_handout(inputs, wide_details(n))
+    def note(n: int) -> bytes | None:
+        return stamp_personal(base, fields, wide_details(n, NOTE), inputs.layout)
 
-    assert fits(0) is not None and all(wide(n) is not None for n in range(len(NAMES))), "a path was not taken"
-    return {name: per_copy(make, copies) for name, make in (("fits", fits), ("wide", wide), ("full", full))}
+    def full(n: int) -> bytes:
+        return render_handout(inputs, wide_details(n, NOTE))
+
+    assert short(0) is not None and all(wide(n) and note(n) for n in range(len(NAMES))), (
+        "a path was not taken"
+    )
+    paths = (("short", short), ("wide", wide), ("note", note), ("full", full))
+    return {name: per_copy(make, copies) for name, make in paths}
 
 
 def main() -> None:

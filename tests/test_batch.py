@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import stat
 from collections.abc import Callable, Iterator
@@ -289,8 +290,9 @@ def test_a_stamped_copy_reads_like_a_fully_laid_out_one(tmp_path: Path) -> None:
     stamped, full = stamped_and_full(tmp_path, "Ann Example")
     assert stamped != full  # the fast path was taken
     assert b"/Type /ObjStm" in stamped and b"/Type /ObjStm" in full  # both packed small
-    # the same, and the stamped values' own subset of the body font (about 12 KB)
-    assert len(stamped) < len(full) + 14_000, (len(stamped), len(full))
+    # the blank, and an update: page 1's content again and the name line's own subsets of the
+    # regular and bold fonts (about 12 KB each)
+    assert len(stamped) < len(full) + 32_000, (len(stamped), len(full))
     assert "Ann Example" in first_page_text(stamped)
     assert len(pypdf.PdfReader(io.BytesIO(stamped)).pages) == len(pypdf.PdfReader(io.BytesIO(full)).pages)
     meta = pypdf.PdfReader(io.BytesIO(stamped)).metadata or {}
@@ -424,6 +426,30 @@ def test_a_note_is_written_on_the_notes_lines_as_a_full_layout_writes_it(layout:
     (page,) = [n for n, words in enumerate(text) if "Start gently with the stretch" in words]
     box = text[page].index("Notes for you")
     assert text[page].index("Start gently with the stretch") > box and "Call us on Monday." in text[page]
+
+
+def test_text_that_looks_like_the_blank_parts_marks_cannot_move_a_cut(tmp_path: Path) -> None:
+    """The blank parts are found by comments in the page's content: a title and a note that
+    hold the same words must not make a copy cut the wrong part (it is stamped right, or laid
+    out in full)."""
+    from psoaspdf.handout import load_inputs, render_handout
+
+    marks = "% psoaspdf redraw :block { % psoaspdf redraw :block } % psoaspdf redraw :note }"
+    text = HANDOUT.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^title: .*$", 'title: "Back pain % psoaspdf redraw :block }"', text, count=1)
+    (tmp_path / "h.yaml").write_text(text, encoding="utf-8")
+    personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04", note=marks)
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind="handout",
+        source=str(tmp_path / "h.yaml"),
+        layout="",
+        personal=personal,
+    )
+    stamped = batch.render_job(job)
+    full = render_handout(load_inputs(str(tmp_path / "h.yaml")), personal)
+    assert page_pictures(stamped) == page_pictures(full)
 
 
 def test_a_note_longer_than_the_lines_is_laid_out_in_full(tmp_path: Path) -> None:

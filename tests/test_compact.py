@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from psoaspdf import api
-from psoaspdf.compact import compact, objects
+from psoaspdf.compact import compact, objects, updated
 from psoaspdf.output import pdf_problem
 from psoaspdf.render.document import render_pdf
 
@@ -179,3 +179,30 @@ def test_every_kind_of_output_is_packed(tmp_path: Path) -> None:
     for data in (booklet, imposed):
         assert b"/Type /ObjStm" in data and pdf_problem(data) is None
         same_objects(classic(data), compact(classic(data)))
+
+
+@needs_tool("qpdf")
+def test_an_update_appended_is_read_as_the_newest_version(handout: bytes, tmp_path: Path) -> None:
+    """The stamp path appends a copy's changes to the blank: every reader must see them, and the
+    blank's bytes stay as they were."""
+    read, trailer = objects(handout) or (None, b"")
+    assert read is not None
+    info = int(re.search(rb"/Info (\d+) 0 R", trailer).group(1))  # type: ignore[union-attr]
+    before = read(info)
+    assert before is not None and b"/Title" in before
+    changed = updated(
+        handout, {info: b"<< /Title (Changed " + TRAPS.replace("(", "").replace(")", "").encode() + b") >>"}
+    )
+    assert changed is not None and changed.startswith(handout)
+    again = updated(changed, {info: b"<< /Title (Twice) >>"})  # an update of an update
+    assert again is not None
+    for data, title in ((changed, "Changed endobj"), (again, "Twice")):
+        meta = pypdf.PdfReader(io.BytesIO(data)).metadata
+        assert meta is not None and meta.title.startswith(title)
+        assert (objects(data) or (None,))[0](info).startswith(b"<< /Title (" + title.encode())  # type: ignore[misc]
+        assert pdf_problem(data, 7) is None and pdf_problem(data, 6) is not None
+        path = tmp_path / "u.pdf"
+        path.write_bytes(data)
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True, check=False)
+        assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+    assert updated(b"not a PDF", {1: b"<< >>"}) is None

@@ -19,6 +19,7 @@ page count is checked with it at every write.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import zlib
@@ -27,6 +28,8 @@ from collections.abc import Callable
 PER_STREAM = 200  # objects in one object stream: large enough to compress well, small to read
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _TABLE = re.compile(rb"xref\s*\r?\n0 (\d+)\s*\r?\n")
+_TABLE_AT = re.compile(rb"xref\s*\r?\n(\d)")
+_SUBSECTION = re.compile(rb"(\d+) (\d+)\s*\r?\n")
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref", re.S)
 _KEPT = re.compile(rb"/(?:Root|Info)\s+\d+\s+\d+\s+R|/ID\s*\[[^\]]*\]")
 _HEAD = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
@@ -116,22 +119,150 @@ def compact(data: bytes) -> bytes:
 
 
 def objects(data: bytes) -> tuple[Callable[[int], bytes | None], bytes] | None:
-    """A reader of ``data``'s objects by number (the body between ``obj`` and ``endobj``, or None),
-    and its trailer dictionary; None if the file is neither kind this module knows."""
+    """A reader of ``data``'s objects by number (the body between ``obj`` and ``endobj``: a
+    dictionary's text, or a stream's dictionary, keyword and data), and its newest trailer
+    dictionary; None if the file is laid out otherwise than ReportLab, pypdf and this module
+    write files (cross-reference tables and streams without predictors, updates appended)."""
     found = _STARTXREF.search(data[-1024:])
     if found is None:
         return None
-    table = _table(data)
-    if table is not None:
-        offsets, _, trailer = table
+    entries: dict[int, tuple[int, int]] = {}  # number -> (kind 1: offset / kind 2: object stream, index)
+    kinds: dict[int, int] = {}
+    starts = {len(data)}  # where each object and section starts: an object ends before the next
+    trailer: bytes | None = None
+    offset: int | None = int(found.group(1))
+    seen: set[int] = set()
+    while offset is not None:
+        if offset in seen or len(seen) > 64:
+            return None
+        seen.add(offset)
+        section = _section(data, offset)
+        if section is None:
+            return None
+        rows, dictionary = section
+        trailer = dictionary if trailer is None else trailer
+        starts.add(offset)
+        starts.update(first for kind, first, _ in rows.values() if kind == 1)
+        for number, (kind, first, second) in rows.items():
+            if number not in kinds:  # the newest section says where an object is
+                kinds[number] = kind
+                entries[number] = (first, second)
+        prev = re.search(rb"/Prev\s+(\d+)", dictionary)
+        offset = int(prev.group(1)) if prev else None
+    held: dict[int, dict[int, bytes]] = {}
+    bounds = sorted(starts)
 
-        def classic(number: int) -> bytes | None:
-            if number not in offsets:
+    def read(number: int) -> bytes | None:
+        kind = kinds.get(number)
+        if kind == 1:
+            offset = entries[number][0]
+            limit = bounds[bisect.bisect_right(bounds, offset)] if offset < len(data) else offset
+            return _whole(data, offset, number, limit)
+        if kind != 2:
+            return None
+        stream = entries[number][0]
+        if stream not in held:
+            held[stream] = _unpacked(data, entries[stream][0]) if kinds.get(stream) == 1 else {}
+        return held[stream].get(number)
+
+    return read, trailer or b""
+
+
+def _section(data: bytes, offset: int) -> tuple[dict[int, tuple[int, int, int]], bytes] | None:
+    """One cross-reference section at ``offset`` (a table and its trailer, or a stream): its rows
+    by object number, as (kind, field, field), and its dictionary."""
+    head = _TABLE_AT.match(data, offset)
+    if head is not None:
+        trailer = _TRAILER.search(data, offset)
+        if trailer is None:
+            return None
+        rows: dict[int, tuple[int, int, int]] = {}
+        position = head.start(1)
+        while (sub := _SUBSECTION.match(data, position, trailer.start())) is not None:
+            first, count = int(sub.group(1)), int(sub.group(2))
+            table = data[sub.end() : sub.end() + 20 * count]
+            if len(table) != 20 * count:
                 return None
-            return _whole(data, offsets[number][0], number)
+            for i in range(count):
+                entry = table[20 * i : 20 * i + 18]
+                try:
+                    rows[first + i] = (1 if entry[17:18] == b"n" else 0, int(entry[:10]), int(entry[11:16]))
+                except ValueError:
+                    return None
+            position = sub.end() + 20 * count
+        return rows, trailer.group(1)
+    found = _stream_at(data, offset)
+    widths = _W.search(found[0]) if found else None
+    if found is None or widths is None or b"/XRef" not in found[0] or b"/DecodeParms" in found[0]:
+        return None
+    dictionary, raw = found
+    w = [int(widths.group(i)) for i in (1, 2, 3)]
+    step = sum(w)
+    size = re.search(rb"/Size\s+(\d+)", dictionary)
+    index = re.search(rb"/Index\s*\[([\d\s]*)\]", dictionary)
+    numbers = [int(n) for n in index.group(1).split()] if index else [0, int(size.group(1)) if size else 0]
+    if w[0] != 1 or step == 1 or len(numbers) % 2 or len(raw) != step * sum(numbers[1::2]):
+        return None
+    rows = {}
+    row = 0
+    for first, count in zip(numbers[::2], numbers[1::2], strict=True):
+        for number in range(first, first + count):
+            cell = raw[row * step : (row + 1) * step]
+            rows[number] = (
+                cell[0],
+                int.from_bytes(cell[1 : 1 + w[1]], "big"),
+                int.from_bytes(cell[1 + w[1] :], "big"),
+            )
+            row += 1
+    return rows, dictionary
 
-        return classic, trailer
-    return _stream_reader(data, int(found.group(1)))
+
+def updated(data: bytes, changed: dict[int, bytes]) -> bytes | None:
+    """``data`` with an update appended (ISO 32000-1, 7.5.6): each object of ``changed`` (number
+    -> body, as ``objects`` reads them) written anew, found through a cross-reference stream that
+    points back at the file's own. The file before it is left byte for byte as it was. None if
+    ``data`` is not a file ``objects`` reads, or is encrypted."""
+    found = objects(data)
+    start = _STARTXREF.search(data[-1024:])
+    if found is None or start is None or not changed or b"/Encrypt" in found[1]:
+        return None
+    trailer = found[1]
+    size = re.search(rb"/Size\s+(\d+)", trailer)
+    if size is None:
+        return None
+    out = bytearray(data)
+    written: dict[int, int] = {}
+    for number in sorted(changed):
+        written[number] = len(out)
+        out += b"%d 0 obj\n" % number + changed[number] + b"\nendobj\n"
+    number = max(int(size.group(1)), max(changed) + 1)
+    written[number] = len(out)
+    width = max(1, (len(out).bit_length() + 7) // 8)
+    numbers = sorted(written)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][0] + runs[-1][1] == n:
+            runs[-1][1] += 1
+        else:
+            runs.append([n, 1])
+    rows = b"".join(b"\x01" + written[n].to_bytes(width, "big") + b"\x00\x00" for n in numbers)
+    stream = zlib.compress(rows)
+    kept = b" ".join(m.group(0) for m in _KEPT.finditer(trailer))
+    index = b" ".join(b"%d %d" % (first, count) for first, count in runs)
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 %d 2 ] /Prev %d %s /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (
+            number,
+            number + 1,
+            index,
+            width,
+            int(start.group(1)),
+            kept,
+            len(stream),
+        )
+    )
+    out += stream + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % written[number]
+    return bytes(out)
 
 
 def _table(data: bytes) -> tuple[dict[int, tuple[int, int]], int, bytes] | None:
@@ -160,59 +291,19 @@ def _table(data: bytes) -> tuple[dict[int, tuple[int, int]], int, bytes] | None:
     return offsets, xref, trailer.group(1)
 
 
-def _whole(data: bytes, offset: int, number: int) -> bytes | None:
-    """The body of the object written whole at ``offset``: a dictionary's text, or a stream's
-    dictionary and data."""
+def _whole(data: bytes, offset: int, number: int, limit: int | None = None) -> bytes | None:
+    """The body of the object written whole at ``offset`` (a dictionary's text, or a stream's
+    dictionary, keyword and data), up to its last ``endobj`` before ``limit``, where the next
+    object or section starts: never cut at those letters in a string or in a stream's data."""
     head = _HEAD.match(data, offset)
     if head is None or int(head.group(1)) != number:
         return None
-    end = data.find(b"endobj", head.end())
+    end = data.rfind(b"endobj", head.end(), limit) if limit is not None else data.find(b"endobj", head.end())
     return data[head.end() : end].strip() if end > 0 else None
 
 
 _INT = re.compile(rb"/(Size|Length|N|First)\s+(\d+)")
 _W = re.compile(rb"/W\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s*\]")
-
-
-def _stream_reader(data: bytes, xref: int) -> tuple[Callable[[int], bytes | None], bytes] | None:
-    """Objects through a cross-reference stream as ``compact`` writes it (one section from object
-    0, Flate, no predictor)."""
-    found = _stream_at(data, xref)
-    widths = _W.search(found[0]) if found else None
-    if (
-        found is None
-        or widths is None
-        or b"/XRef" not in found[0]
-        or re.search(rb"/Index|/DecodeParms", found[0])
-    ):
-        return None
-    dictionary, rows = found
-    w = [int(widths.group(i)) for i in (1, 2, 3)]
-    step = sum(w)
-    if w[0] != 1 or step == 1 or len(rows) % step:
-        return None
-
-    def entry(number: int) -> tuple[int, int, int] | None:
-        row = rows[number * step : (number + 1) * step]
-        if number < 1 or len(row) != step:
-            return None
-        return row[0], int.from_bytes(row[1 : 1 + w[1]], "big"), int.from_bytes(row[1 + w[1] :], "big")
-
-    held: dict[int, dict[int, bytes]] = {}
-
-    def read(number: int) -> bytes | None:
-        found = entry(number)
-        if found is None or found[0] not in (1, 2):
-            return None
-        kind, field, _ = found
-        if kind == 1:
-            return _whole(data, field, number)
-        if field not in held:
-            where = entry(field)
-            held[field] = _unpacked(data, where[1]) if where and where[0] == 1 else {}
-        return held[field].get(number)
-
-    return read, dictionary
 
 
 def _stream_at(data: bytes, offset: int) -> tuple[bytes, bytes] | None:

@@ -129,6 +129,7 @@ class FontSet:
         return found
 
 
+@functools.lru_cache(maxsize=64)
 def _covered(font: TTFont) -> frozenset[int]:
     """The code points the font really draws: some fonts map a few (U+FFFF) to the empty glyph 0."""
     return frozenset(code for code, glyph in font.face.charToGlyph.items() if glyph)
@@ -152,7 +153,21 @@ MAX_FONT_BYTES = 50_000_000  # the largest CJK fonts are about 20 MB
 
 def _register(path: Path, field: str, tag: str = "") -> tuple[str, TTFont]:
     """Register a font file once per process, after checking all of it: a damaged or cut-short
-    file is a BadFont naming the layout key, not a crash in the middle of a render."""
+    file is a BadFont naming the layout key, not a crash in the middle of a render. Read again
+    only when the file changes (its size or modification time), not at every render."""
+    try:
+        found = path.stat()
+    except OSError:
+        return _read_and_register(path, field, tag)  # says why it cannot be read
+    return _registered(path, found.st_mtime_ns, found.st_size, field, tag)
+
+
+@functools.lru_cache(maxsize=64)
+def _registered(path: Path, mtime_ns: int, size: int, field: str, tag: str) -> tuple[str, TTFont]:
+    return _read_and_register(path, field, tag)
+
+
+def _read_and_register(path: Path, field: str, tag: str) -> tuple[str, TTFont]:
     try:
         if path.stat().st_size > MAX_FONT_BYTES:
             raise BadFont(
