@@ -81,7 +81,14 @@ def stamp_personal(
         by_page.setdefault(page, []).append((key, flowable, x, y))
     # one overlay page for each page that changes, in one document: its fonts are embedded once
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=PAPER[layout.page.paper], invariant=1, initialFontName=fonts.regular)
+    # the drawing uncompressed: it is read back at once and compressed with the page it joins
+    canvas = Canvas(
+        buffer,
+        pagesize=PAPER[layout.page.paper],
+        invariant=1,
+        initialFontName=fonts.regular,
+        pageCompression=0,
+    )
     canvas.__dict__[TAGGING] = tagged
     for page in sorted(by_page):
         if tagged:
@@ -264,6 +271,12 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
         changed[number] = body
         changed[contents] = _stream(b"q\n" + content + b"\nQ\n" + drawing)
     for old, new in numbers.items():
-        head, keyword, rest = (o_read(old) or b"").partition(b"stream")
-        changed[new] = _renumbered(head, numbers) + keyword + rest
+        text = o_read(old) or b""
+        head = _renumbered(text.split(b"stream", 1)[0], numbers)
+        data = _decoded(text) if b"stream" in text else None
+        if data is None:
+            changed[new] = head + text[len(text.split(b"stream", 1)[0]) :]
+        else:  # a font file, written uncompressed with the drawing: compressed here
+            head = re.sub(rb"/Filter\s*(\[[^\]]*\]|/\w+)|/Length\s+\d+", b"", head).strip()
+            changed[new] = _stream(data, head.removeprefix(b"<<").removesuffix(b">>").strip() + b" ")
     return updated(base, changed)
