@@ -342,27 +342,34 @@ def test_spanish_glossary_has_plain_words() -> None:
         assert plain.strip() and plain.lower() != word.lower(), word
 
 
-def test_stacked_name_date_and_clinician_each_have_their_own_line(spanish_pdf: Rendered) -> None:
-    """The Spanish labels are too wide to sit beside their lines, so they sit above them: three
-    separate lines to write on, not one rule across the page (review of 2026-12-04)."""
+def test_name_date_and_clinician_each_have_their_own_line(spanish_pdf: Rendered) -> None:
+    """Each Spanish label has a line of its own to write on beside it (the name on a row of its
+    own, the date and clinician on the next), not one rule across the page (review of
+    2026-12-04)."""
     import pypdfium2
     from conftest import text_runs
 
-    (nombre,) = [r for r in text_runs(spanish_pdf.reader) if r.page == 1 and r.text.strip() == ES["patient"]]
     scale = 2.0
     page = pypdfium2.PdfDocument(spanish_pdf.data)[0]
     image = page.render(scale=scale).to_pil().convert("L")
     height = page.get_height()
-    runs_per_row = []
-    for y in range(int((height - nombre.y + 10) * scale), int((height - nombre.y + 45) * scale)):
-        row = [image.getpixel((x, y)) < 100 for x in range(image.width)]
-        runs, length = [], 0
-        for dark in [*row, False]:
-            if dark:
-                length += 1
-            elif length:
-                runs.append(length)
-                length = 0
-        runs_per_row.append([r for r in runs if r > 60 * scale])
-    lines = max(runs_per_row, key=len)
-    assert len(lines) == 3, runs_per_row
+    runs = text_runs(spanish_pdf.reader)
+    starts = []
+    for key in ("patient", "date", "clinician"):
+        (label,) = [r for r in runs if r.page == 1 and r.text.strip() == ES[key]]
+        # the dark runs under the label's baseline, down to 10 pt below it
+        lines = set()
+        for y in range(int((height - label.y) * scale), int((height - label.y + 10) * scale)):
+            length = 0
+            for x in range(int(label.x * scale), image.width + 1):
+                if x < image.width and image.getpixel((x, y)) < 100:
+                    length += 1
+                elif length:
+                    if length > 60 * scale:
+                        lines.add(round((x - length) / scale))
+                    length = 0
+        # a line starts right of the label (beside it, on its own row)
+        beside = [x for x in lines if x > label.x + 20]
+        assert beside, (key, sorted(lines))
+        starts.append((round(label.y), min(beside)))
+    assert len(set(starts)) == 3  # three lines, not one shared

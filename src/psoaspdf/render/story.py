@@ -495,12 +495,30 @@ class Story:
 
     def patient_table(self, personal: model.Personal) -> tuple[Table, list[Node | None]]:
         """The patient line's table, and the elements of its cells when tagged: each label's,
-        then its value's or blank line's (None for one drawn as an artifact)."""
-        entries = [
-            ("patient", personal.patient, 0.38),
-            ("date", personal.date, 0.27),
-            ("clinician", personal.clinician, 0.35),
+        then its value's or blank line's (None for one drawn as an artifact).
+
+        The name has a line of its own, the date and clinician share the next: room for a long
+        name or an ISO date without changing the block's height, so a copy's details can be
+        stamped on a blank laid out once (see stamp.py)."""
+        rows = [
+            self._patient_row([("patient", personal.patient, 1.0)]),
+            self._patient_row([("date", personal.date, 0.4), ("clinician", personal.clinician, 0.6)]),
         ]
+        table = Table([[row] for row, _ in rows], colWidths=[self.s.frame_width])
+        table.setStyle(
+            self.table_style(
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (0, 1), 6),
+            )
+        )
+        return table, [node for _, nodes in rows for node in nodes]
+
+    def _patient_row(self, entries: list[tuple[str, str | None, float]]) -> tuple[Table, list[Node | None]]:
+        """One row of the patient block: each label beside its value or line; with large type or
+        narrow paper, or details too long to sit beside their labels, above them instead."""
         usable = self.s.frame_width
         size = self.s.form_label.fontSize
         label_widths = [stringWidth(self.labels[key], self.s.fonts.bold, size) + 16 for key, _, _ in entries]
@@ -539,7 +557,7 @@ class Story:
                 for w in (lw, share * usable - lw)
             ]
             table = Table([cells], colWidths=widths)
-            for i in range(1, 6, 2):
+            for i in range(1, 2 * len(entries), 2):
                 commands += [
                     ("LINEBELOW", (i, 0), (i, 0), 0.9, self.s.colors.text),
                     ("RIGHTPADDING", (i, 0), (i, 0), 4),
