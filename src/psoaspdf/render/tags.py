@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from reportlab.pdfbase import pdfdoc
 from reportlab.platypus import Flowable, ListFlowable, Paragraph
 from reportlab.platypus.flowables import BulletDrawer
 
@@ -221,12 +222,22 @@ def _prune(node: Node) -> bool:
     return bool(node.kids)
 
 
+class _Element(pdfdoc.PDFObject):
+    """A structure element, written straight to bytes as ReportLab saves the document (one of
+    ReportLab's dictionaries for each of some 300 elements was most of what tagging cost)."""
+
+    def __init__(self) -> None:
+        self.parts: list[Any] = []  # bytes, and objects ReportLab formats (references, strings)
+
+    def format(self, document: Any) -> bytes:
+        return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
+
+
 def tree_into(canvas: Any, root: Node, title: str) -> None:
     """Give the document ``canvas`` is about to save (every page shown) its structure tree, the
     parent tree, ``/StructParents`` on every page, ``/MarkInfo`` and an XMP packet claiming
     PDF/UA-1; ReportLab writes them with the rest (``/Lang`` and ``/DisplayDocTitle`` it sets
     from the document template)."""
-    from reportlab.pdfbase import pdfdoc
 
     doc = canvas._doc
     _prune(root)
@@ -236,38 +247,36 @@ def tree_into(canvas: Any, root: Node, title: str) -> None:
         return pdfdoc.PDFObjectReference(f"Page{number}")  # ReportLab's name for page ``number``
 
     def element(node: Node, parent_ref: Any) -> Any:
-        obj = pdfdoc.PDFDictionary({"S": pdfdoc.PDFName(node.role), "P": parent_ref})
+        obj = _Element()
         ref = doc.Reference(obj)
-        entries: dict[str, Any] = obj.dict  # filled in below: ReportLab formats it on saving
+        parts: list[Any] = [b"<< /S /" + node.role.encode("ascii") + b" /P ", parent_ref]
         if node.alt is not None:
-            entries["Alt"] = pdfdoc.PDFString(node.alt)
+            parts += [b" /Alt ", pdfdoc.PDFString(node.alt)]
         if node.lang:
-            entries["Lang"] = pdfdoc.PDFString(node.lang)
+            parts += [b" /Lang ", pdfdoc.PDFString(node.lang)]
         if node.scope:
-            entries["A"] = pdfdoc.PDFDictionary(
-                {"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)}
-            )
-        if node.numbering:  # the list's labels are drawn as artifacts: this says what they are
-            entries["A"] = pdfdoc.PDFDictionary(
-                {"O": pdfdoc.PDFName("List"), "ListNumbering": pdfdoc.PDFName(node.numbering)}
-            )
+            parts.append(b" /A << /O /Table /Scope /" + node.scope.encode("ascii") + b" >>")
+        if node.numbering:  # what the list's labels are
+            parts.append(b" /A << /O /List /ListNumbering /" + node.numbering.encode("ascii") + b" >>")
         first_page = next((k[0] for k in node.kids if isinstance(k, tuple)), None)
         if first_page is not None:
-            entries["Pg"] = page_ref(first_page)
+            parts += [b" /Pg ", page_ref(first_page)]
         kids: list[Any] = []
         for kid in node.kids:
             if isinstance(kid, Node):
-                kids.append(element(kid, ref))
+                kids += [b" ", element(kid, ref)]
                 continue
             page, mcid = kid
             by_page.setdefault(page, {})[mcid] = ref
             if page == first_page:
-                kids.append(mcid)
+                kids.append(b" %d" % mcid)
             else:
-                kids.append(
-                    pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": page_ref(page), "MCID": mcid})
-                )
-        entries["K"] = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else pdfdoc.PDFArray(kids)
+                kids += [b" << /Type /MCR /Pg ", page_ref(page), b" /MCID %d >>" % mcid]
+        if len(kids) == 1 and isinstance(kids[0], bytes):
+            parts += [b" /K", kids[0], b" >>"]  # one marked-content id: the number alone
+        else:
+            parts += [b" /K [", *kids, b" ] >>"]
+        obj.parts = parts
         return ref
 
     tree_obj = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
