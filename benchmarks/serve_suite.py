@@ -6,8 +6,8 @@ Figures, each also as a ratio against bare ReportLab measured in the same run (t
 plain paragraphs: the least a document can cost on this machine today):
 
 1. time to first byte of a personalised handout PDF, warm: median and 95th percentile;
-2. the same for a personalised 4-exercise program, and for a handout with a note (which cannot
-   take the stamping path: it is laid out in full);
+2. the same for a personalised 4-exercise program, and for a handout with a note (stamped too
+   since 2026-12-05: the note written on the notes box's lines);
 3. requests per second with 2 workers, `--clients` at a time (a bounded local load test: every
    client waits for its answer before asking again);
 4. peak resident memory of the server and its workers after `--requests` requests.
@@ -152,7 +152,7 @@ def main() -> None:
             cases = (
                 ("personalised handout", HANDOUT),
                 ("4-exercise program", PROGRAM),
-                ("handout with a note (laid out in full)", NOTE),
+                ("handout with a note", NOTE),
             )
             for name, body in cases:
                 for _ in range(args.warm):
