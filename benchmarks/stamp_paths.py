@@ -8,7 +8,8 @@ made from a blank laid out once (as `psoaspdf batch` and the desk do):
 - short:   a name and a short date;
 - wide:    an ISO date, a full name and a clinician (the line laid out otherwise than the blank's);
 - note:    the same and a two-line note (the notes box's lines drawn again on their page too);
-- full:    the wide details and the note laid out in full (what a copy with dose changes costs).
+- full:    the wide details and the note laid out in full;
+- doses:   the same with the copy's own dose change (every copy a different one): laid out in full.
 
 Each row: copies per second, and the ratio of the full layout's time to the path's (higher is
 better). No peer outside psoaspdf is measured here (issue 17's Typst row is not yet built).
@@ -17,6 +18,8 @@ better). No peer outside psoaspdf is measured here (issue 17's Typst row is not 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import itertools
 import os
 import platform
 import time
@@ -75,10 +78,20 @@ def measure(source: str, copies: int) -> dict[str, float]:
     def full(n: int) -> bytes:
         return render_handout(inputs, wide_details(n, NOTE))
 
+    first = inputs.handout.exercises[0]
+
+    unique = itertools.count()
+
+    def doses(n: int) -> bytes:  # a dose no copy before had: never laid out before
+        dose = dataclasses.replace(first.dose, sets=1 + n % 5, reps=1 + next(unique) % 1000)
+        exercises = (dataclasses.replace(first, dose=dose), *inputs.handout.exercises[1:])
+        own = dataclasses.replace(inputs, handout=dataclasses.replace(inputs.handout, exercises=exercises))
+        return render_handout(own, wide_details(n, NOTE))
+
     assert short(0) is not None and all(wide(n) and note(n) for n in range(len(NAMES))), (
         "a path was not taken"
     )
-    paths = (("short", short), ("wide", wide), ("note", note), ("full", full))
+    paths = (("short", short), ("wide", wide), ("note", note), ("full", full), ("doses", doses))
     return {name: per_copy(make, copies) for name, make in paths}
 
 

@@ -63,7 +63,10 @@ def unprintable(obj: Any, fonts: FontSet) -> list[tuple[str, str]]:
     return found
 
 
-_HELP_PAGE_HINTS: dict[tuple[model.Handout, model.Layout], int] = {}
+# where "when to get help" began, by handout and layout, and by handout id and layout: a copy
+# with its own doses is a handout of its own, and its help box is most often where the others'
+# was (checked on every layout, so a wrong guess costs a second pass, never a wrong page)
+_HELP_PAGE_HINTS: dict[tuple[model.Handout | str, model.Layout], int] = {}
 CLINIC_INSET = 18.0  # points kept clear round a clinic's own page; our footer stays below it
 PART_ATTR = "psoaspdf_part_start"
 PLACEHOLDER_ATTR = "psoaspdf_placeholder"
@@ -320,7 +323,7 @@ def render_pdf(
         renderer.story.field_sink = fields
         renderer.story.stamping = True
     # a hint only (the page is checked below), so the same handout is laid out once, not twice
-    help_page: int | None = _HELP_PAGE_HINTS.get((handout, layout))
+    help_page = _HELP_PAGE_HINTS.get((handout, layout)) or _HELP_PAGE_HINTS.get((handout.id, layout))
     for _ in range(3):  # the first page says on which page the warning signs are
         buffer = io.BytesIO()
         page_map = PageMap([PartPages()])
@@ -345,7 +348,7 @@ def render_pdf(
         if found == help_page:
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
-            _HELP_PAGE_HINTS[(handout, layout)] = found
+            _HELP_PAGE_HINTS[(handout, layout)] = _HELP_PAGE_HINTS[(handout.id, layout)] = found
             return PdfBytes(compact(buffer.getvalue()), pages=doc.page)  # the count lets the file be checked
         help_page = found
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug

@@ -9,7 +9,6 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
 from reportlab import rl_config
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -168,6 +167,8 @@ def height_of(flowable: Flowable, width: float) -> float:
 
 def qr_drawing(url: str, size: float, font_name: str) -> Drawing:
     """ReportLab's own QR widget, scaled to a square of ``size`` points."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # only a video needs it: not at every start
+
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
