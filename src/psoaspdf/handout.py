@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import model
 from .errors import InvalidInput, Problem
@@ -295,7 +295,7 @@ def check_printable(
 def render_handout(
     inputs: Inputs,
     personal: model.Personal | None = None,
-    fields: dict[str, tuple[int, float, float, float]] | None = None,
+    fields: dict[str, Any] | None = None,
     personal_where: Where = COMMAND_LINE,
 ) -> bytes:
     """Render validated inputs to PDF bytes (``fields``: see render_pdf; ``personal_where``:

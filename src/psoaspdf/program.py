@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import model
 from .errors import InvalidInput, NotFound, Problem
@@ -273,7 +274,7 @@ def render_program_bytes(
     inputs: ProgramInputs,
     personal: model.Personal | None = None,
     fmt: model.Format = "pdf",
-    fields: dict[str, tuple[int, float, float, float]] | None = None,
+    fields: dict[str, Any] | None = None,
     personal_where: Where = COMMAND_LINE,
 ) -> bytes:
     """The program as PDF bytes (or its HTML twin), after the same checks a handout gets: every

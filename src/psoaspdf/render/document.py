@@ -309,14 +309,15 @@ def render_pdf(
     handout: model.Handout,
     layout: model.Layout,
     personal: model.Personal | None = None,
-    fields: dict[str, tuple[int, float, float, float]] | None = None,
+    fields: dict[str, Any] | None = None,
     tagged: bool = True,
 ) -> bytes:
     """Lay out one handout as a PDF and return its bytes: tagged (PDF/UA-1, see tags.py) unless
     ``tagged`` is False (for measuring what tagging costs).
 
-    ``fields``, if given, receives where each blank write-in line (patient, date, clinician) is:
-    (page, x, y, width) of the line's left end, for stamping a name on later.
+    ``fields``, if given, is laid out as a blank for stamping (see stamp.py) and receives where
+    each blank write-in line is, (page, x, y, width), and where the parts a copy draws again are
+    (the name line, the notes box's lines), with their elements' marked-content ids.
     """
     renderer = _Renderer(layout, handout.language, personal or model.Personal())
     if fields is not None:
@@ -362,7 +363,7 @@ def render_program(
     footer: str | None,
     layout: model.Layout,
     personal: model.Personal | None = None,
-    fields: dict[str, tuple[int, float, float, float]] | None = None,
+    fields: dict[str, Any] | None = None,
     draft: bool = False,
 ) -> bytes:
     """Lay out a home-exercise program (see Story.program) and return its PDF bytes; ``footer``

@@ -28,7 +28,7 @@ from .assets import image_flowable
 from .figure import figure_flowable, layout_colors
 from .inline import markup, plain_text
 from .styles import Styles
-from .tags import MCID, MCID_KEY, TAGGING, LabelledList, Node, TagBox, Tags, marked, tagged_paragraph
+from .tags import TAGGING, LabelledList, Node, TagBox, Tags, marked, tagged_paragraph
 
 F = TypeVar("F", bound=Flowable)
 BOX = 15.0  # tick boxes: big enough to hit with a pen
@@ -202,12 +202,10 @@ class FieldMarker(Flowable):
         page = self.canv.getPageNumber()
         self.sink[self.key] = (page, x, y, self.room)
         if self.node is not None and self.canv.__dict__.get(TAGGING):
-            # an empty marked sequence holds the element's place in the reading order; the
-            # stamped value joins it (see stamp.py)
-            mcid = self.canv.__dict__.get(MCID, 0)
+            # an empty marked sequence holds the element's place in the reading order; a
+            # stamped copy draws the value under the same id (see stamp.py)
             with marked(self.canv, self.node):
                 pass
-            self.sink[f"{self.key}{MCID_KEY}"] = (page, float(mcid), 0.0, 0.0)
 
 
 BLOCK_KEY = ":block"  # the patient block, in a blank laid out for stamping

@@ -24,7 +24,6 @@ from reportlab.platypus.flowables import BulletDrawer
 
 TAGGING = "_psoaspdf_tagging"  # on a canvas that marks what it draws
 MCID = "_psoaspdf_mcid"  # the canvas's next marked-content id on its page
-MCID_KEY = ":mcid"  # a write-in field's (page, mcid, 0, 0), beside its (page, x, y, width)
 
 
 @dataclasses.dataclass(eq=False)
