@@ -71,6 +71,26 @@ def test_contents_numbers_are_where_each_item_starts(example: pypdf.PdfReader) -
             assert title in page_text(example, index), (title, number)
 
 
+def test_a_booklet_laid_out_again_for_another_patient_keeps_its_numbers_right() -> None:
+    """A batch run lays one booklet out per patient, the later ones in one pass from where the
+    parts began last time (a hint, checked): the contents must still say where each item starts,
+    also when the hint is wrong."""
+    from psoaspdf.render import document
+
+    first = build_booklet(load_booklet(EXAMPLE), Personal(patient="Ann Lee", date="2026-12-04"))
+    assert document._BOOKLET_HINTS  # the numbers were kept
+    second = build_booklet(load_booklet(EXAMPLE), Personal(patient="Quintero Vasquez", date="2026-12-05"))
+    for key in list(document._BOOKLET_HINTS):  # a wrong hint: every part one page later
+        numbers, helps = document._BOOKLET_HINTS[key]
+        document._BOOKLET_HINTS[key] = ([n + 1 for n in numbers], helps)
+    third = build_booklet(load_booklet(EXAMPLE), Personal(patient="Bo Chen"))
+    want = contents_entries(pypdf.PdfReader(io.BytesIO(first)))
+    for data in (second, third):
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        assert contents_entries(reader) == want
+        assert len(reader.pages) == len(pypdf.PdfReader(io.BytesIO(first)).pages)
+
+
 def test_printed_numbers_page_labels_and_outline_agree(example: pypdf.PdfReader) -> None:
     page_labels = labels(example)
     assert page_labels[:2] == ["i", "ii"]

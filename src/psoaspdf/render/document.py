@@ -67,6 +67,7 @@ def unprintable(obj: Any, fonts: FontSet) -> list[tuple[str, str]]:
 # with its own doses is a handout of its own, and its help box is most often where the others'
 # was (checked on every layout, so a wrong guess costs a second pass, never a wrong page)
 _HELP_PAGE_HINTS: dict[tuple[model.Handout | str, model.Layout], int] = {}
+_BOOKLET_HINTS: dict[tuple[Any, model.Layout], tuple[list[int], list[int]]] = {}
 CLINIC_INSET = 18.0  # points kept clear round a clinic's own page; our footer stays below it
 PART_ATTR = "psoaspdf_part_start"
 PLACEHOLDER_ATTR = "psoaspdf_placeholder"
@@ -409,8 +410,11 @@ def render_booklet(
     numbers in the contents (whose size does not depend on them, so nothing moves).
     """
     renderer = _Renderer(layout, plan.language, personal or model.Personal())
-    numbers: list[int] | None = None
-    helps: list[int] | None = None
+    # where the parts began when this booklet was last laid out (a batch run lays one booklet out
+    # for every patient): a hint, checked as the handouts' help page is, so most copies take one
+    # pass, not two
+    hint = _BOOKLET_HINTS.get((plan, layout))
+    numbers, helps = hint if hint is not None else (None, None)
     for _ in range(3):
         buffer = io.BytesIO()
         page_map = PageMap([PartPages() for _ in plan.parts])
@@ -438,6 +442,9 @@ def render_booklet(
         found = [page_map.printed(part.first) for part in page_map.parts]
         found_helps = [page_map.printed(part.help) for part in page_map.parts]
         if found == numbers and found_helps == helps:
+            if len(_BOOKLET_HINTS) > 64:
+                _BOOKLET_HINTS.clear()
+            _BOOKLET_HINTS[(plan, layout)] = (found, found_helps)
             return buffer.getvalue(), page_map
         numbers, helps = found, found_helps
     raise RuntimeError("booklet page numbers did not settle")  # a bug: the contents changed size
