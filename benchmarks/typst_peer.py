@@ -26,14 +26,12 @@ import argparse
 import os
 import platform
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-SHORT = REPO / "tests" / "data" / "minimal.yaml"
+from stamp_paths import NOTE, SHORT, per_copy  # the benchmarks' folder is on the path when run
+
 NAMES = ["Quintero Vasquez", "Maria Gonzalez", "José Ruiz", "Ann Lee", "Bo Chen", "Alexandra Whitfield"]
-NOTE = "Start gently with the stretch, and stop if your leg feels numb or weak. Call us on Monday."
 
 
 def details(n: int) -> dict[str, str]:
@@ -172,16 +170,6 @@ def typst_source(inputs: Any, folder: Path) -> str:
         out.append(f"- {content(text)[1:-1]}")
     out.append(f"\n{content(handout.disclaimer)[1:-1]}")
     return "\n".join(out) + "\n"
-
-
-def per_copy(make: Any, copies: int) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for n in range(copies):
-            make(n)
-        best = min(best, (time.perf_counter() - start) / copies)
-    return best
 
 
 def measure(source: str, copies: int) -> dict[str, float]:

@@ -308,16 +308,14 @@ def placed(data: bytes, text: str) -> tuple[int, float, float, float]:
     return found[0].page, found[0].x, found[0].y, found[0].size
 
 
-@pytest.mark.parametrize("layout", ["", "riverbend"])
-def test_stamped_details_sit_where_a_full_layout_puts_them(layout: str, tmp_path: Path) -> None:
-    """The patient's name, clinician and date written on by the fast path land on the same page,
-    at the same place and size as when the copy is laid out with them."""
+def batch_and_full(tmp_path: Path, layout: str, personal: model.Personal) -> tuple[bytes, bytes]:
+    """The iliopsoas handout for ``personal`` in ``layout`` ('' for the built-in one): as a batch
+    run makes the copy, and laid out in full."""
     from psoaspdf.handout import load_inputs, render_handout
     from psoaspdf.library import bundled_id
 
     source = str(bundled_id("iliopsoas-back-pain", "handouts"))
     layout_file = str(bundled_id(layout, "layouts")) if layout else ""
-    personal = model.Personal(patient="Ann Example", clinician="J. Park", date="3 Mar 26")
     job = batch.Job(
         key="a.pdf",
         target=str(tmp_path / "a.pdf"),
@@ -326,8 +324,15 @@ def test_stamped_details_sit_where_a_full_layout_puts_them(layout: str, tmp_path
         layout=layout_file,
         personal=personal,
     )
-    stamped = batch.render_job(job)
-    full = render_handout(load_inputs(source, layout_file or None), personal)
+    return batch.render_job(job), render_handout(load_inputs(source, layout_file or None), personal)
+
+
+@pytest.mark.parametrize("layout", ["", "riverbend"])
+def test_stamped_details_sit_where_a_full_layout_puts_them(layout: str, tmp_path: Path) -> None:
+    """The patient's name, clinician and date written on by the fast path land on the same page,
+    at the same place and size as when the copy is laid out with them."""
+    personal = model.Personal(patient="Ann Example", clinician="J. Park", date="3 Mar 26")
+    stamped, full = batch_and_full(tmp_path, layout, personal)
     assert stamped != full  # the fast path was taken
     for value in ("Ann Example", "J. Park", "3 Mar 26"):
         page, x, y, size = placed(stamped, value)
@@ -337,12 +342,12 @@ def test_stamped_details_sit_where_a_full_layout_puts_them(layout: str, tmp_path
         assert abs(size - want_size) < 0.1, value
 
 
-def first_page_picture(data: bytes) -> bytes:
+def page_pictures(data: bytes) -> list[bytes]:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
     try:
-        return bytes(document[0].render(scale=1.5).to_pil().convert("RGB").tobytes())
+        return [bytes(page.render(scale=1.5).to_pil().convert("RGB").tobytes()) for page in document]
     finally:
         document.close()
 
@@ -361,21 +366,7 @@ def test_details_wider_than_their_lines_are_stamped_as_a_full_layout_prints_them
 ) -> None:
     """An ISO date or a long name is not a reason to lay a copy out again: the patient block is
     drawn again as the full layout draws it, and page 1 is the same picture."""
-    from psoaspdf.handout import load_inputs, render_handout
-    from psoaspdf.library import bundled_id
-
-    source = str(bundled_id("iliopsoas-back-pain", "handouts"))
-    layout_file = str(bundled_id(layout, "layouts")) if layout else ""
-    job = batch.Job(
-        key="a.pdf",
-        target=str(tmp_path / "a.pdf"),
-        kind="handout",
-        source=source,
-        layout=layout_file,
-        personal=personal,
-    )
-    stamped = batch.render_job(job)
-    full = render_handout(load_inputs(source, layout_file or None), personal)
+    stamped, full = batch_and_full(tmp_path, layout, personal)
     assert stamped != full  # the fast path was taken
     values = [v for v in (personal.patient, personal.date, personal.clinician) if v]
     for value in values:
@@ -383,18 +374,8 @@ def test_details_wider_than_their_lines_are_stamped_as_a_full_layout_prints_them
         want_page, want_x, want_y, want_size = placed(full, value)
         assert page == want_page == 1, value
         assert abs(x - want_x) < 0.01 and abs(y - want_y) < 0.01 and abs(size - want_size) < 0.01, value
-    assert first_page_picture(stamped) == first_page_picture(full)
+    assert page_pictures(stamped)[0] == page_pictures(full)[0]
     assert len(pypdf.PdfReader(io.BytesIO(stamped)).pages) == len(pypdf.PdfReader(io.BytesIO(full)).pages)
-
-
-def page_pictures(data: bytes) -> list[bytes]:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(data)
-    try:
-        return [bytes(page.render(scale=1.5).to_pil().convert("RGB").tobytes()) for page in document]
-    finally:
-        document.close()
 
 
 NOTE = "Start gently with the stretch, and stop if your leg feels numb or weak. Call us on Monday."
@@ -404,22 +385,8 @@ NOTE = "Start gently with the stretch, and stop if your leg feels numb or weak. 
 def test_a_note_is_written_on_the_notes_lines_as_a_full_layout_writes_it(layout: str, tmp_path: Path) -> None:
     """A copy with a note is stamped too: the note on the notes box's ruled lines, every page the
     same picture as the copy laid out in full, the note read where the box is."""
-    from psoaspdf.handout import load_inputs, render_handout
-    from psoaspdf.library import bundled_id
-
-    source = str(bundled_id("iliopsoas-back-pain", "handouts"))
-    layout_file = str(bundled_id(layout, "layouts")) if layout else ""
     personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04", note=NOTE)
-    job = batch.Job(
-        key="a.pdf",
-        target=str(tmp_path / "a.pdf"),
-        kind="handout",
-        source=source,
-        layout=layout_file,
-        personal=personal,
-    )
-    stamped = batch.render_job(job)
-    full = render_handout(load_inputs(source, layout_file or None), personal)
+    stamped, full = batch_and_full(tmp_path, layout, personal)
     assert stamped != full  # the fast path was taken
     assert page_pictures(stamped) == page_pictures(full)
     text = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(stamped)).pages]
@@ -490,7 +457,7 @@ def test_a_program_copy_with_an_iso_date_is_stamped_as_laid_out(tmp_path: Path) 
     stamped = batch.render_job(job)
     full = render_program_bytes(load_program_inputs(["back-core-four"]), personal)
     assert stamped != full
-    assert first_page_picture(stamped) == first_page_picture(full)
+    assert page_pictures(stamped)[0] == page_pictures(full)[0]
 
 
 @pytest.mark.parametrize("name", ["Ann → Example", "Ann " + "Verylongfamilyname" * 4])

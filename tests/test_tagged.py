@@ -229,20 +229,25 @@ def test_pdfua_finds_nothing(handout: str, kwargs: dict[str, Any], tmp_path: Pat
     assert result.returncode == 0, result.stdout
 
 
-@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
-def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None:
+def stamped_neck_pain(tmp_path: Path, personal: model.Personal) -> tuple[bytes, Path]:
+    """The neck-pain handout stamped for ``personal`` on its blank, as batch runs and the desk
+    make copies, written to a file that pdfua finds nothing in."""
     from psoaspdf.render.stamp import stamp_personal
 
     inputs = load_inputs("neck-pain")
     fields: dict[str, Any] = {}
     base = render_handout(inputs, None, fields)
-    stamped = stamp_personal(
-        base, fields, model.Personal(patient="Ann Example", date="3 Mar 26"), inputs.layout
-    )
+    stamped = stamp_personal(base, fields, personal, inputs.layout)
     assert stamped is not None
     path = tmp_path / "s.pdf"
     path.write_bytes(stamped)
     assert pdfua(path).returncode == 0, pdfua(path).stdout
+    return stamped, path
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None:
+    _, path = stamped_neck_pain(tmp_path, model.Personal(patient="Ann Example", date="3 Mar 26"))
     if shutil.which("pdfinfo"):
         text = struct_text(path)
         # the name is read right after its label, the date after its label
@@ -252,17 +257,9 @@ def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None
 
 @pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
 def test_a_copy_whose_patient_block_is_drawn_again_keeps_its_tags(tmp_path: Path) -> None:
-    from psoaspdf.render.stamp import stamp_personal
-
-    inputs = load_inputs("neck-pain")
-    fields: dict[str, Any] = {}
-    base = render_handout(inputs, None, fields)
     personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04")  # wider than the lines
-    stamped = stamp_personal(base, fields, personal, inputs.layout)
-    assert stamped is not None and b"psoaspdf patient block" not in stamped
-    path = tmp_path / "s.pdf"
-    path.write_bytes(stamped)
-    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    stamped, path = stamped_neck_pain(tmp_path, personal)
+    assert b"psoaspdf patient block" not in stamped
     if shutil.which("pdfinfo"):
         text = struct_text(path)
         # each label and value keeps its element and place: label, then what is on its line
@@ -277,17 +274,7 @@ def test_a_copy_whose_patient_block_is_drawn_again_keeps_its_tags(tmp_path: Path
 
 @pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
 def test_a_stamped_note_is_read_after_its_heading(tmp_path: Path) -> None:
-    from psoaspdf.render.stamp import stamp_personal
-
-    inputs = load_inputs("neck-pain")
-    fields: dict[str, Any] = {}
-    base = render_handout(inputs, None, fields)
-    personal = model.Personal(patient="Ann Lee", note="Two sets a day this week.")
-    stamped = stamp_personal(base, fields, personal, inputs.layout)
-    assert stamped is not None
-    path = tmp_path / "s.pdf"
-    path.write_bytes(stamped)
-    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    _, path = stamped_neck_pain(tmp_path, model.Personal(patient="Ann Lee", note="Two sets a day this week."))
     if shutil.which("pdfinfo"):
         text = struct_text(path)
         assert re.search(r'"Notes for you"\s+P \(block\)\s+"Two sets a day this week\."', text), text

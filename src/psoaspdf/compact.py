@@ -19,6 +19,7 @@ page count is checked with it at every write.
 
 from __future__ import annotations
 
+import base64
 import bisect
 import itertools
 import re
@@ -27,7 +28,6 @@ from collections.abc import Callable
 
 PER_STREAM = 200  # objects in one object stream: large enough to compress well, small to read
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-_TABLE = re.compile(rb"xref\s*\r?\n0 (\d+)\s*\r?\n")
 _TABLE_AT = re.compile(rb"xref\s*\r?\n(\d)")
 _SUBSECTION = re.compile(rb"(\d+) (\d+)\s*\r?\n")
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref", re.S)
@@ -39,10 +39,13 @@ _VERSION = re.compile(rb"%PDF-(\d)\.(\d)")
 def compact(data: bytes) -> bytes:
     """``data`` with its plain objects in object streams; unchanged if it is not a single-revision,
     unencrypted file with a cross-reference table (or is one already packed)."""
-    table = _table(data)
-    if table is None:
+    found = _STARTXREF.search(data[-1024:])
+    xref = int(found.group(1)) if found else -1
+    section = _section(data, xref) if found and _TABLE_AT.match(data, xref) else None
+    if section is None:
         return data
-    offsets, xref, trailer = table
+    entries, trailer = section
+    offsets = {n: (first, generation) for n, (kind, first, generation) in entries.items() if kind == 1 and n}
     if not offsets or re.search(rb"/(?:Encrypt|Prev|XRefStm)\b", trailer):
         return data
     order = sorted(offsets, key=lambda n: offsets[n][0])
@@ -265,40 +268,14 @@ def updated(data: bytes, changed: dict[int, bytes]) -> bytes | None:
     return bytes(out)
 
 
-def _table(data: bytes) -> tuple[dict[int, tuple[int, int]], int, bytes] | None:
-    """The in-use entries (number -> offset, generation) of a file's one cross-reference table from
-    object 0, where that table is, and the trailer; None for any other file."""
-    found = _STARTXREF.search(data[-1024:])
-    if found is None:
-        return None
-    xref = int(found.group(1))
-    head = _TABLE.match(data, xref)
-    trailer = _TRAILER.search(data, xref)
-    if head is None or trailer is None:
-        return None
-    size, start = int(head.group(1)), head.end()
-    entries = data[start : start + 20 * size]
-    if len(entries) != 20 * size:
-        return None
-    offsets: dict[int, tuple[int, int]] = {}
-    for number in range(1, size):
-        entry = entries[20 * number : 20 * number + 18]
-        if entry[17:18] == b"n":
-            try:
-                offsets[number] = (int(entry[:10]), int(entry[11:16]))
-            except ValueError:
-                return None
-    return offsets, xref, trailer.group(1)
-
-
-def _whole(data: bytes, offset: int, number: int, limit: int | None = None) -> bytes | None:
+def _whole(data: bytes, offset: int, number: int, limit: int) -> bytes | None:
     """The body of the object written whole at ``offset`` (a dictionary's text, or a stream's
     dictionary, keyword and data), up to its last ``endobj`` before ``limit``, where the next
     object or section starts: never cut at those letters in a string or in a stream's data."""
     head = _HEAD.match(data, offset)
     if head is None or int(head.group(1)) != number:
         return None
-    end = data.rfind(b"endobj", head.end(), limit) if limit is not None else data.find(b"endobj", head.end())
+    end = data.rfind(b"endobj", head.end(), limit)
     return data[head.end() : end].strip() if end > 0 else None
 
 
@@ -307,22 +284,43 @@ _W = re.compile(rb"/W\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s*\]")
 
 
 def _stream_at(data: bytes, offset: int) -> tuple[bytes, bytes] | None:
-    """The dictionary and decoded data of the stream object at ``offset`` (Flate only, with a
-    direct /Length, as compact writes them)."""
+    """The dictionary and decoded data of the stream object at ``offset`` (with a direct
+    /Length, as compact writes them)."""
     head = _HEAD.match(data, offset)
     start = data.find(b"stream", head.end()) if head else -1
     if head is None or start < 0:
         return None
     dictionary = data[head.end() : start]
-    lengths = dict(_INT.findall(dictionary))
-    if b"/FlateDecode" not in dictionary or b"Length" not in lengths:
-        return None
     start += len(b"stream")
     start += 2 if data[start : start + 2] == b"\r\n" else 1
-    try:
-        return dictionary, zlib.decompress(data[start : start + int(lengths[b"Length"])])
-    except zlib.error:
+    decoded = _decode(dictionary, data[start:])
+    return (dictionary, decoded) if decoded is not None else None
+
+
+def stream_data(body: bytes) -> bytes | None:
+    """The decoded data of a stream object, from its body as ``objects`` reads it."""
+    found = re.match(rb"(.*?>>)\s*stream\r?\n", body, re.S)
+    return _decode(found.group(1), body[found.end() :]) if found else None
+
+
+def _decode(dictionary: bytes, raw: bytes) -> bytes | None:
+    """A stream's data (``raw``: from its first byte on) decoded through its filters: ASCII85
+    and Flate, which ReportLab and this module write; None for any other, or broken data."""
+    length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", dictionary)
+    if length is None:
         return None
+    raw = raw[: int(length.group(1))]
+    try:
+        for name in re.findall(rb"/(\w+Decode)\b", dictionary):
+            if name == b"ASCII85Decode":
+                raw = base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False)
+            elif name == b"FlateDecode":
+                raw = zlib.decompress(raw)
+            else:
+                return None
+    except (ValueError, zlib.error):
+        return None
+    return raw
 
 
 def _unpacked(data: bytes, offset: int) -> dict[int, bytes]:

@@ -14,7 +14,6 @@ full layout."""
 
 from __future__ import annotations
 
-import base64
 import functools
 import io
 import re
@@ -61,10 +60,10 @@ def stamp_personal(
     parts: list[tuple[str, Any, list[Any]]] = []
     if wanted:
         parts.append((BLOCK_KEY, *story.patient_table(personal)))
-    if personal.note:
-        ruled = story.ruled_note(personal.note, fields[NOTE_KEY][4] if NOTE_KEY in fields else 0)
-        ruled = getattr(ruled, "inner", ruled)  # the ruled lines themselves, not the blank's marker
-        parts.append((NOTE_KEY, ruled, [getattr(ruled.note, "node", None)]))
+    if personal.note and NOTE_KEY in fields:
+        parts.append((NOTE_KEY, *story.ruled_lines(personal.note, fields[NOTE_KEY][4])))
+    elif personal.note:
+        return None  # no notes box in this layout
     by_page: dict[int, list[tuple[str, Any, float, float]]] = {}
     for key, flowable, nodes in parts:
         if key not in fields:
@@ -135,30 +134,6 @@ def _ref(text: bytes, key: bytes) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _decoded(body: bytes) -> bytes | None:
-    """A stream object's data, decoded (ReportLab's filters: ASCII85 and Flate)."""
-    found = re.match(rb"(.*?>>)\s*stream\r?\n", body, re.S)
-    if found is None:
-        return None
-    dictionary, raw = found.group(1), body[found.end() :]
-    length = re.search(rb"/Length\s+(\d+)", dictionary)
-    if length is None:
-        return None
-    raw = raw[: int(length.group(1))]
-    filters = re.findall(rb"/(ASCII85Decode|FlateDecode|\w+Decode)", dictionary)
-    try:
-        for name in filters:
-            if name == b"ASCII85Decode":
-                raw = base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False)
-            elif name == b"FlateDecode":
-                raw = zlib.decompress(raw)
-            else:
-                return None
-    except (ValueError, zlib.error):
-        return None
-    return raw
-
-
 def _stream(data: bytes, extra: bytes = b"") -> bytes:
     packed = zlib.compress(data)
     return (
@@ -191,13 +166,15 @@ def _index(base: bytes) -> tuple[Any, bytes, list[int], int] | None:
 @functools.lru_cache(maxsize=32)
 def _page(base: bytes, page: int) -> tuple[int, bytes, int, bytes] | None:
     """A blank page's object number, dictionary, content stream number and decoded content."""
+    from ..compact import stream_data
+
     index = _index(base)
     if index is None or not 0 < page <= len(index[2]):
         return None
     read, number = index[0], index[2][page - 1]
     body = read(number)
     contents = _ref(body, b"Contents") if body else None
-    content = _decoded(read(contents) or b"") if contents is not None else None
+    content = stream_data(read(contents) or b"") if contents is not None else None
     if body is None or contents is None or content is None or b"/Type /Pages" in body:
         return None
     return number, body, contents, content
@@ -208,7 +185,7 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
     overlay's pages), the blank parts named cut from its content and that overlay page's drawing
     added after it, with the overlay's fonts. None for a file laid out otherwise than psoaspdf
     writes them."""
-    from ..compact import objects, updated
+    from ..compact import objects, stream_data, updated
     from .story import redraw_marks
 
     index, seen = _index(base), objects(overlay)
@@ -235,7 +212,7 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
         # the overlay page's drawing and the fonts it uses, numbered after the base's objects
         o_page = o_read(o_number)
         o_contents = _ref(o_page, b"Contents") if o_page else None
-        drawing = _decoded(o_read(o_contents) or b"") if o_contents is not None else None
+        drawing = stream_data(o_read(o_contents) or b"") if o_contents is not None else None
         font_ref = _ref(o_page, b"Font") if o_page else None
         font_dict = o_read(font_ref) if font_ref is not None else b"<< >>"
         if drawing is None or font_dict is None:
@@ -251,7 +228,7 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
                 return None
             numbers[old] = fresh
             fresh += 1
-            queue += [int(n) for n in _REF.findall(text.split(b"stream", 1)[0])]
+            queue += [int(n) for n in _REF.findall(text.partition(b"stream")[0])]
         for name, _ in names:
             drawing = re.sub(
                 rb"/" + re.escape(name) + rb"(\s+[\d.]+\s+Tf)", b"/Stamp" + name + rb"\1", drawing
@@ -272,10 +249,11 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
         changed[contents] = _stream(b"q\n" + content + b"\nQ\n" + drawing)
     for old, new in numbers.items():
         text = o_read(old) or b""
-        head = _renumbered(text.split(b"stream", 1)[0], numbers)
-        data = _decoded(text) if b"stream" in text else None
+        head, keyword, rest = text.partition(b"stream")
+        head = _renumbered(head, numbers)
+        data = stream_data(text) if keyword else None
         if data is None:
-            changed[new] = head + text[len(text.split(b"stream", 1)[0]) :]
+            changed[new] = head + keyword + rest
         else:  # a font file, written uncompressed with the drawing: compressed here
             head = re.sub(rb"/Filter\s*(\[[^\]]*\]|/\w+)|/Length\s+\d+", b"", head).strip()
             changed[new] = _stream(data, head.removeprefix(b"<<").removesuffix(b">>").strip() + b" ")

@@ -178,29 +178,18 @@ def qr_drawing(url: str, size: float, font_name: str) -> Drawing:
 
 
 class FieldMarker(Flowable):
-    """Zero-size mark in a blank write-in cell: notes where on the page the line is."""
+    """Zero-size mark in a blank write-in cell of a tagged blank laid out for stamping: holds the
+    place of the value a copy draws there (``node``, its element)."""
 
-    def __init__(
-        self,
-        key: str,
-        sink: dict[str, Any],
-        room: float,
-        node: Node | None = None,
-    ) -> None:
+    def __init__(self, node: Node | None = None) -> None:
         super().__init__()
-        self.key = key
-        self.sink = sink
-        self.room = room  # how wide the line is
-        self.node = node  # in a tagged copy laid out for stamping: the element the value joins
+        self.node = node
         self.width = self.height = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
-        x, y = self.canv.absolutePosition(0, 0)
-        page = self.canv.getPageNumber()
-        self.sink[self.key] = (page, x, y, self.room)
         if self.node is not None and self.canv.__dict__.get(TAGGING):
             # an empty marked sequence holds the element's place in the reading order; a
             # stamped copy draws the value under the same id (see stamp.py)
@@ -311,7 +300,7 @@ class Story:
         self.s = styles
         self.labels = labels
         self.layout = layout
-        self.field_sink: dict[str, Any] = {}  # where blank write-in lines are
+        self.field_sink: dict[str, Any] = {}  # where the parts a stamped copy draws again are
         self.indent = styles.body.fontSize * 1.5  # room for "10." beside a step, at any type size
         self.tags: Tags | None = None  # the structure being built, when the PDF is tagged
         self.stamping = False  # laid out to have a patient's details stamped on later
@@ -531,19 +520,15 @@ class Story:
                 share * usable for _, _, share in entries
             ]
         entries = [(key, value, span / usable) for (key, value, _), span in zip(entries, spans, strict=True)]
-        rooms = [
-            share * usable - (lw if side_by_side else 0) - 14
-            for (_, _, share), lw in zip(entries, label_widths, strict=True)
-        ]
         labels: list[Any] = []
         values: list[Any] = []
-        for (key, value, _), room in zip(entries, rooms, strict=True):  # read as label, value
+        for key, value, _ in entries:  # read as label, value
             labels.append(self.label(key, self.s.form_label))
             if value:
                 values.append(self.para(value, self.s.body))
             else:  # a line to write on; laid out for stamping, the place its value will take
                 node = self.tags.leaf("P") if self.tags is not None and self.stamping else None
-                values.append(FieldMarker(key, self.field_sink, room, node))
+                values.append(FieldMarker(node))
         commands: list[tuple[Any, ...]] = [
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -1125,6 +1110,14 @@ class Story:
 
     def ruled_note(self, note: str | None, width: float) -> Flowable:
         """The notes box's ruled lines, ``width`` wide, with ``note`` written on them."""
+        ruled, nodes = self.ruled_lines(note, width)
+        if self.stamping:  # a blank laid out to be stamped: say where the lines are, to draw them again
+            return Redrawable(ruled, NOTE_KEY, self.field_sink, nodes)
+        return ruled
+
+    def ruled_lines(self, note: str | None, width: float) -> tuple[RuledNote, list[Node | None]]:
+        """The ruled lines with the note on them, and the note's element when tagged (the note's
+        paragraph's, or in a blank laid out for stamping, the one holding its place)."""
         s = self.s
 
         def rules(count: int) -> Table:
@@ -1135,10 +1128,7 @@ class Story:
         style = s.body.clone("note", leading=NOTE_PITCH)
         paragraph = self.P(markup(note, s.fonts), style, "P") if note else None
         node = self.tags.leaf("P") if self.tags is not None and self.stamping and not note else None
-        ruled = RuledNote(rules, paragraph, NOTE_PITCH, node)
-        if self.stamping:
-            return Redrawable(ruled, NOTE_KEY, self.field_sink, [node or getattr(paragraph, "node", None)])
-        return ruled
+        return RuledNote(rules, paragraph, NOTE_PITCH, node), [node or getattr(paragraph, "node", None)]
 
     def sources(self, sources: tuple[model.Source, ...], disclaimer: str) -> list[Flowable]:
         """The sources (unless the layout leaves them out) and the disclaimer."""
