@@ -68,7 +68,13 @@ def words(data: bytes) -> list[str]:
         for page in pypdf.PdfReader(io.BytesIO(data)).pages
     ]
     running = set.intersection(*(set(lines) for lines in pages[1:]))
-    body = [line for lines in pages for line in lines if line not in running]
+    body: list[str] = []
+    for lines in pages:
+        own = [line for line in lines if line not in running]
+        # a help-box list carried over to the next page has its lead printed again (by design)
+        if own and own[0].endswith(":") and own[0] in body:
+            own = own[1:]
+        body += own
     found = re.findall(r"[^\W\d_]{2,}", "\n".join(body))
     # a tick chart split over two pages repeats its head row there (by design): read it once
     head = ["Tick", "box", "on", "each", "day", "you", "do", "it", *["Day"] * 7]

@@ -117,6 +117,62 @@ class StartKeptTable(BreakableTable):
         return parts
 
 
+class TieredTable(StartKeptTable):
+    """The help box: a heading and the emergency signs, which never part, then lower tiers (a
+    lead such as "Call your doctor today if you have:" and a row per point). A lower tier may
+    break between its points, with at least two on each side, and its lead is printed again
+    above the points carried over: the reader never meets a list without what it is for.
+
+    ``leads[r]`` is the row of row ``r``'s tier lead when ``r`` is one of its points, else None;
+    ``breaks`` are the rows a page may end before.
+    """
+
+    keep = 2
+    leads: tuple[int | None, ...] = ()
+    breaks: frozenset[int] = frozenset()
+    edge: tuple[float, Any] | None = None  # the box's line (width, colour), closed above each piece
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        heights = self._rowHeights
+        fresh = avail_height >= self.page_height - 1
+        best, used = 0, 0.0
+        for row, height in enumerate(heights):
+            used += height
+            if used > avail_height + 1e-6:
+                break
+            if row + 1 in self.breaks:
+                best = row + 1
+        if best == 0:  # not even the heading and emergency signs fit: the next page, or broken
+            return super().split(avail_width, avail_height) if fresh else []
+        lead = self.leads[best]
+        self.repeatRows = (lead,) if lead is not None else 0
+        try:
+            parts: list[Flowable] = self._splitRows(sum(heights[:best]) + 1e-3)
+        finally:
+            self.repeatRows = 0
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        first.repeatRows = 0
+        moved = 1 if lead is not None else 0  # the lead printed again at the top of the rest
+        rest.leads = (None,) * moved + tuple(
+            None if r is None else 0 if r < best else r - best + moved for r in self.leads[best:]
+        )
+        rest.breaks = frozenset(b - best + moved for b in self.breaks if b > best)
+        rest.keep, rest.repeatRows = 1 + moved, 0  # a carried-over lead goes on with a point
+        rest.edge = self.edge
+        if self.edge is not None:
+            first.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), *self.edge)]))
+            rest.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), *self.edge)]))
+        for part in parts:
+            part.page_height = self.page_height
+        for attr in (OUTLINE_ATTR, HELP_ATTR, SOURCE_ATTR):
+            if hasattr(self, attr):
+                setattr(first, attr, getattr(self, attr))
+        return parts
+
+
 class HeadedTable(Flowable):
     """A heading and a table that go on together: moved to the next page only when the heading
     and the table's first rows do not fit here; otherwise the table splits between rows (its
@@ -621,14 +677,18 @@ class Story:
         return self.kept_with_first(head, section.items)
 
     def kept_with_first(self, head: list[Flowable], items: tuple[str, ...]) -> list[Flowable]:
-        """Headings and intro kept with the first bullet point; the other points free to flow."""
+        """Headings and intro kept with the first bullet point, and the last point with the one
+        before it (never one alone at the top of a page); the others free to flow."""
         if not items:
             return [KeepTogether(head)] if len(head) > 1 else head
         with self.group("L") as node:  # one list, laid out point by point: each fills the page
             if node is not None:
                 node.numbering = "Disc"
-            first = KeepTogether([*head, self.bullets(items[:1], grouped=False)])
-            return [first, *(self.bullets((item,), grouped=False) for item in items[1:])]
+            lead = 1 if len(items) > 2 else len(items)
+            first = KeepTogether([*head, self.bullets(items[:lead], grouped=False)])
+            middle = [self.bullets((item,), grouped=False) for item in items[lead:-2]]
+            last = [KeepTogether([self.bullets(items[-2:], grouped=False)])] if len(items) > 2 else []
+            return [first, *middle, *last]
 
     def symptoms(self, symptoms: model.Symptoms) -> list[Flowable]:
         lead: list[Flowable] = [self.heading(symptoms.heading, "symptoms")]
@@ -1042,31 +1102,67 @@ class Story:
             if help_.heading
             else self.label("get_help", s.help_heading)
         )
-        # a row per block, each lead with its points: split between blocks when the page is
-        # short, but the heading and the emergency signs always together
+        # the heading and the emergency signs always together; each lower tier may break
+        # between its points (see TieredTable), so a long list does not leave a page part empty
         urgent = self.label("urgent", s.help_lead, emergency=contact.emergency_number)
-        content: list[list[Flowable]] = [[title], [urgent, self.bullets(help_.urgent, s.help_item)]]
+        rows: list[list[Any]] = [[title], [[urgent, self.bullets(help_.urgent, s.help_item)]]]
+        leads: list[int | None] = [None, None]
+        breaks: set[int] = set()
+        tiers: list[tuple[Flowable, tuple[str, ...]]] = []
         if help_.today:
-            content.append(
-                [Spacer(1, 6), self.label("today", s.help_lead), self.bullets(help_.today, s.help_item)]
-            )
+            tiers.append((self.label("today", s.help_lead), help_.today))
         if help_.call_clinic:
             # no number in the layout: a line to write it on, never a sentence that leads nowhere
             phone = f" {self.labels['at']} {contact.phone or '____________________'}"
-            lead = self.label("call_clinic", s.help_lead, phone=phone)
-            content.append([Spacer(1, 6), lead, self.bullets(help_.call_clinic, s.help_item)])
-        table = StartKeptTable([[block] for block in content], colWidths=[s.frame_width])
+            tiers.append((self.label("call_clinic", s.help_lead, phone=phone), help_.call_clinic))
+        for lead, items in tiers:
+            start = len(rows)
+            breaks.add(start)
+            rows.append([[Spacer(1, 6), lead]])
+            leads.append(None)
+            with self.group("L") as node:  # one list, laid out a point a row
+                if node is not None:
+                    node.numbering = "Disc"
+                for n, item in enumerate(items):
+                    if 2 <= n <= len(items) - 2:  # two points at least on either side of a break
+                        breaks.add(len(rows))
+                    rows.append([self.bullets((item,), s.help_item, grouped=False)])
+                    leads.append(start)
+        table = TieredTable(rows, colWidths=[s.frame_width])
         table.page_height = s.frame_height
-        table.keep = 2
+        table.leads, table.breaks = tuple(leads), frozenset(breaks)
+        table.edge = (3, s.colors.warning)
         table.setStyle(
             self.table_style(
                 ("BACKGROUND", (0, 0), (-1, -1), s.colors.warning_tint),
-                ("BOX", (0, 0), (-1, -1), 3, s.colors.warning),
+                # a box closed on every page it runs over: split() draws the lines at a break
+                # (a BOX, or "splitfirst", is not closed above a lead printed again)
+                *(
+                    (line, start, end, 3, s.colors.warning)
+                    for line, start, end in (
+                        ("LINEBEFORE", (0, 0), (0, -1)),
+                        ("LINEAFTER", (-1, 0), (-1, -1)),
+                        ("LINEABOVE", (0, 0), (-1, 0)),
+                        ("LINEBELOW", (0, -1), (-1, -1)),
+                    )
+                ),
                 ("LEFTPADDING", (0, 0), (-1, -1), 16),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 16),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 1), (-1, -1), 3),
+                ("TOPPADDING", (0, 1), (-1, 1), 3),
+                *(("TOPPADDING", (0, row), (-1, row), 3) for row in sorted(breaks) if leads[row] is None),
+                # points a row each, spaced as in one list under its lead
+                *(
+                    (
+                        "TOPPADDING",
+                        (0, row),
+                        (-1, row),
+                        (s.help_lead if row == lead + 1 else s.help_item).spaceAfter,
+                    )
+                    for row, lead in enumerate(leads)
+                    if lead is not None
+                ),
                 ("TOPPADDING", (0, 0), (-1, 0), 12),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 14),
             )
