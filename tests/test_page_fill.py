@@ -80,6 +80,12 @@ PAGES_BEFORE = {
 }
 
 
+# a page that sourced safety advice added (#14) and no cut could take back: core and pelvic floor
+# gained a sign to see a doctor about (NHS, pelvic organ prolapse) and NICE's three months of
+# pelvic floor training, with their two sources: 6 -> 7 letter pages (still 6 on A4)
+LONGER_FOR_SAFETY = {"core-and-pelvic-floor": 1}
+
+
 @pytest.mark.parametrize("handout", HANDOUTS)
 def test_every_shipped_handout_takes_at_most_60_percent_of_its_old_pages(
     handout: str, runner: CliRunner, tmp_path: Path
@@ -88,7 +94,9 @@ def test_every_shipped_handout_takes_at_most_60_percent_of_its_old_pages(
     result = runner.invoke(main, ["render", handout, "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     pages = len(pypdf.PdfReader(out).pages)
-    assert pages <= int(PAGES_BEFORE[handout] * 0.6), f"{handout}: {pages} pages"
+    assert pages <= int(PAGES_BEFORE[handout] * 0.6) + LONGER_FOR_SAFETY.get(handout, 0), (
+        f"{handout}: {pages} pages"
+    )
 
 
 def test_the_measure_sees_a_part_empty_page(tmp_path: Path) -> None:
