@@ -72,3 +72,57 @@ def test_source_date_epoch_across_processes(tmp_path: Path) -> None:
     cli_render(handout, first, "3", epoch="1700000000")
     cli_render(handout, second, "4", epoch="1700000000")
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_figure_from_the_cache_prints_the_same_bytes_as_one_drawn_afresh() -> None:
+    """A figure's drawing operators are kept for the next PDF that shows it; a render that takes
+    them from there writes the same file as one that draws every figure anew."""
+    from psoaspdf.render import assets
+
+    assets._FORM_CODE.clear()
+    fresh = render_bytes(BUNDLED_ID)
+    assert assets._FORM_CODE, "the handout's figures should be kept for the next render"
+    assert all(not any("/" in op for op in code) for code in assets._FORM_CODE.values())
+    assert render_bytes(BUNDLED_ID) == fresh
+
+
+def test_a_paragraph_measured_twice_at_one_width_breaks_its_lines_once() -> None:
+    """Tables and kept-together groups measure a paragraph again at the same width; its lines
+    are broken once, and a new width breaks them again."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from psoaspdf.render.tags import TaggedParagraph
+
+    paragraph = TaggedParagraph("one two three four five six seven eight nine ten", ParagraphStyle("p"))
+    calls = 0
+    original = paragraph.breakLines
+
+    def counted(widths: list[float]) -> object:
+        nonlocal calls
+        calls += 1
+        return original(widths)
+
+    paragraph.breakLines = counted  # type: ignore[method-assign]
+    narrow = paragraph.wrap(60, 1000)
+    assert paragraph.wrap(60, 500) == narrow and calls == 1
+    wide = paragraph.wrap(400, 1000)
+    assert calls == 2 and wide[1] < narrow[1]
+    del paragraph.blPara  # as ReportLab's split may leave it
+    assert paragraph.wrap(400, 1000) == wide and calls == 3
+
+
+def test_registering_a_font_never_searches_for_type1_metrics(tmp_path: Path) -> None:
+    """Asking ReportLab for a font it does not know parses every Type 1 metrics file it has
+    (about 50 ms at each start); a first render must not ask."""
+    code = (
+        "import reportlab.pdfbase.pdfmetrics as m\n"
+        "def refuse(*a, **k): raise AssertionError('searched for Type 1 metrics')\n"
+        "m.bruteForceSearchForAFM = refuse\n"
+        "from psoaspdf import api\n"
+        f"api.render_to_file({BUNDLED_ID!r}, __import__('pathlib').Path({str(tmp_path / 'h.pdf')!r}))\n"
+    )
+    package_root = str(Path(psoaspdf.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": package_root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "h.pdf").stat().st_size > 10_000

@@ -364,6 +364,22 @@ class FormFlowable(Flowable):
         canv = self.canv
         if not canv.hasForm(self.name):
             canv.beginForm(self.name, 0, 0, self.width, self.height)
-            renderPDF.draw(self.drawing, canv, 0, 0)
+            drawn = _FORM_CODE.get(self.name)
+            if drawn is None:
+                renderPDF.draw(self.drawing, canv, 0, 0)
+                drawn = tuple(canv._code)
+                # kept for the next PDF only when it names no resource (a font, a graphics
+                # state, an image) whose name in that file could differ: lines and fills only
+                if not any("/" in operation for operation in drawn):
+                    if len(_FORM_CODE) >= 256:
+                        _FORM_CODE.clear()
+                    _FORM_CODE[self.name] = drawn
+            else:  # the same picture as in an earlier PDF: its operators, not drawn again
+                canv._code.extend(drawn)
             canv.endForm()
         canv.doForm(self.name)
+
+
+# a form's drawing operators by its name (which stands for its content), for the next PDF that
+# shows it: a batch run or the desk draws the same figures in every copy
+_FORM_CODE: dict[str, tuple[str, ...]] = {}

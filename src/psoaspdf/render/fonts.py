@@ -179,9 +179,10 @@ def _read_and_register(path: Path, field: str, tag: str) -> tuple[str, TTFont]:
     # The name depends on the file's content, so the same file always gets the same name and
     # two clinics' fonts with the same file name never collide.
     name = f"{path.stem[:24]}-{hashlib.sha256(data).hexdigest()[:10]}{tag}"
-    try:
-        font = pdfmetrics.getFont(name)
-    except KeyError:
+    # never getFont() to ask: for a name it does not know, ReportLab first parses every Type 1
+    # metrics file it has, looking for one (about 50 ms at each cold start)
+    font = pdfmetrics.getFont(name) if name in pdfmetrics.getRegisteredFontNames() else None
+    if font is None:
         try:
             font = TTFont(name, str(path))
             if path not in _shipped():  # psoaspdf's own fonts are known to be whole

@@ -95,6 +95,16 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
     warning = styles.colors.warning.hexval()[2:]
     draft_mark = f'<font color="#{warning}">{markup(labels["draft_short"], fonts, emphasis=False)}</font>'
     running_width = (width - 2 * margin) * RUNNING_TITLE_SHARE
+    # the header's and footer's paragraphs, parsed and wrapped once for every page that shows them
+    laid_out: dict[tuple[str, str, float, float], tuple[Paragraph, float]] = {}
+
+    def laid(text: str, style: Any, avail_width: float, avail_height: float) -> tuple[Paragraph, float]:
+        key = (text, style.name, avail_width, avail_height)
+        found = laid_out.get(key)
+        if found is None:
+            paragraph = Paragraph(text, style)
+            found = laid_out[key] = (paragraph, paragraph.wrap(avail_width, avail_height)[1])
+        return found
 
     def draw(canvas: Canvas, context: PageContext, first: bool, page: int, pages: int) -> None:
         """Header and footer for one page; ``first`` is the first page of its part."""
@@ -116,21 +126,18 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
         # the running title, right-aligned: as wide as its longest line, at most running_width
         taken = 0.0
         if context.title and not first:
-            running = Paragraph(markup(context.title, fonts), styles.footer_right)
-            _, h = running.wrapOn(canvas, running_width, LOGO_HEIGHT)
+            running, h = laid(markup(context.title, fonts), styles.footer_right, running_width, LOGO_HEIGHT)
             running.drawOn(canvas, width - margin - running_width, top - LOGO_HEIGHT / 2 - h / 2)
             taken = max(running.getActualLineWidths0() or [running_width])
-        name = Paragraph(clinic, styles.header)
         room = width - margin - x - running_width - 12
-        _, h = name.wrapOn(canvas, room, LOGO_HEIGHT)
+        name, h = laid(clinic, styles.header, room, LOGO_HEIGHT)
         name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
         # "DRAFT" after the clinic's name, in the warning colour, where it does not touch the
         # running title (the footer says it on every page in any case)
         used = min(name_width, room)
         free = width - margin - taken - 12 - (x + used + 12)
         if context.draft and mark_width <= free:
-            mark = Paragraph(draft_mark, styles.header)
-            _, mh = mark.wrapOn(canvas, mark_width + 2, LOGO_HEIGHT)
+            mark, mh = laid(draft_mark, styles.header, mark_width + 2, LOGO_HEIGHT)
             mark.drawOn(canvas, x + used + 12, top - LOGO_HEIGHT / 2 - mh / 2)
         canvas.setStrokeColor(styles.colors.primary)
         canvas.setLineWidth(2)
@@ -145,8 +152,12 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
         )
         number_width = styles.footer_number_width
         if context.kind == "body":
-            number = Paragraph(labels["page"].format(page=page, pages=pages), styles.footer_right)
-            _, nh = number.wrapOn(canvas, number_width, styles.footer_height)
+            number, nh = laid(
+                labels["page"].format(page=page, pages=pages),
+                styles.footer_right,
+                number_width,
+                styles.footer_height,
+            )
             number.drawOn(canvas, width - margin - number_width, margin + styles.footer_height - 8 - nh)
         lines = [footer_left]
         if context.review:
@@ -154,13 +165,16 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             if context.draft:  # seen on every page, not only read in the small print
                 review = f'<font color="#{styles.colors.warning.hexval()[2:]}"><b>{review}</b></font>'
             lines.append(review)
-        left = Paragraph("<br/>".join(lines), styles.footer)
-        _, lh = left.wrapOn(canvas, width - 2 * margin - number_width - 10, styles.footer_height + 20)
+        left, lh = laid(
+            "<br/>".join(lines),
+            styles.footer,
+            width - 2 * margin - number_width - 10,
+            styles.footer_height + 20,
+        )
         top = margin + styles.footer_height - 8
         left.drawOn(canvas, margin, top - lh)
         if disclaimer:  # the whole width, under the page number, so it rarely wraps
-            line = Paragraph(disclaimer, styles.footer)
-            _, dh = line.wrapOn(canvas, width - 2 * margin, styles.footer_height)
+            line, dh = laid(disclaimer, styles.footer, width - 2 * margin, styles.footer_height)
             line.drawOn(canvas, margin, top - lh - dh)
 
     return draw

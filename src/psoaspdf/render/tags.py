@@ -139,6 +139,18 @@ class TaggedParagraph(Paragraph):
     breaks across pages, stay that one element."""
 
     node: Node | None = None
+    _wrapped_at: float | None = None  # the width its lines were last broken for
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # a paragraph is measured again and again at the same width (a table measures its
+        # cells, then draws them; a kept-together group measures its content, then lays it
+        # out): its lines depend on the width alone, so they are broken once per width
+        if avail_width == self._wrapped_at and "blPara" in self.__dict__:  # (split may drop it)
+            return self.width, self.height
+        width, height = super().wrap(avail_width, avail_height)
+        if height != 0x7FFFFFFF:  # "cannot fit here" sets nothing to remember
+            self._wrapped_at = avail_width
+        return width, height
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         parts: list[Any] = super().split(avail_width, avail_height)
