@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import BUNDLED_ID, DATA, Rendered, render_bytes
+from conftest import BUNDLED_ID, DATA, Rendered, render_bytes, visible
 
 import psoaspdf
 from psoaspdf.library import bundled_dir
@@ -123,6 +123,29 @@ def test_registering_a_font_never_searches_for_type1_metrics(tmp_path: Path) -> 
     )
     package_root = str(Path(psoaspdf.__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": package_root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "h.pdf").stat().st_size > 10_000
+
+
+def test_a_font_subset_written_before_is_used_again_with_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every copy of a handout embeds the same subsets of its fonts: the second render makes
+    none anew (nor compresses one), and writes the same file."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    first = render_bytes(BUNDLED_ID)
+    made: list[int] = []
+    original = TTFontFace.makeSubset
+
+    def counted(self: TTFontFace, subset: list[int]) -> bytes:
+        made.append(len(subset))
+        return original(self, subset)
+
+    monkeypatch.setattr(TTFontFace, "makeSubset", counted)
+    assert render_bytes(BUNDLED_ID) == first
+    assert made == []
+    assert b"/FontFile2" in visible(first)

@@ -73,7 +73,8 @@ def _with_fallback(text: str, fonts: FontSet, style: str = "") -> str:
     font the layout names, or the fallback)."""
     out: list[str] = []
     for face, run in fonts.runs(text):
-        unfaithful = next((c for c in run if _unfaithful(c)), None)
+        # (no character below U+FDD0 is unfaithful: most text is not looked at one by one)
+        unfaithful = next((c for c in run if _unfaithful(c)), None) if run and max(run) >= "\ufdd0" else None
         if face is None or unfaithful is not None:
             raise MissingGlyph(unfaithful or run[0])
         if not face:
