@@ -185,10 +185,10 @@ class _ReusedFace(TTFontFace):
     _kept: dict[tuple[int, ...], tuple[bytes, _Compressed]]
 
     def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 (ReportLab's name)
-        kept = self.__dict__.setdefault("_kept", {})
+        kept: dict[tuple[int, ...], tuple[bytes, _Compressed]] = self.__dict__.setdefault("_kept", {})
         found = kept.get(tuple(subset))
         if found is None:
-            program = super().makeSubset(subset)
+            program: bytes = super().makeSubset(subset)
             if len(kept) >= KEPT_SUBSETS:
                 kept.clear()
             found = kept[tuple(subset)] = (program, _Compressed(program, zlib.compress(program)))
