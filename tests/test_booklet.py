@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -180,6 +181,74 @@ def test_booklet_metadata_is_the_booklets(example: pypdf.PdfReader) -> None:
 def test_qpdf_accepts_the_booklet(tmp_path: Path) -> None:
     out = tmp_path / "b.pdf"
     out.write_bytes(build_booklet(load_booklet(EXAMPLE)))
+    assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def without_clinic_pages(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The example booklet without its clinic PDF: laid out and finished with no pypdf pass."""
+    folder = tmp_path_factory.mktemp("plain") / "booklets"
+    shutil.copytree(LIBRARY, folder.parent, dirs_exist_ok=True)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("  - pdf: ../forms/riverbend-welcome.pdf\n    title: Welcome to Riverbend\n", "")
+    path = folder / "plain.yaml"
+    path.write_text(text, encoding="utf-8")
+    return build_booklet(load_booklet(path))
+
+
+def test_a_booklet_without_clinic_pages_is_never_read_again_by_pypdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its outline, page labels and outline panel come from the layout itself (a pypdf pass
+    was a fifth of a booklet's time); with a clinic PDF to place, pypdf still writes them."""
+    import pypdf as module
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the booklet was read and written again by pypdf")
+
+    monkeypatch.setattr(module, "PdfWriter", refuse)
+    data = build_booklet(quick_booklet(["iliopsoas-back-pain", "neck-pain"], None, "Two"))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert [title for title, _, _ in outline(reader)] == [
+        "Low back pain and your hip flexor muscle",
+        "Easing everyday neck pain",
+    ]
+    assert labels(reader)[:3] == ["i", "ii", "1"]
+
+
+def test_without_clinic_pages_contents_labels_and_outline_agree(without_clinic_pages: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(without_clinic_pages))
+    page_labels = labels(reader)
+    assert page_labels[:2] == ["i", "ii"]
+    body = [i for i, label in enumerate(page_labels) if label.isdigit()]
+    assert [page_labels[i] for i in body] == [str(n) for n in range(1, len(body) + 1)]
+    contents = dict(contents_entries(reader))
+    entries = outline(reader)
+    assert [title for title, _, _ in entries] == [
+        "Your back and your hips",
+        "Low back pain and your hip flexor muscle",
+        "Your exercises at home",
+    ]
+    for title, page, kids in entries:
+        assert page_labels[page] == str(contents[title])
+        for kid, kid_page in kids:  # each section's entry is on the page that shows its heading
+            assert kid in page_text(reader, kid_page), (kid, kid_page)
+    handout = dict((t, k) for t, _, k in entries)["Low back pain and your hip flexor muscle"]
+    assert [t for t, _ in handout][:2] == ["What is the hip flexor muscle?", "How it may feel"]
+    assert "When to get help" in [t for t, _ in handout]
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    item, closed = reader.trailer["/Root"]["/Outlines"]["/First"], []
+    while item is not None:  # an entry with sections starts closed, as with clinic pages
+        if "/First" in item:
+            closed.append(item["/Count"] < 0)
+        item = item.get("/Next")
+    assert closed == [True], closed  # the handout; the divider and the program have none
+
+
+@needs_tool("qpdf")
+def test_qpdf_accepts_a_booklet_without_clinic_pages(without_clinic_pages: bytes, tmp_path: Path) -> None:
+    out = tmp_path / "b.pdf"
+    out.write_bytes(without_clinic_pages)
     assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
 
 

@@ -209,8 +209,14 @@ def build_booklet(
     problems = personal_problems(loaded.layout, given, personal_where)
     if problems:
         raise InvalidInput(problems)
+    placed = any(item.pdf is not None for item in loaded.items)
+    # without a clinic's pages to place, the layout writes the outline and page labels itself,
+    # and the file is not read and written again by pypdf
+    titles = None if placed else [item.title for item in loaded.items]
     with rendering(loaded.where.file):
-        data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal)
+        data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal, outline=titles)
+    if not placed:
+        return impose_or_pack(data, impose, marks)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     figures = {page - 1: mcid for page, mcid in page_map.figures.items()}
     for item, pages in zip(loaded.items, page_map.parts, strict=True):
@@ -223,12 +229,16 @@ def build_booklet(
     strip_active_content(writer)
     out = io.BytesIO()
     writer.write(out)
-    result = out.getvalue()
+    return impose_or_pack(out.getvalue(), impose, marks)
+
+
+def impose_or_pack(data: bytes, impose: model.Imposition | None, marks: bool) -> bytes:
+    """The booklet's pages imposed on sheets when asked, else packed (see compact.py)."""
     if impose:
         from .impose import impose as impose_pages
 
-        return impose_pages(result, impose, marks=marks)
-    return compact(result)
+        return impose_pages(data, impose, marks=marks)
+    return compact(data)
 
 
 def _outline(writer: PdfWriter, loaded: LoadedBooklet, page_map: PageMap) -> None:

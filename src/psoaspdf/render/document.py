@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -297,13 +298,26 @@ class _Renderer:
         )
         return [ContextMarker(context), *story.build(handout, self.personal, help_page)]
 
-    def build(self, doc: _Recorder, story: list[Flowable], tags: Tags | None = None, title: str = "") -> None:
-        """Lay the story out; with ``tags``, tagged, the tree written as the document is saved."""
+    def build(
+        self,
+        doc: _Recorder,
+        story: list[Flowable],
+        tags: Tags | None = None,
+        title: str = "",
+        outline: Callable[[Canvas], None] | None = None,
+        mark: Callable[[Canvas, int], None] | None = None,
+    ) -> None:
+        """Lay the story out; with ``tags``, tagged, the tree written as the document is saved;
+        ``mark`` bookmarks each page as it is shown and ``outline`` then writes the outline."""
         decorate = make_decorator(self.layout, self.styles, self.labels)
-        finish = (
-            (lambda canvas: tree_into(canvas, tags.root, plain_text(title))) if tags is not None else None
-        )
-        doc.build(story, canvasmaker=numbered_canvas(decorate, tags is not None, finish))
+
+        def finish(canvas: Canvas) -> None:
+            if tags is not None:
+                tree_into(canvas, tags.root, plain_text(title))
+            if outline is not None:
+                outline(canvas)
+
+        doc.build(story, canvasmaker=numbered_canvas(decorate, tags is not None, finish, mark))
 
 
 def render_pdf(
@@ -402,12 +416,19 @@ def render_program(
 
 
 def render_booklet(
-    plan: BookletPlan, layout: model.Layout, personal: model.Personal | None = None
+    plan: BookletPlan,
+    layout: model.Layout,
+    personal: model.Personal | None = None,
+    outline: list[str] | None = None,
 ) -> tuple[bytes, PageMap]:
     """Lay out a booklet: cover, contents, then every part with continuous page numbers.
 
     Laid out twice: the first pass finds where each part starts, the second prints those page
     numbers in the contents (whose size does not depend on them, so nothing moves).
+
+    ``outline``, the title of each part, writes the outline (each part, its sections under it),
+    the page labels (i, ii... for the cover and contents, then 1, 2...) and opens the outline
+    panel: all a booklet without clinic pages needs, with no second pass through pypdf.
     """
     renderer = _Renderer(layout, plan.language, personal or model.Personal())
     # where the parts began when this booklet was last laid out (a batch run lays one booklet out
@@ -429,8 +450,16 @@ def render_booklet(
             lang=plan.language,
         )
         tags = renderer.tags = renderer.story.tags = Tags(plan.language)
+        mark, write_outline = _outline_writers(page_map, outline) if outline is not None else (None, None)
         try:
-            renderer.build(doc, _booklet_story(renderer, plan, numbers, helps, page_map), tags, plan.title)
+            renderer.build(
+                doc,
+                _booklet_story(renderer, plan, numbers, helps, page_map),
+                tags,
+                plan.title,
+                outline=write_outline,
+                mark=mark,
+            )
         finally:
             renderer.tags = None
             for story in renderer._stories.values():
@@ -448,6 +477,42 @@ def render_booklet(
             return buffer.getvalue(), page_map
         numbers, helps = found, found_helps
     raise RuntimeError("booklet page numbers did not settle")  # a bug: the contents changed size
+
+
+def _outline_writers(
+    page_map: PageMap, titles: list[str]
+) -> tuple[Callable[[Canvas, int], None], Callable[[Canvas], None]]:
+    """(mark, outline) for Renderer.build: a destination on each page an entry points at, then
+    one closed entry per part at its first page with its sections under it, the page labels,
+    and the outline panel open (as booklet.build_booklet does with pypdf when clinic pages are
+    placed)."""
+
+    entries: list[tuple[str, str, int, int]] = []  # (key, title, level, page), in order
+
+    def listed() -> list[tuple[str, str, int, int]]:
+        if not entries:  # every page is laid out when the first is shown
+            for title, part in zip(titles, page_map.parts, strict=True):
+                entries.append((f"psoasout{len(entries)}", plain_text(title), 0, part.first))
+                for section, page in part.sections:
+                    if section != plain_text(title):  # a program's title is its item's entry
+                        entries.append((f"psoasout{len(entries)}", section, 1, page))
+        return entries
+
+    def mark(canvas: Canvas, page: int) -> None:
+        for key, _, _, at in listed():  # a destination of its own for each entry
+            if at == page:
+                canvas.bookmarkPage(key)
+
+    def outline(canvas: Canvas) -> None:
+        for key, title, level, _ in listed():
+            canvas.addOutlineEntry(title, key, level=level, closed=True if level == 0 else None)
+        front = page_map.body_start - 1
+        if front:
+            canvas.addPageLabel(0, "ROMAN_LOWER", 1)
+        canvas.addPageLabel(front, "ARABIC", 1)
+        canvas.showOutline()
+
+    return mark, outline
 
 
 class _ClinicPage(Flowable):

@@ -181,14 +181,18 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
 
 
 def numbered_canvas(
-    decorate: Decorator, tagged: bool = False, finish: Callable[[Canvas], None] | None = None
+    decorate: Decorator,
+    tagged: bool = False,
+    finish: Callable[[Canvas], None] | None = None,
+    mark: Callable[[Canvas, int], None] | None = None,
 ) -> type[Canvas]:
     """A Canvas class that holds pages back until the end, so each can say 'page X of Y'.
 
     Cover and contents pages ('cover' and 'front' contexts) are not counted: the first body page
     is page 1, as the contents and the PDF's page labels say. ``tagged``: every page is an
     artifact but for the tagged paragraphs and figures drawn on it (see tags.py); the header and
-    footer, drawn last, are artifacts. ``finish`` runs once every page is shown, before saving.
+    footer, drawn last, are artifacts. ``finish`` runs once every page is shown, before saving;
+    ``mark`` as each page is shown, with its number in the file (to bookmark it).
     """
 
     class NumberedCanvas(Canvas):
@@ -217,6 +221,8 @@ def numbered_canvas(
                 decorate(self, context, number == first_page, number - front, total)
                 if tagged:
                     end_page(self)
+                if mark is not None:
+                    mark(self, number)
                 super().showPage()
             if finish is not None:
                 finish(self)
