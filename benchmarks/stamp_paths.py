@@ -9,7 +9,9 @@ made from a blank laid out once (as `psoaspdf batch` and the desk do):
 - wide:    an ISO date, a full name and a clinician (the line laid out otherwise than the blank's);
 - note:    the same and a two-line note (the notes box's lines drawn again on their page too);
 - full:    the wide details and the note laid out in full;
-- doses:   the same with the copy's own dose change (every copy a different one): laid out in full.
+- doses:   the same with the copy's own repeats for the first exercise (every copy a different
+           number), drawn on the blank in its card (a change that adds a column is laid out in
+           full, as "full" costs).
 
 Each row: copies per second, and the ratio of the full layout's time to the path's (higher is
 better). No peer outside psoaspdf is measured here (issue 17's Typst row is not yet built).
@@ -82,11 +84,12 @@ def measure(source: str, copies: int) -> dict[str, float]:
 
     unique = itertools.count()
 
-    def doses(n: int) -> bytes:  # a dose no copy before had: never laid out before
-        dose = dataclasses.replace(first.dose, sets=1 + n % 5, reps=1 + next(unique) % 1000)
+    def doses(n: int) -> bytes:  # a dose no copy before had, drawn on the blank in its place
+        dose = dataclasses.replace(first.dose, reps=2 + next(unique) % 1000)
         exercises = (dataclasses.replace(first, dose=dose), *inputs.handout.exercises[1:])
-        own = dataclasses.replace(inputs, handout=dataclasses.replace(inputs.handout, exercises=exercises))
-        return render_handout(own, wide_details(n, NOTE))
+        made = stamp_personal(base, fields, wide_details(n, NOTE), inputs.layout, exercises)
+        assert made is not None, "the dose was not drawn on the blank"
+        return made
 
     assert short(0) is not None and all(wide(n) and note(n) for n in range(len(NAMES))), (
         "a path was not taken"

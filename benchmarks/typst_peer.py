@@ -12,7 +12,9 @@ in its name, ISO date and clinician, and one copy in three has a two-line note (
 
 - psoaspdf: a copy made from the blank laid out once (`stamp_personal`, as `psoaspdf batch` and
   the desk make them), falling back to a full layout whenever it cannot, as they do;
-- psoaspdf, full: every copy laid out in full (what a copy with dose changes costs);
+- psoaspdf, doses: the same, each copy also with its own repeats for one exercise (drawn on
+  the blank in their place, as batch runs and the desk do; laid out in full when they cannot be);
+- psoaspdf, full: every copy laid out in full (what a dose change that adds a column costs);
 - Typst: `Compiler.compile(sys_inputs=...)` with the details, the compiler and its fonts reused.
 
 Printed: copies per second, and psoaspdf's time per copy over Typst's (<= 1.0: psoaspdf is as fast
@@ -23,6 +25,7 @@ page breaks and the look differ a little), and Typst lays out every copy from it
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import tempfile
@@ -201,6 +204,19 @@ def measure(source: str, copies: int) -> dict[str, float]:
     def full(n: int) -> bytes:
         return render_handout(inputs, personal(n))
 
+    first = next(i for i, e in enumerate(inputs.handout.exercises) if e.dose.reps)
+
+    def dosed(n: int) -> bytes:  # the copy's own repeats for one exercise, drawn on the blank
+        exercises = list(inputs.handout.exercises)
+        exercises[first] = dataclasses.replace(
+            exercises[first], dose=dataclasses.replace(exercises[first].dose, reps=2 + n % 18)
+        )
+        made = stamp_personal(blank, fields, personal(n), inputs.layout, exercises)
+        if made is not None:
+            return made
+        own = dataclasses.replace(inputs.handout, exercises=tuple(exercises))
+        return render_handout(dataclasses.replace(inputs, handout=own), personal(n))
+
     def theirs(n: int) -> bytes:
         return bytes(compiler.compile(sys_inputs=details(n)))
 
@@ -211,6 +227,7 @@ def measure(source: str, copies: int) -> dict[str, float]:
     assert b"%PDF" in theirs(0)[:8]
     return {
         "psoaspdf": per_copy(ours, copies),
+        "psoaspdf, doses": per_copy(dosed, copies),
         "psoaspdf, full": per_copy(full, max(1, copies // 5)),
         "Typst": per_copy(theirs, copies),
     }

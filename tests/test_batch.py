@@ -3,6 +3,7 @@ patients' data kept private, personal copies encrypted on request, Dask as an ex
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -10,11 +11,12 @@ import shutil
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import LIBRARY, REPO
+from conftest import LIBRARY, REPO, squash
 
 from psoaspdf import batch, model
 from psoaspdf.cli import main
@@ -464,3 +466,86 @@ def test_a_program_copy_with_an_iso_date_is_stamped_as_laid_out(tmp_path: Path) 
 def test_names_the_fast_path_cannot_print_are_laid_out_in_full(name: str, tmp_path: Path) -> None:
     stamped, full = stamped_and_full(tmp_path, name)
     assert stamped == full  # a glyph from the fallback font, or too long for the line
+
+
+def dosed_job(tmp_path: Path, kind: str, doses: str, personal: model.Personal | None) -> bytes:
+    """A batch copy of the iliopsoas handout (or the example program) with a row's doses."""
+    from psoaspdf.library import bundled_id
+
+    source = str(
+        bundled_id("iliopsoas-back-pain", "handouts")
+        if kind == "handout"
+        else bundled_id("back-core-four", "programs")
+    )
+    job = batch.Job(
+        key="d.pdf",
+        target=str(tmp_path / "d.pdf"),
+        kind=kind,
+        source=source,
+        layout="",
+        personal=personal,
+        doses=batch.parse_doses(doses),
+    )
+    return batch.render_job(job)
+
+
+def fully_dosed(kind: str, doses: str, personal: model.Personal | None) -> bytes:
+    """The same copy laid out in full."""
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.library import bundled_id
+    from psoaspdf.program import load_program_inputs, render_program_bytes
+
+    if kind == "handout":
+        inputs = load_inputs(str(bundled_id("iliopsoas-back-pain", "handouts")))
+        handout = batch._apply_doses(inputs.handout, batch.parse_doses(doses))
+        return render_handout(dataclasses.replace(inputs, handout=handout), personal)
+    program = batch._apply_program_doses(load_program_inputs(["back-core-four"]), batch.parse_doses(doses))
+    return render_program_bytes(program, personal)
+
+
+# other values under the same labels: drawn again in their places; the first one changes the
+# line that explains sets ("Sets 3, Repeat 12 times: ...")
+SAME_LABELS = "3: sets=3 reps=12; 1: reps=4 hold=20"
+
+
+@pytest.mark.parametrize("kind", ["handout", "program"])
+@pytest.mark.parametrize("personal", [model.Personal(patient="Ann Lee", date="2026-12-05"), None])
+def test_a_copy_with_its_own_doses_is_stamped_and_looks_as_laid_out_in_full(
+    kind: str, personal: model.Personal | None, tmp_path: Path
+) -> None:
+    """A patient's own doses (a row's doses column) no longer need a full layout when each
+    keeps its labels and its size: every page is the same picture as the full layout's, and
+    each new dose is read where its card (or row) is."""
+    stamped = dosed_job(tmp_path, kind, SAME_LABELS, personal)
+    full = fully_dosed(kind, SAME_LABELS, personal)
+    assert stamped != full  # the fast path was taken
+    assert page_pictures(stamped) == page_pictures(full)
+    # drawn where the blank's parts were in each page's content: read in the same order too
+    assert page_streams_text(stamped) == page_streams_text(full)
+    runs = [r.text for r in text_runs_of(stamped)]
+    if kind == "handout":
+        assert "Sets 3, Repeat 12 times: do it 12 times and rest; do that 3 times." in " ".join(runs)
+        assert "12 times" in runs and "20 seconds" in runs and "4 times each side" in runs
+    else:
+        said = squash(" ".join(runs))
+        assert "Sets3·Repeat12times·Hold5seconds" in said and "Repeat4timeseachside·Hold20seconds" in said
+
+
+def page_streams_text(data: bytes) -> list[str]:
+    """Each page's text in the order its content draws it (as text extraction reads it)."""
+    return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def text_runs_of(data: bytes) -> list[Any]:
+    from conftest import text_runs
+
+    return text_runs(pypdf.PdfReader(io.BytesIO(data)))
+
+
+def test_a_dose_that_changes_a_cards_columns_is_laid_out_in_full(tmp_path: Path) -> None:
+    """A Sets column the blank's card does not have: other cells, other elements in the
+    structure tree, so the copy is laid out in full."""
+    personal = model.Personal(patient="Ann Lee")
+    assert dosed_job(tmp_path, "handout", "1: sets=3", personal) == fully_dosed(
+        "handout", "1: sets=3", personal
+    )

@@ -17,7 +17,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from conftest import LIBRARY, needs_tool, render_bytes
+from conftest import BUNDLED_ID, LIBRARY, needs_tool, render_bytes
 
 from psoaspdf import model
 from psoaspdf.handout import load_inputs, render_handout
@@ -243,6 +243,34 @@ def stamped_neck_pain(tmp_path: Path, personal: model.Personal) -> tuple[bytes, 
     path.write_bytes(stamped)
     assert pdfua(path).returncode == 0, pdfua(path).stdout
     return stamped, path
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+@needs_tool("pdfinfo")
+def test_a_copy_with_its_own_doses_reads_each_in_its_card(tmp_path: Path) -> None:
+    """A dose drawn again on a blank keeps its cells' elements: the new values are read in
+    their own card, and the line that explains sets with the new numbers, where it was."""
+    import dataclasses
+
+    from psoaspdf.render.stamp import stamp_personal
+
+    inputs = load_inputs(BUNDLED_ID)
+    fields: dict[str, Any] = {}
+    base = render_handout(inputs, None, fields)
+    exercises = list(inputs.handout.exercises)
+    third = exercises[2]  # the first with sets and repeats: the line quotes its numbers
+    assert third.dose.sets and third.dose.reps and not any(e.dose.sets for e in exercises[:2])
+    exercises[2] = dataclasses.replace(third, dose=dataclasses.replace(third.dose, reps=12, sets=3))
+    stamped = stamp_personal(base, fields, model.Personal(), inputs.layout, exercises)
+    assert stamped is not None
+    path = tmp_path / "s.pdf"
+    path.write_bytes(stamped)
+    assert pdfua(path).returncode == 0, pdfua(path).stdout
+    text = struct_text(path)
+    card, next_card = text.index(f"Exercise 3: {third.name}"), text.index("Exercise 4:")
+    assert re.search(r'TD\s+"3"\s+TD\s+"12 times"', text[card:next_card]), text[card:next_card]
+    assert text.count("12 times") == 3  # in the card, and twice in the line that explains sets
+    assert text.index("Sets 3, Repeat 12 times: do it 12 times") < text.index("Exercise 1:")
 
 
 @pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))

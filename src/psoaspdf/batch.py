@@ -642,17 +642,18 @@ def _render_program(job: Job, copy: Where) -> bytes:
     mtimes = [_mtime(job.source)] if job.source else []
     key = (job.source, job.exercises, job.layout, job.paper, job.root, *mtimes, _mtime(job.layout))
     inputs = _program_inputs(*key)
-    if personal and not personal.note and not job.doses:
-        # laid out once per program and layout; each copy only has its details written on
+    dosed = _apply_program_doses(inputs, job.doses) if job.doses else inputs
+    if (personal or job.doses) and not (personal and personal.note):
+        # laid out once per program and layout; each copy only has its details (and its own
+        # doses) written on
         from .render.stamp import stamp_personal
 
         base, fields = _blank_program(*key)
-        stamped = stamp_personal(base, fields, personal, inputs.layout)
+        exercises = [item.exercise for item in dosed.plan.items] if job.doses else None
+        stamped = stamp_personal(base, fields, personal or model.Personal(), inputs.layout, exercises)
         if stamped is not None:
             return PdfBytes(stamped, pages=getattr(base, "pages", None))
-    if job.doses:
-        inputs = _apply_program_doses(inputs, job.doses)
-    return render_program_bytes(inputs, personal, personal_where=copy)
+    return render_program_bytes(dosed, personal, personal_where=copy)
 
 
 @functools.lru_cache(maxsize=64)
@@ -685,20 +686,24 @@ def render_job(job: Job) -> bytes:
     else:
         key = (job.source, job.layout, job.paper, job.root, _mtime(job.source), _mtime(job.layout))
         inputs = _inputs(*key)
+        dosed = (
+            dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
+            if job.doses
+            else inputs
+        )
         stamped = None
-        if personal and not job.doses:
-            # laid out once per handout and layout; each copy only has its details (and note)
-            # written on
+        if personal or job.doses:
+            # laid out once per handout and layout; each copy only has its details (its note,
+            # its own doses) written on
             from .render.stamp import stamp_personal
 
             base, fields = _blank_copy(*key)
-            stamped = stamp_personal(base, fields, personal, inputs.layout)
+            exercises = dosed.handout.exercises if job.doses else None
+            stamped = stamp_personal(base, fields, personal or model.Personal(), inputs.layout, exercises)
         if stamped is not None:
             data = PdfBytes(stamped, pages=getattr(base, "pages", None))
         else:
-            if job.doses:
-                inputs = dataclasses.replace(inputs, handout=_apply_doses(inputs.handout, job.doses))
-            data = render_handout(inputs, personal, personal_where=copy)
+            data = render_handout(dosed, personal, personal_where=copy)
     if job.password:
         data = PdfBytes(_encrypt(data, job.password), pages=getattr(data, "pages", None))
     return data

@@ -504,23 +504,28 @@ def _handout(
         inputs = dataclasses.replace(inputs, handout=_with_doses(inputs.handout, _changes(doses, handout)))
     if request.format == "html":
         return render_handout_html(inputs, personal)
-    if personal and not doses:  # a note too: it is written on the notes box's lines
-        stamped = _stamped(_blank(*key), personal, inputs.layout)
+    if personal or doses:  # a note and doses too: written on in their places
+        exercises = inputs.handout.exercises if doses else None
+        stamped = _stamped(_blank(*key), personal or model.Personal(), inputs.layout, exercises)
         if stamped is not None:
             return stamped
     return render_handout(inputs, personal, personal_where=where)
 
 
 def _stamped(
-    blank: tuple[bytes, dict[str, Any]], personal: model.Personal, layout: model.Layout
+    blank: tuple[bytes, dict[str, Any]],
+    personal: model.Personal,
+    layout: model.Layout,
+    exercises: Sequence[model.Exercise] | None = None,
 ) -> bytes | None:
-    """A copy laid out once with blank lines, the patient's details written on; None when they
-    do not fit (the caller lays the copy out in full)."""
+    """A copy laid out once with blank lines, the patient's details (and the doses that differ
+    from the blank's) written on; None when they do not fit (the caller lays the copy out in
+    full)."""
     from .output import PdfBytes
     from .render.stamp import stamp_personal
 
     base, fields = blank
-    stamped = stamp_personal(base, fields, personal, layout)
+    stamped = stamp_personal(base, fields, personal, layout, exercises)
     return PdfBytes(stamped, pages=getattr(base, "pages", None)) if stamped is not None else None
 
 

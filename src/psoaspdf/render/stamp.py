@@ -18,6 +18,7 @@ import functools
 import io
 import re
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
@@ -34,12 +35,19 @@ def stamp_personal(
     fields: dict[str, Any],
     personal: model.Personal,
     layout: model.Layout,
+    exercises: Sequence[model.Exercise] | None = None,
 ) -> bytes | None:
     """The base PDF with the patient's name line and the note drawn again with the details, as
     a full layout draws them, appended to it as an update; None when the page would change (the
     caller then lays the copy out in full): a name line or note that needs more room than the
-    blank's, a glyph the body font lacks, or a blank without the place a detail goes."""
-    from .story import BLOCK_KEY, NOTE_KEY
+    blank's, a glyph the body font lacks, or a blank without the place a detail goes.
+
+    ``exercises``, the copy's (the blank's, in the same order, some with other doses): each dose
+    that differs is drawn again in its place too, and the line that explains sets when it quotes
+    other numbers, as long as each keeps its size and its labels (Sets, Repeat, Hold...)."""
+    from ..wording import dose_cells, sets_sentence
+    from .inline import markup
+    from .story import BLOCK_KEY, CTM, MADE, NOTE_KEY, SETS_KEY, dose_key
 
     fonts = load_fonts(layout.fonts)
     values = {"patient": personal.patient, "date": personal.date, "clinician": personal.clinician}
@@ -47,10 +55,20 @@ def stamp_personal(
     for text in [*wanted.values(), personal.note or ""]:
         if any(ord(c) not in fonts.covered for c in text if not c.isspace()):
             return None
+    # the doses that differ from the blank's: (key, dose, columns, width); columns -1: a line
+    doses: list[tuple[str, model.Dose, int, float]] = []
+    for number, exercise in enumerate(exercises or (), start=1):
+        made = fields.get(dose_key(number) + MADE)
+        if made is None:
+            return None  # not this blank's exercises
+        if exercise.dose != made[0]:
+            doses.append((dose_key(number), exercise.dose, made[1], made[2]))
+    if exercises is not None and dose_key(len(exercises) + 1) + MADE in fields:
+        return None  # the blank has more exercises than the copy
     index = _index(base)
     root = _ref(index[1], b"Root") if index else None
     catalogue = index[0](root) if index and root is not None else None
-    if catalogue is None or not (wanted or personal.note):
+    if catalogue is None or not (wanted or personal.note or doses):
         return None
     tagged = b"/StructTreeRoot" in catalogue
     language = re.search(rb"/Lang\s*\(([A-Za-z0-9-]+)\)", catalogue)
@@ -64,6 +82,25 @@ def stamp_personal(
         parts.append((NOTE_KEY, *story.ruled_lines(personal.note, fields[NOTE_KEY][4])))
     elif personal.note:
         return None  # no notes box in this layout
+    for key, dose, columns, width in doses:
+        if columns < 0:  # a program row's dose line
+            line = story.dose_line(dose)
+            parts.append((key, line, [getattr(line, "node", None)]))
+            continue
+        if [label for label, _ in dose_cells(dose, story.labels)] != [
+            label for label, _ in dose_cells(fields[key + MADE][0], story.labels)
+        ]:
+            return None  # other columns: other elements in the structure tree
+        table = story.dose(dose, columns, width)
+        cells = [p for row in table._cellvalues for cell in row if cell for p in cell]
+        parts.append((key, table, [getattr(p, "node", None) for p in cells]))
+    if doses and SETS_KEY + MADE in fields:  # a handout's: the line under "Your exercises"
+        said, was = sets_sentence(exercises or (), story.labels), fields[SETS_KEY + MADE]
+        if (said is None) != (was is None):
+            return None  # the line would come or go: the page would change
+        if said is not None and said != was:
+            line = story.P(markup(said, story.s.fonts, emphasis=False), story.s.body)
+            parts.append((SETS_KEY, line, [getattr(line, "node", None)]))
     by_page: dict[int, list[tuple[str, Any, float, float]]] = {}
     for key, flowable, nodes in parts:
         if key not in fields:
@@ -89,18 +126,17 @@ def stamp_personal(
         pageCompression=0,
     )
     canvas.__dict__[TAGGING] = tagged
-    for page in sorted(by_page):
-        if tagged:
-            begin_page(canvas)
+    for page in sorted(by_page):  # an overlay page for each part, drawn where it goes on its page
         for _, flowable, x, y in by_page[page]:
+            if tagged:
+                begin_page(canvas)
             flowable.drawOn(canvas, x, y)
-        if tagged:
-            end_page(canvas)
-        canvas.showPage()
+            if tagged:
+                end_page(canvas)
+            canvas.showPage()
     canvas.save()
-    return _appended(
-        base, buffer.getvalue(), [(page, [k for k, *_ in by_page[page]]) for page in sorted(by_page)]
-    )
+    where = [(page, [(k, fields.get(k + CTM)) for k, *_ in by_page[page]]) for page in sorted(by_page)]
+    return _appended(base, buffer.getvalue(), where, tagged)
 
 
 @functools.lru_cache(maxsize=8)
@@ -180,11 +216,35 @@ def _page(base: bytes, page: int) -> tuple[int, bytes, int, bytes] | None:
     return number, body, contents, content
 
 
-def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -> bytes | None:
-    """The copy as ``base`` with an update appended: on each page of ``pages`` (in the order of the
-    overlay's pages), the blank parts named cut from its content and that overlay page's drawing
-    added after it, with the overlay's fonts. None for a file laid out otherwise than psoaspdf
-    writes them."""
+# the state a part is drawn in on a page of its own: where it goes on the blank's page, the
+# blank's colours, line and text settings at that point are set back to a page's first ones
+_FRESH = b"0 g 0 G 1 w 0 J 0 j [] 0 d 10 M 0 Tc 0 Tw 100 Tz 0 Ts 0 Tr"
+
+
+def _inverse(ctm: tuple[float, ...] | None) -> bytes | None:
+    """The ``cm`` operands that undo ``ctm`` (drawing in page coordinates again), or None."""
+    if ctm is None or len(ctm) != 6:
+        return None
+    a, b, c, d, e, f = ctm
+    det = a * d - b * c
+    if abs(det) < 1e-9:
+        return None
+    ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
+    ie, if_ = -(e * ia + f * ic), -(e * ib + f * id_)
+    return b" ".join(b"%.6f" % v for v in (ia, ib, ic, id_, ie, if_))
+
+
+def _appended(
+    base: bytes,
+    overlay: bytes,
+    pages: list[tuple[int, list[tuple[str, tuple[float, ...] | None]]]],
+    tagged: bool,
+) -> bytes | None:
+    """The copy as ``base`` with an update appended: on each page of ``pages``, each blank part
+    named (with the transformation in force where it was drawn) replaced, where it was in the
+    page's content, by its drawing on the overlay (one overlay page per part, in order), with
+    the overlay's fonts. The page's content keeps its order: a part is read where it is seen.
+    None for a file laid out otherwise than psoaspdf writes them."""
     from ..compact import objects, stream_data, updated
     from .story import redraw_marks
 
@@ -194,31 +254,46 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
     read, _, _, fresh = index  # fresh: the next unused object number
     o_read, o_trailer = seen
     overlay_pages = _pages(o_read, o_trailer)
-    if overlay_pages is None or len(overlay_pages) != len(pages):
+    if overlay_pages is None or len(overlay_pages) != sum(len(keys) for _, keys in pages):
         return None
     numbers: dict[int, int] = {}  # the overlay's objects that are copied: old number -> new
     changed: dict[int, bytes] = {}
-    for (page, keys), o_number in zip(pages, overlay_pages, strict=True):
+    drawn = iter(overlay_pages)
+    for page, keys in pages:
         found = _page(base, page)
         if found is None:
             return None
         number, body, contents, content = found
-        for key in keys:
+        names: dict[bytes, bytes] = {}  # the overlay's font names on this page -> their objects
+        for key, ctm in keys:
+            o_number = next(drawn)
+            o_page = o_read(o_number)
+            o_contents = _ref(o_page, b"Contents") if o_page else None
+            drawing = stream_data(o_read(o_contents) or b"") if o_contents is not None else None
+            font_ref = _ref(o_page, b"Font") if o_page else None
+            font_dict = o_read(font_ref) if font_ref is not None else b"<< >>"
+            undo = _inverse(ctm)
+            if drawing is None or font_dict is None or undo is None:
+                return None
+            if tagged:  # drawn where the blank's content is an artifact already: not opened again
+                opened, closed = drawing.find(b"/Artifact BMC"), drawing.rfind(b"EMC")
+                if opened < 0 or closed < opened:
+                    return None
+                drawing = drawing[:opened] + drawing[opened + len(b"/Artifact BMC") : closed]
+            for name, ref in re.findall(rb"/([A-Za-z][\w.+-]*)\s+(\d+)\s+0\s+R", font_dict):
+                names[name] = ref
+            for name in names:
+                drawing = re.sub(
+                    rb"/" + re.escape(name) + rb"(\s+[\d.]+\s+Tf)", b"/Stamp" + name + rb"\1", drawing
+                )
             begin, end = redraw_marks(key)
             start, stop = content.find(begin), content.find(end)
             if start < 0 or stop < start or content.count(begin) != 1 or content.count(end) != 1:
                 return None
-            content = content[:start] + content[stop + len(end) :]
-        # the overlay page's drawing and the fonts it uses, numbered after the base's objects
-        o_page = o_read(o_number)
-        o_contents = _ref(o_page, b"Contents") if o_page else None
-        drawing = stream_data(o_read(o_contents) or b"") if o_contents is not None else None
-        font_ref = _ref(o_page, b"Font") if o_page else None
-        font_dict = o_read(font_ref) if font_ref is not None else b"<< >>"
-        if drawing is None or font_dict is None:
-            return None
-        names = re.findall(rb"/([A-Za-z][\w.+-]*)\s+(\d+)\s+0\s+R", font_dict)
-        queue = [int(n) for _, n in names]
+            block = b"q\n" + undo + b" cm " + _FRESH + b"\n" + drawing + b"\nQ\n"
+            content = content[:start] + block + content[stop + len(end) :]
+        # the fonts the drawings use, numbered after the base's objects
+        queue = [int(n) for n in names.values()]
         while queue:
             old = queue.pop()
             if old in numbers:
@@ -229,11 +304,7 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
             numbers[old] = fresh
             fresh += 1
             queue += [int(n) for n in _REF.findall(text.partition(b"stream")[0])]
-        for name, _ in names:
-            drawing = re.sub(
-                rb"/" + re.escape(name) + rb"(\s+[\d.]+\s+Tf)", b"/Stamp" + name + rb"\1", drawing
-            )
-        added = b" ".join(b"/Stamp%s %d 0 R" % (name, numbers[int(n)]) for name, n in names)
+        added = b" ".join(b"/Stamp%s %d 0 R" % (name, numbers[int(n)]) for name, n in names.items())
         base_fonts = _ref(body, b"Font")
         where = re.search(rb"/Font\s+\d+\s+0\s+R", body)
         if base_fonts is not None and where is not None:
@@ -246,7 +317,7 @@ def _appended(base: bytes, overlay: bytes, pages: list[tuple[int, list[str]]]) -
         else:
             return None
         changed[number] = body
-        changed[contents] = _stream(b"q\n" + content + b"\nQ\n" + drawing)
+        changed[contents] = _stream(content)
     for old, new in numbers.items():
         text = o_read(old) or b""
         head, keyword, rest = text.partition(b"stream")

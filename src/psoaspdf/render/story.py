@@ -256,6 +256,14 @@ class FieldMarker(Flowable):
 BLOCK_KEY = ":block"  # the patient block, in a blank laid out for stamping
 NOTE_KEY = ":note"  # the ruled lines of the notes box, likewise
 MCIDS = ":mcids"  # after a part's key: its elements' marked-content ids, in the order of its nodes
+SETS_KEY = ":sets"  # the line that says what "Sets" means (it quotes the first dose with sets)
+MADE = ":made"  # after a part's key: what it was made from, to make it again with other values
+CTM = ":ctm"  # after a part's key: the transformation in force where it was drawn
+
+
+def dose_key(number: int) -> str:
+    """The key of exercise ``number``'s dose (its card's dose row, or a program row's dose line)."""
+    return f":dose{number}"
 
 
 def redraw_marks(key: str) -> tuple[bytes, bytes]:
@@ -281,6 +289,13 @@ class Redrawable(Flowable):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         return []  # never split
 
+    # laid out exactly as the part itself: a blank must put everything where a full layout does
+    def getSpaceBefore(self) -> float:  # noqa: N802 (ReportLab's name)
+        return float(self.inner.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 (ReportLab's name)
+        return float(self.inner.getSpaceAfter())
+
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
         begin, end = redraw_marks(self.key)
         canvas.addLiteral(begin.decode())
@@ -288,6 +303,7 @@ class Redrawable(Flowable):
         canvas.addLiteral(end.decode())
         ax, ay = canvas.absolutePosition(x, y)
         self.sink[self.key] = (canvas.getPageNumber(), ax, ay, self.height, self.width)
+        self.sink[self.key + CTM] = tuple(canvas._currentMatrix)
         ids = [
             n.kids[-1][1] for n in self.nodes if n is not None and n.kids and isinstance(n.kids[-1], tuple)
         ]
@@ -778,6 +794,17 @@ class Story:
         )
         return HeadedTable(heading, table)
 
+    def dose_row(self, number: int, dose: model.Dose, columns: int, width: float) -> Flowable:
+        """Exercise ``number``'s dose table; in a blank laid out for stamping, one a copy with
+        another dose can draw again in its place (see stamp.py)."""
+        table = self.dose(dose, columns, width)
+        if not self.stamping:
+            return table
+        key = dose_key(number)
+        self.field_sink[key + MADE] = (dose, columns, width)
+        nodes = [getattr(p, "node", None) for row in table._cellvalues for cell in row if cell for p in cell]
+        return Redrawable(table, key, self.field_sink, nodes)
+
     def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
         cells = dose_cells(dose, self.labels)
@@ -844,10 +871,16 @@ class Story:
     def sets_explained(self, exercises: Sequence[model.Exercise]) -> list[Flowable]:
         """One line under the exercises' heading saying what "Sets" means, when a dose has sets."""
         text = sets_sentence(exercises, self.labels)
+        if self.stamping:
+            self.field_sink[SETS_KEY + MADE] = text  # what a copy with other doses compares
         if text is None:
             return []
         line = self.P(markup(text, self.s.fonts, emphasis=False), self.s.body)
         line.keepWithNext = True  # with the heading and the first card
+        if self.stamping:  # a copy with other doses may say it with other numbers
+            kept = Redrawable(line, SETS_KEY, self.field_sink, [getattr(line, "node", None)])
+            kept.keepWithNext = True
+            return [kept]
         return [line]
 
     def exercise_card(
@@ -902,7 +935,7 @@ class Story:
             body += [*purpose, self.numbered(exercise.steps)]
         beside = bool(exercise.illustration) and not stacked
         body.append(Spacer(1, 6))
-        body.append(self.dose(exercise.dose, columns=2 if compact else 0, width=inner))
+        body.append(self.dose_row(number, exercise.dose, columns=2 if compact else 0, width=inner))
         if caution_node is not None and card_node is not None:
             card_node.adopt(caution_node)  # read after the dose, as on a card without a picture
         if exercise.cautions and not beside:
@@ -955,7 +988,7 @@ class Story:
                 node.numbering = "Decimal"
             rest: list[Flowable] = [self.step(i + 1, steps[i]) for i in range(len(steps) - 1)]
             last = self.step(len(steps), steps[-1])
-        tail = [last, Spacer(1, 8), self.dose(exercise.dose, columns=2, width=s.frame_width)]
+        tail = [last, Spacer(1, 8), self.dose_row(number, exercise.dose, columns=2, width=s.frame_width)]
         if sum(height_of(f, s.frame_width) for f in tail) <= s.frame_height:
             rest.append(KeepTogether(tail))
         else:  # a last step longer than a page: it runs on, and the dose follows it
@@ -1297,7 +1330,11 @@ class Story:
                 left.append(Spacer(1, 4))
             with self.untagged():  # the days under the boxes are for a pen, not for reading aloud
                 left.append(self.week_boxes(left_width - 8))
-            right: list[Flowable] = [title, self.dose_line(exercise.dose), self.run_in_steps(exercise.steps)]
+            dose: Flowable = self.dose_line(exercise.dose)
+            if self.stamping:  # a copy with another dose draws it again in its place
+                self.field_sink[dose_key(number) + MADE] = (exercise.dose, -1, 0.0)
+                dose = Redrawable(dose, dose_key(number), self.field_sink, [getattr(dose, "node", None)])
+            right: list[Flowable] = [title, dose, self.run_in_steps(exercise.steps)]
             if exercise.cautions:
                 right.append(self.caution_line(exercise.cautions))
         row = Table([[left, right]], colWidths=[left_width, width - left_width])
