@@ -254,12 +254,19 @@ def tree_into(canvas: Any, root: Node, title: str) -> None:
     _prune(root)
     by_page: dict[int, dict[int, Any]] = {}  # page → mcid → its element's reference
 
-    def page_ref(number: int) -> Any:
-        return pdfdoc.PDFObjectReference(f"Page{number}")  # ReportLab's name for page ``number``
+    numbered = doc.idToObjectNumberAndVersion  # ReportLab numbers an object when it is referred to
+    pages: dict[int, Any] = {}
 
-    def element(node: Node, parent_ref: Any) -> Any:
+    def page_ref(number: int) -> Any:
+        if number not in pages:  # ReportLab's name for page ``number``, as "n 0 R" once it is known
+            name = f"Page{number}"
+            known = numbered.get(name)
+            pages[number] = b"%d %d R" % known if known else pdfdoc.PDFObjectReference(name)
+        return pages[number]
+
+    def element(node: Node, parent_ref: Any) -> bytes:
         obj = _Element()
-        ref = doc.Reference(obj)
+        ref = b"%d %d R" % numbered[doc.Reference(obj).name]  # written as is: no formatting later
         parts: list[Any] = [b"<< /S /" + node.role.encode("ascii") + b" /P ", parent_ref]
         if node.alt is not None:
             parts += [b" /Alt ", pdfdoc.PDFString(node.alt)]
