@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import functools
 import io
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -181,18 +179,10 @@ def build(handout: Any, drawings: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def measure(source: str, repeat: int) -> tuple[float, float, int, int]:
     """(peer seconds, psoaspdf seconds, peer pages, psoaspdf pages), warm, best of ``repeat``."""
     from pypdf import PdfReader
+    from render_ratio import best_of  # this folder: run as a script, or imported by batch_suite
 
     from psoaspdf import api
     from psoaspdf.render.document import render_pdf
