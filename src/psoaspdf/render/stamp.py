@@ -2,14 +2,16 @@
 runs and the desk, where thousands of copies differ only in a name, a clinician, a date and a
 note.
 
-The blank copy draws its patient block and its notes box's ruled lines between comments in the
-page's content. A copy draws both again with the details, laid out by the same code as a full
-layout (so an ISO date or a long name takes room from its neighbours, and a note sits on the
-lines, exactly as a full layout puts them), and is written as the blank with an update appended:
-the changed pages' content without the blank parts, the drawing with the details after it, the
-fonts it uses. Each label, value and note keeps the marked-content id its element has in the
-blank's structure tree, so the tree is not touched. Only a part that would change size (a note
-longer than the lines, a name line that must put its labels over the lines) sends the copy to a
+The blank copy draws its patient block, its notes box's ruled lines, each exercise's dose (a
+card's dose row, a program row's dose line) and the line that explains sets between comments in
+the page's content. A copy draws again the parts whose words differ, laid out by the same code as
+a full layout (so an ISO date or a long name takes room from its neighbours, and a note sits on
+the lines, exactly as a full layout puts them), and is written as the blank with an update
+appended: the changed pages' content with each part drawn anew where the blank's was (so it is
+read in the same order), and the fonts it uses. Each label, value and note keeps the
+marked-content id its element has in the blank's structure tree, so the tree is not touched. Only
+a part that would change size or elements (a note longer than the lines, a name line that must
+put its labels over the lines, a dose with a column the card did not have) sends the copy to a
 full layout."""
 
 from __future__ import annotations
