@@ -549,3 +549,35 @@ def test_a_dose_that_changes_a_cards_columns_is_laid_out_in_full(tmp_path: Path)
     assert dosed_job(tmp_path, "handout", "1: sets=3", personal) == fully_dosed(
         "handout", "1: sets=3", personal
     )
+
+
+@pytest.mark.parametrize("variant", ["compact", "large-print", "riverbend", "es"])
+def test_doses_drawn_again_look_as_laid_out_in_full_in_every_layout(variant: str) -> None:
+    """Cards side by side, large print, a clinic's layout and the Spanish handout: a copy with
+    its own doses, a name and a note is the same picture as its full layout on every page."""
+    from psoaspdf.handout import load_inputs, render_handout
+    from psoaspdf.render.stamp import stamp_personal
+
+    source = "iliopsoas-back-pain-es" if variant == "es" else "iliopsoas-back-pain"
+    inputs = load_inputs(
+        source,
+        "riverbend" if variant == "riverbend" else None,
+        None,
+        "large-print" if variant == "large-print" else None,
+    )
+    if variant == "compact":
+        inputs = dataclasses.replace(inputs, layout=dataclasses.replace(inputs.layout, exercises="compact"))
+    fields: dict[str, Any] = {}
+    blank = render_handout(inputs, None, fields)
+    exercises = list(inputs.handout.exercises)
+    for index, change in ((2, {"reps": 12, "sets": 3}), (4, {"reps": 6})):
+        exercises[index] = dataclasses.replace(
+            exercises[index], dose=dataclasses.replace(exercises[index].dose, **change)
+        )
+    personal = model.Personal(patient="Ann Lee", date="2026-12-05", note="Walk every day.")
+    stamped = stamp_personal(blank, fields, personal, inputs.layout, exercises)
+    assert stamped is not None, "the doses should be drawn on the blank"
+    own = dataclasses.replace(inputs.handout, exercises=tuple(exercises))
+    full = render_handout(dataclasses.replace(inputs, handout=own), personal)
+    assert page_pictures(stamped) == page_pictures(full)
+    assert page_streams_text(stamped) == page_streams_text(full)

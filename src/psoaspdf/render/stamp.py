@@ -104,6 +104,7 @@ def stamp_personal(
             line = story.P(markup(said, story.s.fonts, emphasis=False), story.s.body)
             parts.append((SETS_KEY, line, [getattr(line, "node", None)]))
     by_page: dict[int, list[tuple[str, Any, float, float]]] = {}
+    undo: dict[str, bytes] = {}  # what takes each part's drawing to where the blank's was drawn
     for key, flowable, nodes in parts:
         if key not in fields:
             return None
@@ -117,6 +118,17 @@ def stamp_personal(
             for node, mcid in zip(nodes, ids, strict=True):
                 node.mcid = int(mcid)
         by_page.setdefault(page, []).append((key, flowable, x, y))
+        ctm, local_x, local_y = fields.get(key + CTM, (None, x, y))
+        if ctm is not None and tuple(ctm[:4]) == (1, 0, 0, 1):
+            # moved, not turned or scaled (as ReportLab lays pages out): drawn with the numbers
+            # a full layout uses, under the blank's own transformation
+            by_page[page][-1] = (key, flowable, local_x, local_y)
+            undo[key] = b""
+        else:
+            found = _inverse(ctm)
+            if found is None:
+                return None
+            undo[key] = found + b" cm "
     # one overlay page for each page that changes, in one document: its fonts are embedded once
     buffer = io.BytesIO()
     # the drawing uncompressed: it is read back at once and compressed with the page it joins
@@ -137,7 +149,7 @@ def stamp_personal(
                 end_page(canvas)
             canvas.showPage()
     canvas.save()
-    where = [(page, [(k, fields.get(k + CTM)) for k, *_ in by_page[page]]) for page in sorted(by_page)]
+    where = [(page, [(k, undo[k]) for k, *_ in by_page[page]]) for page in sorted(by_page)]
     return _appended(base, buffer.getvalue(), where, tagged)
 
 
@@ -239,14 +251,14 @@ def _inverse(ctm: tuple[float, ...] | None) -> bytes | None:
 def _appended(
     base: bytes,
     overlay: bytes,
-    pages: list[tuple[int, list[tuple[str, tuple[float, ...] | None]]]],
+    pages: list[tuple[int, list[tuple[str, bytes]]]],
     tagged: bool,
 ) -> bytes | None:
     """The copy as ``base`` with an update appended: on each page of ``pages``, each blank part
-    named (with the transformation in force where it was drawn) replaced, where it was in the
-    page's content, by its drawing on the overlay (one overlay page per part, in order), with
-    the overlay's fonts. The page's content keeps its order: a part is read where it is seen.
-    None for a file laid out otherwise than psoaspdf writes them."""
+    named replaced, where it was in the page's content, by its drawing on the overlay (one
+    overlay page per part, in order; after the ``cm`` given with it, if any), with the overlay's
+    fonts. The page's content keeps its order: a part is read where it is seen. None for a file
+    laid out otherwise than psoaspdf writes them."""
     from ..compact import objects, stream_data, updated
     from .story import redraw_marks
 
@@ -267,15 +279,14 @@ def _appended(
             return None
         number, body, contents, content = found
         names: dict[bytes, bytes] = {}  # the overlay's font names on this page -> their objects
-        for key, ctm in keys:
+        for key, undo in keys:
             o_number = next(drawn)
             o_page = o_read(o_number)
             o_contents = _ref(o_page, b"Contents") if o_page else None
             drawing = stream_data(o_read(o_contents) or b"") if o_contents is not None else None
             font_ref = _ref(o_page, b"Font") if o_page else None
             font_dict = o_read(font_ref) if font_ref is not None else b"<< >>"
-            undo = _inverse(ctm)
-            if drawing is None or font_dict is None or undo is None:
+            if drawing is None or font_dict is None:
                 return None
             if tagged:  # drawn where the blank's content is an artifact already: not opened again
                 opened, closed = drawing.find(b"/Artifact BMC"), drawing.rfind(b"EMC")
@@ -292,7 +303,7 @@ def _appended(
             start, stop = content.find(begin), content.find(end)
             if start < 0 or stop < start or content.count(begin) != 1 or content.count(end) != 1:
                 return None
-            block = b"q\n" + undo + b" cm " + _FRESH + b"\n" + drawing + b"\nQ\n"
+            block = b"q\n" + undo + _FRESH + b"\n" + drawing + b"\nQ\n"
             content = content[:start] + block + content[stop + len(end) :]
         # the fonts the drawings use, numbered after the base's objects
         queue = [int(n) for n in names.values()]

@@ -258,7 +258,7 @@ NOTE_KEY = ":note"  # the ruled lines of the notes box, likewise
 MCIDS = ":mcids"  # after a part's key: its elements' marked-content ids, in the order of its nodes
 SETS_KEY = ":sets"  # the line that says what "Sets" means (it quotes the first dose with sets)
 MADE = ":made"  # after a part's key: what it was made from, to make it again with other values
-CTM = ":ctm"  # after a part's key: the transformation in force where it was drawn
+CTM = ":ctm"  # after a part's key: the transformation in force where it was drawn, and x, y in it
 
 
 def dose_key(number: int) -> str:
@@ -303,7 +303,7 @@ class Redrawable(Flowable):
         canvas.addLiteral(end.decode())
         ax, ay = canvas.absolutePosition(x, y)
         self.sink[self.key] = (canvas.getPageNumber(), ax, ay, self.height, self.width)
-        self.sink[self.key + CTM] = tuple(canvas._currentMatrix)
+        self.sink[self.key + CTM] = (tuple(canvas._currentMatrix), x, y)  # and where, in it
         ids = [
             n.kids[-1][1] for n in self.nodes if n is not None and n.kids and isinstance(n.kids[-1], tuple)
         ]
