@@ -25,6 +25,7 @@ import itertools
 import os
 import platform
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,24 +99,35 @@ def measure(source: str, copies: int) -> dict[str, float]:
     return {name: per_copy(make, copies) for name, make in paths}
 
 
-def main() -> None:
+def report(
+    measure: Callable[[str, int], dict[str, float]],
+    default: int,
+    compared: Callable[[dict[str, float], float], str],
+    doc: str,
+) -> None:
+    """The command line of a per-copy benchmark: ``--copies`` and ``--quick``, then a line per
+    handout and path with copies per second, milliseconds and ``compared`` (against its peer)."""
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        description=doc.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--copies", type=int, default=default)
     parser.add_argument("--quick", action="store_true", help="a few copies of the short handout (for CI)")
     args = parser.parse_args()
-
     copies = 3 if args.quick else args.copies
     handouts = [str(SHORT)] if args.quick else [str(SHORT), "iliopsoas-back-pain"]
     print(f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     for source in handouts:
         times = measure(source, copies)
+        width = max(len(name) for name in times)
         for name, seconds in times.items():
             print(
-                f"{Path(source).stem:22} {name:5} {1 / seconds:7.1f} copies/s  {seconds * 1000:6.1f} ms"
-                f"  ({times['full'] / seconds:4.1f}x the full layout's speed)"
+                f"{Path(source).stem:22} {name:{width}} {1 / seconds:7.1f} copies/s  {seconds * 1000:6.1f} ms"
+                f"  ({compared(times, seconds)})"
             )
+
+
+def main() -> None:
+    report(measure, 200, lambda times, s: f"{times['full'] / s:4.1f}x the full layout's speed", __doc__ or "")
 
 
 if __name__ == "__main__":

@@ -24,15 +24,12 @@ page breaks and the look differ a little), and Typst lays out every copy from it
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import os
-import platform
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from stamp_paths import NOTE, SHORT, per_copy  # the benchmarks' folder is on the path when run
+from stamp_paths import NOTE, per_copy, report  # the benchmarks' folder is on the path when run
 
 NAMES = ["Quintero Vasquez", "Maria Gonzalez", "José Ruiz", "Ann Lee", "Bo Chen", "Alexandra Whitfield"]
 
@@ -234,22 +231,7 @@ def measure(source: str, copies: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--copies", type=int, default=300)
-    parser.add_argument("--quick", action="store_true", help="a few copies of the short handout (for CI)")
-    args = parser.parse_args()
-    copies = 3 if args.quick else args.copies
-    handouts = [str(SHORT)] if args.quick else [str(SHORT), "iliopsoas-back-pain"]
-    print(f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    for source in handouts:
-        times = measure(source, copies)
-        for name, seconds in times.items():
-            print(
-                f"{Path(source).stem:22} {name:15} {1 / seconds:7.1f} copies/s  {seconds * 1000:6.1f} ms"
-                f"  (ratio to Typst {seconds / times['Typst']:.2f})"
-            )
+    report(measure, 300, lambda times, s: f"ratio to Typst {s / times['Typst']:.2f}", __doc__ or "")
 
 
 if __name__ == "__main__":

@@ -310,6 +310,27 @@ def placed(data: bytes, text: str) -> tuple[int, float, float, float]:
     return found[0].page, found[0].x, found[0].y, found[0].size
 
 
+def batch_copy(
+    tmp_path: Path,
+    source: str,
+    personal: model.Personal | None,
+    kind: str = "handout",
+    layout: str = "",
+    doses: str = "",
+) -> bytes:
+    """One copy as a batch run makes it (a job of the manifest's or a patients-file row's)."""
+    job = batch.Job(
+        key="a.pdf",
+        target=str(tmp_path / "a.pdf"),
+        kind=kind,
+        source=source,
+        layout=layout,
+        personal=personal,
+        doses=batch.parse_doses(doses),
+    )
+    return batch.render_job(job)
+
+
 def batch_and_full(tmp_path: Path, layout: str, personal: model.Personal) -> tuple[bytes, bytes]:
     """The iliopsoas handout for ``personal`` in ``layout`` ('' for the built-in one): as a batch
     run makes the copy, and laid out in full."""
@@ -318,15 +339,8 @@ def batch_and_full(tmp_path: Path, layout: str, personal: model.Personal) -> tup
 
     source = str(bundled_id("iliopsoas-back-pain", "handouts"))
     layout_file = str(bundled_id(layout, "layouts")) if layout else ""
-    job = batch.Job(
-        key="a.pdf",
-        target=str(tmp_path / "a.pdf"),
-        kind="handout",
-        source=source,
-        layout=layout_file,
-        personal=personal,
-    )
-    return batch.render_job(job), render_handout(load_inputs(source, layout_file or None), personal)
+    full = render_handout(load_inputs(source, layout_file or None), personal)
+    return batch_copy(tmp_path, source, personal, layout=layout_file), full
 
 
 @pytest.mark.parametrize("layout", ["", "riverbend"])
@@ -408,15 +422,7 @@ def test_text_that_looks_like_the_blank_parts_marks_cannot_move_a_cut(tmp_path: 
     text = re.sub(r"(?m)^title: .*$", 'title: "Back pain % psoaspdf redraw :block }"', text, count=1)
     (tmp_path / "h.yaml").write_text(text, encoding="utf-8")
     personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04", note=marks)
-    job = batch.Job(
-        key="a.pdf",
-        target=str(tmp_path / "a.pdf"),
-        kind="handout",
-        source=str(tmp_path / "h.yaml"),
-        layout="",
-        personal=personal,
-    )
-    stamped = batch.render_job(job)
+    stamped = batch_copy(tmp_path, str(tmp_path / "h.yaml"), personal)
     full = render_handout(load_inputs(str(tmp_path / "h.yaml")), personal)
     assert page_pictures(stamped) == page_pictures(full)
 
@@ -427,15 +433,7 @@ def test_a_note_longer_than_the_lines_is_laid_out_in_full(tmp_path: Path) -> Non
 
     source = str(bundled_id("iliopsoas-back-pain", "handouts"))
     personal = model.Personal(patient="Ann Lee", note=" ".join([NOTE] * 4))  # about eight lines
-    job = batch.Job(
-        key="a.pdf",
-        target=str(tmp_path / "a.pdf"),
-        kind="handout",
-        source=source,
-        layout="",
-        personal=personal,
-    )
-    stamped = batch.render_job(job)
+    stamped = batch_copy(tmp_path, source, personal)
     full = render_handout(load_inputs(source), personal)
     assert stamped == full  # the box grows: the page changes, so the copy is laid out in full
     text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(full)).pages)
@@ -448,15 +446,7 @@ def test_a_program_copy_with_an_iso_date_is_stamped_as_laid_out(tmp_path: Path) 
 
     personal = model.Personal(patient="Quintero Vasquez", date="2026-12-04", clinician="Dr. J. Park, PT")
     source = str(bundled_id("back-core-four", "programs"))
-    job = batch.Job(
-        key="p.pdf",
-        target=str(tmp_path / "p.pdf"),
-        kind="program",
-        source=source,
-        layout="",
-        personal=personal,
-    )
-    stamped = batch.render_job(job)
+    stamped = batch_copy(tmp_path, source, personal, kind="program")
     full = render_program_bytes(load_program_inputs(["back-core-four"]), personal)
     assert stamped != full
     assert page_pictures(stamped)[0] == page_pictures(full)[0]
@@ -477,16 +467,7 @@ def dosed_job(tmp_path: Path, kind: str, doses: str, personal: model.Personal | 
         if kind == "handout"
         else bundled_id("back-core-four", "programs")
     )
-    job = batch.Job(
-        key="d.pdf",
-        target=str(tmp_path / "d.pdf"),
-        kind=kind,
-        source=source,
-        layout="",
-        personal=personal,
-        doses=batch.parse_doses(doses),
-    )
-    return batch.render_job(job)
+    return batch_copy(tmp_path, source, personal, kind=kind, doses=doses)
 
 
 def fully_dosed(kind: str, doses: str, personal: model.Personal | None) -> bytes:

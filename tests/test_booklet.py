@@ -285,6 +285,27 @@ def test_an_a4_page_is_centred_on_letter_without_distortion(tmp_path: Path) -> N
     assert abs(aspect - A4[1] / A4[0]) < 0.02  # not stretched
 
 
+def test_a_clinic_pdfs_nested_bookmarks_go_under_its_entry_on_their_pages(tmp_path: Path) -> None:
+    """The layout writes the outline: a clinic's own bookmarks, nested as they were, point at
+    the booklet pages their pages were placed on."""
+    source = pypdf.PdfWriter(clone_from=pypdf.PdfReader(clinic_pdf(tmp_path / "c.pdf", LETTER, pages=3)))
+    intake = source.add_outline_item(title="Intake form", page_number=0)
+    source.add_outline_item(title="Your details", page_number=1, parent=intake)
+    source.add_outline_item(title="Map", page_number=2)
+    with open(tmp_path / "forms.pdf", "wb") as out:
+        source.write(out)
+    data = build_booklet(quick_booklet([str(tmp_path / "forms.pdf"), BUNDLED_ID], None, "Test"))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    items = reader.outline
+    kids = items[1]
+    assert [k.title for k in kids if not isinstance(k, list)] == ["Intake form", "Map"]
+    assert [k.title for k in kids[1]] == ["Your details"]  # still under "Intake form"
+    first = reader.get_destination_page_number(items[0])
+    assert reader.get_destination_page_number(kids[0]) == first
+    assert reader.get_destination_page_number(kids[1][0]) == first + 1
+    assert reader.get_destination_page_number(kids[2]) == first + 2
+
+
 def test_a_letter_page_is_centred_on_a4(tmp_path: Path) -> None:
     layout = tmp_path / "a4.yaml"
     layout.write_text("page:\n  paper: a4\n", encoding="utf-8")

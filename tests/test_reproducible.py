@@ -158,24 +158,12 @@ def test_a_font_subset_written_before_is_used_again_with_the_same_bytes(
 def test_a_part_drawn_again_undoes_the_transformation_it_was_drawn_under(ctm: tuple[float, ...]) -> None:
     """A stamped part goes where the blank's was in the page's content, under the blank's
     transformation there: what it writes first ("inverse cm") must take it back to the page's."""
+    from psoaspdf.impose import _then
     from psoaspdf.render.stamp import _inverse
 
     written = _inverse(ctm)
     assert written is not None
-    inverse = [float(v) for v in written.split()]
-
-    def times(m: list[float] | tuple[float, ...], n: list[float] | tuple[float, ...]) -> list[float]:
-        a, b, c, d, e, f = m
-        p, q, r, s, t, u = n
-        return [
-            a * p + b * r,
-            a * q + b * s,
-            c * p + d * r,
-            c * q + d * s,
-            e * p + f * r + t,
-            e * q + f * s + u,
-        ]
-
-    # "inverse cm" under ctm: the new matrix is inverse x ctm, which must be the identity
-    assert times(inverse, ctm) == pytest.approx([1, 0, 0, 1, 0, 0], abs=1e-5)
+    inverse = tuple(float(v) for v in written.split())
+    # "inverse cm" under ctm: the new matrix applies inverse, then ctm: it must be the identity
+    assert _then(inverse, ctm) == pytest.approx((1, 0, 0, 1, 0, 0), abs=1e-5)
     assert _inverse((0, 0, 0, 0, 1, 1)) is None  # no way back from a flattened drawing

@@ -21,11 +21,9 @@ from .library import located, resolve_given, shown
 from .validate import BUILT_IN, COMMAND_LINE, Where, load_located
 
 if TYPE_CHECKING:
-    from pypdf import PdfWriter
-
     from .clinicpdf import ClinicPdf
     from .program import ProgramInputs
-    from .render.document import BookletPlan, PageMap
+    from .render.document import BookletPlan
 
 
 @dataclasses.dataclass(frozen=True)
@@ -209,13 +207,12 @@ def build_booklet(
     problems = personal_problems(loaded.layout, given, personal_where)
     if problems:
         raise InvalidInput(problems)
-    placed = any(item.pdf is not None for item in loaded.items)
-    # without a clinic's pages to place, the layout writes the outline and page labels itself,
-    # and the file is not read and written again by pypdf
-    titles = None if placed else [item.title for item in loaded.items]
+    # the layout writes the outline (a clinic's PDF's own bookmarks too) and the page labels;
+    # only a clinic's pages to place make pypdf read and write the file again
+    outline = [(item.title, item.pdf.outline if item.pdf else ()) for item in loaded.items]
     with rendering(loaded.where.file):
-        data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal, outline=titles)
-    if not placed:
+        data, page_map = render_booklet(plan_of(loaded), loaded.layout, personal, outline=outline)
+    if all(item.pdf is None for item in loaded.items):
         return impose_or_pack(data, impose, marks)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     figures = {page - 1: mcid for page, mcid in page_map.figures.items()}
@@ -223,9 +220,6 @@ def build_booklet(
         if item.pdf is not None:
             placements = [(p - 1, page) for p, page in zip(pages.placeholders, item.pdf.pages, strict=True)]
             place_pages(writer, placements, page_map.insert_area, figures)
-    _outline(writer, loaded, page_map)
-    _page_labels(writer, page_map)
-    writer.page_mode = "/UseOutlines"
     strip_active_content(writer)
     out = io.BytesIO()
     writer.write(out)
@@ -239,36 +233,3 @@ def impose_or_pack(data: bytes, impose: model.Imposition | None, marks: bool) ->
 
         return impose_pages(data, impose, marks=marks)
     return compact(data)
-
-
-def _outline(writer: PdfWriter, loaded: LoadedBooklet, page_map: PageMap) -> None:
-    """One entry per item at its first page; a handout's sections and a PDF's bookmarks under it."""
-    from .render.inline import plain_text
-
-    for item, pages in zip(loaded.items, page_map.parts, strict=True):
-        entry = writer.add_outline_item(
-            title=plain_text(item.title), page_number=pages.first - 1, is_open=False
-        )
-        for title, page in pages.sections:
-            if title != plain_text(item.title):  # a program's title is its item's entry already
-                writer.add_outline_item(title=title, page_number=page - 1, parent=entry)
-        if item.pdf is not None:
-            parents = [entry]
-            for level, title, index in item.pdf.outline:
-                del parents[level + 1 :]
-                parent = parents[-1]
-                if index < len(pages.placeholders):
-                    page_number = pages.placeholders[index] - 1
-                    parents.append(
-                        writer.add_outline_item(title=title, page_number=page_number, parent=parent)
-                    )
-
-
-def _page_labels(writer: PdfWriter, page_map: PageMap) -> None:
-    """Cover and contents as i, ii...; then 1, 2... exactly as printed in the footers."""
-    from pypdf.constants import PageLabelStyle
-
-    front = page_map.body_start - 1
-    if front:
-        writer.set_page_label(0, front - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
-    writer.set_page_label(front, page_map.total - 1, style=PageLabelStyle.DECIMAL, start=1)

@@ -419,16 +419,16 @@ def render_booklet(
     plan: BookletPlan,
     layout: model.Layout,
     personal: model.Personal | None = None,
-    outline: list[str] | None = None,
+    outline: list[tuple[str, tuple[tuple[int, str, int], ...]]] | None = None,
 ) -> tuple[bytes, PageMap]:
     """Lay out a booklet: cover, contents, then every part with continuous page numbers.
 
     Laid out twice: the first pass finds where each part starts, the second prints those page
     numbers in the contents (whose size does not depend on them, so nothing moves).
 
-    ``outline``, the title of each part, writes the outline (each part, its sections under it),
-    the page labels (i, ii... for the cover and contents, then 1, 2...) and opens the outline
-    panel: all a booklet without clinic pages needs, with no second pass through pypdf.
+    ``outline``, each part's title and (for a clinic's PDF) its own bookmarks as (level, title,
+    page index), writes the outline (each part, its sections or bookmarks under it), the page
+    labels (i, ii... for the cover and contents, then 1, 2...) and opens the outline panel.
     """
     renderer = _Renderer(layout, plan.language, personal or model.Personal())
     # where the parts began when this booklet was last laid out (a batch run lays one booklet out
@@ -480,28 +480,42 @@ def render_booklet(
 
 
 def _outline_writers(
-    page_map: PageMap, titles: list[str]
+    page_map: PageMap, items: list[tuple[str, tuple[tuple[int, str, int], ...]]]
 ) -> tuple[Callable[[Canvas, int], None], Callable[[Canvas], None]]:
     """(mark, outline) for Renderer.build: a destination on each page an entry points at, then
-    one closed entry per part at its first page with its sections under it, the page labels,
-    and the outline panel open (as booklet.build_booklet does with pypdf when clinic pages are
-    placed)."""
+    one closed entry per part at its first page, with its sections (a handout's) or its own
+    bookmarks (a clinic's PDF, on the pages they were placed on) under it, the page labels, and
+    the outline panel open."""
 
     entries: list[tuple[str, str, int, int]] = []  # (key, title, level, page), in order
+    on_page: dict[int, list[str]] = {}
+
+    def add(title: str, level: int, page: int) -> None:
+        entries.append((f"psoasout{len(entries)}", title, level, page))
 
     def listed() -> list[tuple[str, str, int, int]]:
-        if not entries:  # every page is laid out when the first is shown
-            for title, part in zip(titles, page_map.parts, strict=True):
-                entries.append((f"psoasout{len(entries)}", plain_text(title), 0, part.first))
-                for section, page in part.sections:
-                    if section != plain_text(title):  # a program's title is its item's entry
-                        entries.append((f"psoasout{len(entries)}", section, 1, page))
+        if entries:
+            return entries
+        # every page is laid out when the first is shown
+        for (title, bookmarks), part in zip(items, page_map.parts, strict=True):
+            add(plain_text(title), 0, part.first)
+            for section, page in part.sections:
+                if section != plain_text(title):  # a program's title is its item's entry already
+                    add(section, 1, page)
+            below = 1  # a bookmark is never more than one level under the last one kept
+            for level, name, index in bookmarks:
+                below = min(below, level + 1)
+                if index < len(part.placeholders):  # a page placed in the booklet
+                    add(name, below, part.placeholders[index])
+                    below += 1
         return entries
 
     def mark(canvas: Canvas, page: int) -> None:
-        for key, _, _, at in listed():  # a destination of its own for each entry
-            if at == page:
-                canvas.bookmarkPage(key)
+        if page == 1:  # the entries, by the page they point at
+            for key, _, _, at in listed():
+                on_page.setdefault(at, []).append(key)
+        for key in on_page.get(page, ()):  # a destination of its own for each entry
+            canvas.bookmarkPage(key)
 
     def outline(canvas: Canvas) -> None:
         for key, title, level, _ in listed():

@@ -48,8 +48,7 @@ def stamp_personal(
     that differs is drawn again in its place too, and the line that explains sets when it quotes
     other numbers, as long as each keeps its size and its labels (Sets, Repeat, Hold...)."""
     from ..wording import dose_cells, sets_sentence
-    from .inline import markup
-    from .story import BLOCK_KEY, CTM, MADE, NOTE_KEY, SETS_KEY, dose_key
+    from .story import BLOCK_KEY, CTM, MADE, NOTE_KEY, SETS_KEY, dose_key, dose_nodes
 
     fonts = load_fonts(layout.fonts)
     values = {"patient": personal.patient, "date": personal.date, "clinician": personal.clinician}
@@ -94,14 +93,13 @@ def stamp_personal(
         ]:
             return None  # other columns: other elements in the structure tree
         table = story.dose(dose, columns, width)
-        cells = [p for row in table._cellvalues for cell in row if cell for p in cell]
-        parts.append((key, table, [getattr(p, "node", None) for p in cells]))
+        parts.append((key, table, dose_nodes(table)))
     if doses and SETS_KEY + MADE in fields:  # a handout's: the line under "Your exercises"
         said, was = sets_sentence(exercises or (), story.labels), fields[SETS_KEY + MADE]
         if (said is None) != (was is None):
             return None  # the line would come or go: the page would change
         if said is not None and said != was:
-            line = story.P(markup(said, story.s.fonts, emphasis=False), story.s.body)
+            line = story.sets_line(said)
             parts.append((SETS_KEY, line, [getattr(line, "node", None)]))
     by_page: dict[int, list[tuple[str, Any, float, float]]] = {}
     undo: dict[str, bytes] = {}  # what takes each part's drawing to where the blank's was drawn

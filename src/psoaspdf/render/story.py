@@ -266,6 +266,11 @@ def dose_key(number: int) -> str:
     return f":dose{number}"
 
 
+def dose_nodes(table: Table) -> list[Node | None]:
+    """The elements of a dose table's labels and values (see Story.dose), in the order drawn."""
+    return [getattr(p, "node", None) for row in table._cellvalues for cell in row if cell for p in cell]
+
+
 def redraw_marks(key: str) -> tuple[bytes, bytes]:
     """The comments a redrawable part is drawn between in its page's content."""
     return b"% psoaspdf redraw " + key.encode() + b" {", b"% psoaspdf redraw " + key.encode() + b" }"
@@ -802,8 +807,7 @@ class Story:
             return table
         key = dose_key(number)
         self.field_sink[key + MADE] = (dose, columns, width)
-        nodes = [getattr(p, "node", None) for row in table._cellvalues for cell in row if cell for p in cell]
-        return Redrawable(table, key, self.field_sink, nodes)
+        return Redrawable(table, key, self.field_sink, dose_nodes(table))
 
     def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""
@@ -875,13 +879,18 @@ class Story:
             self.field_sink[SETS_KEY + MADE] = text  # what a copy with other doses compares
         if text is None:
             return []
-        line = self.P(markup(text, self.s.fonts, emphasis=False), self.s.body)
-        line.keepWithNext = True  # with the heading and the first card
+        line = self.sets_line(text)
         if self.stamping:  # a copy with other doses may say it with other numbers
             kept = Redrawable(line, SETS_KEY, self.field_sink, [getattr(line, "node", None)])
             kept.keepWithNext = True
             return [kept]
         return [line]
+
+    def sets_line(self, text: str) -> Paragraph:
+        """The line that says what "Sets" means, kept with the heading and the first card."""
+        line = self.P(markup(text, self.s.fonts, emphasis=False), self.s.body)
+        line.keepWithNext = True
+        return line
 
     def exercise_card(
         self, number: int, exercise: model.Exercise, width: float = 0, compact: bool = False
