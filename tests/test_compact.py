@@ -147,18 +147,20 @@ def test_the_page_count_is_read_through_either_kind_without_pypdf(handout: bytes
     script = (
         "import sys; from pathlib import Path; from psoaspdf.output import pdf_problem; "
         f"data = Path({str(tmp_path / 'packed.pdf')!r}).read_bytes(); "
-        "print(pdf_problem(data, 7), pdf_problem(data, 8), 'pypdf' in sys.modules)"
+        "print(pdf_problem(data, {pages}), pdf_problem(data, {pages} + 1), 'pypdf' in sys.modules)"
     )
-    pages = len(pypdf.PdfReader(io.BytesIO(handout)).pages)
-    assert pages == 7
+    pages = len(pypdf.PdfReader(io.BytesIO(handout)).pages)  # read by pypdf, in this process
+    assert pages >= 5
+    script = script.replace("{pages}", str(pages))
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert shown.split() == ["None", "it", "has", "7", "pages,", "not", "the", "8", "laid", "out", "False"]
+    assert shown.split() == ["None", *f"it has {pages} pages, not the {pages + 1} laid out".split(), "False"]
 
 
 def test_a_damaged_packed_file_is_refused(handout: bytes) -> None:
     assert pdf_problem(handout[: len(handout) // 2]) is not None
     broken = handout.replace(b"/Type /XRef", b"/Type /Xref")
-    assert pdf_problem(broken) is not None or len(pypdf.PdfReader(io.BytesIO(broken)).pages) == 7
+    pages = len(pypdf.PdfReader(io.BytesIO(handout)).pages)
+    assert pdf_problem(broken) is not None or len(pypdf.PdfReader(io.BytesIO(broken)).pages) == pages
 
 
 @pytest.mark.parametrize("name", ["iliopsoas-back-pain", "constructive-rest", "neck-pain", "sitting-breaks"])
@@ -194,13 +196,14 @@ def test_an_update_appended_is_read_as_the_newest_version(handout: bytes, tmp_pa
         handout, {info: b"<< /Title (Changed " + TRAPS.replace("(", "").replace(")", "").encode() + b") >>"}
     )
     assert changed is not None and changed.startswith(handout)
+    pages = len(pypdf.PdfReader(io.BytesIO(handout)).pages)
     again = updated(changed, {info: b"<< /Title (Twice) >>"})  # an update of an update
     assert again is not None
     for data, title in ((changed, "Changed endobj"), (again, "Twice")):
         meta = pypdf.PdfReader(io.BytesIO(data)).metadata
         assert meta is not None and meta.title.startswith(title)
         assert (objects(data) or (None,))[0](info).startswith(b"<< /Title (" + title.encode())  # type: ignore[misc]
-        assert pdf_problem(data, 7) is None and pdf_problem(data, 6) is not None
+        assert pdf_problem(data, pages) is None and pdf_problem(data, pages - 1) is not None
         path = tmp_path / "u.pdf"
         path.write_bytes(data)
         check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True, check=False)

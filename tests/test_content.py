@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_ID, Rendered, all_text, contains, needs_tool, page_texts
+from conftest import BUNDLED_ID, LIBRARY, Rendered, _rendered, all_text, contains, needs_tool, page_texts
 
 from psoaspdf import api, model
 from psoaspdf.wording import labels
@@ -55,7 +57,7 @@ def test_title_subtitle_and_key_message_appear(handout: model.Handout, text: str
 
 def test_every_section_heading_appears(handout: model.Handout, text: str) -> None:
     headings = section_headings(handout)
-    assert len(headings) >= 9
+    assert len(headings) >= 8  # symptoms ... sources; the handout has no "about" section
     missing = [h for h in headings if not contains(text, h)]
     assert missing == []
 
@@ -208,3 +210,86 @@ def test_sets_are_explained_once_in_words(handout: model.Handout, text: str) -> 
     said = labels("en")["sets_explained"].format(sets=first.sets, reps=first.reps)
     assert f"do it {first.reps} times and rest" in said
     assert text.count(said.split(":")[0]) == 1 and contains(text, said)
+
+
+# --- advice that needs its source (review of 2026-12-04, #14) -------------------------------------
+
+SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
+
+# (what, pattern in the handout's words, address of the source that says it)
+SOURCED_ADVICE = [
+    (
+        "how to get up from the floor",
+        r"get up from the floor|levantarse del suelo",
+        "myhealth.alberta.ca/Alberta/Pages/get-up-by-yourself-fall-prevention",
+    ),
+    (
+        "not lying flat on the back for long after 16 weeks of pregnancy",
+        r"16 weeks|semana 16",
+        "nhs.uk/pregnancy/keeping-well/exercise",
+    ),
+    (
+        "a heavy feeling low in the belly: see a doctor",
+        r"heavy feeling",
+        "nhs.uk/conditions/pelvic-organ-prolapse",
+    ),
+    ("pelvic floor training for at least 3 months", r"at least 3 months", "nice.org.uk/guidance/qs77"),
+]
+
+
+def words_of(value: object) -> list[str]:
+    """Every string in a model value, however deep."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [w for f in dataclasses.fields(value) for w in words_of(getattr(value, f.name))]
+    if isinstance(value, (tuple, list)):
+        return [w for item in value for w in words_of(item)]
+    return []
+
+
+@pytest.mark.parametrize("handout_id", SHIPPED)
+def test_advice_that_needs_a_source_cites_it(handout_id: str) -> None:
+    """A handout that gives one of these pieces of advice lists the page that says it."""
+    handout = api.load_inputs(handout_id).handout
+    text = "\n".join(words_of(dataclasses.replace(handout, sources=())))
+    cited = [source.url or "" for source in handout.sources]
+    for what, pattern, address in SOURCED_ADVICE:
+        if re.search(pattern, text):
+            assert any(address in url for url in cited), (
+                f"{handout_id} says {what} but does not cite {address}"
+            )
+
+
+@pytest.mark.parametrize(
+    ("handout_id", "floor", "pregnancy"),
+    [
+        (
+            "iliopsoas-back-pain",
+            "To get up from the floor, roll onto your side, then onto your hands and knees.",
+            "Pregnant? After 16 weeks, do not lie flat on your back for long.",
+        ),
+        (
+            "iliopsoas-back-pain-es",
+            "Para levantarse del suelo, póngase de lado y luego en manos y rodillas.",
+            "¿Está embarazada? Después de la semana 16, no se acueste boca arriba por mucho tiempo.",
+        ),
+    ],
+)
+def test_floor_exercises_say_how_to_get_up_and_when_pregnant(
+    handout_id: str, floor: str, pregnancy: str
+) -> None:
+    """Four of the five exercises are on the floor (review, 1.3): the page says how to get up from
+    it, and that after 16 weeks of pregnancy lying flat on the back for long is to be avoided."""
+    handout = api.load_inputs(handout_id).handout
+    on_floor = [
+        e.id
+        for e in handout.exercises
+        if e.illustration
+        and e.illustration.pose
+        and e.illustration.pose.base in ("lying-on-back", "hands-and-knees", "half-kneeling")
+    ]
+    assert len(on_floor) >= 4
+    text = all_text(_rendered(handout_id).reader)
+    assert contains(text, floor) and contains(text, pregnancy)
+    assert contains(text, "myhealth.alberta.ca") and contains(text, "nhs.uk/pregnancy/keeping-well/exercise")

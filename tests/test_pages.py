@@ -60,11 +60,23 @@ def test_paper_option_overrides_the_layout(runner: CliRunner, tmp_path: Path) ->
     assert_size(data, LETTER)
 
 
+def rejoined(lines: list[str]) -> list[str]:
+    """The lines with a web address read whole: a long one breaks at any letter at the line's end,
+    and where depends on the paper's width."""
+    out: list[str] = []
+    for line in lines:
+        if out and re.search(r"https?://\S*$", out[-1]) and line.strip() and " " not in line.strip():
+            out[-1] += line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def words(data: bytes) -> list[str]:
     """Every word of the body, in order: without the running header and footer (lines found on
     every page, which more pages repeat more often) and numbers (page numbers differ)."""
     pages = [
-        [re.sub(r"\d+", "#", line).strip() for line in (page.extract_text() or "").splitlines()]
+        [re.sub(r"\d+", "#", line).strip() for line in rejoined((page.extract_text() or "").splitlines())]
         for page in pypdf.PdfReader(io.BytesIO(data)).pages
     ]
     running = set.intersection(*(set(lines) for lines in pages[1:]))

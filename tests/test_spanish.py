@@ -121,7 +121,7 @@ def test_fonts_are_embedded_and_spanish_characters_extract(spanish_pdf: Rendered
     text = all_text(spanish_pdf.reader)
     for char in "áéíóúñ¿":
         assert char in text, char
-    for word in ("¿Qué es el iliopsoas?", "Cuándo pedir ayuda", "Página", "músculo", "señales"):
+    for word in ("Qué puede sentir", "Cuándo pedir ayuda", "Página", "músculo", "señales"):
         assert word in text, word
 
 
