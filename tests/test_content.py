@@ -234,6 +234,11 @@ SOURCED_ADVICE = [
         "nhs.uk/conditions/pelvic-organ-prolapse",
     ),
     ("pelvic floor training for at least 3 months", r"at least 3 months", "nice.org.uk/guidance/qs77"),
+    (
+        "a hot water bottle wrapped in a towel, up to 20 minutes",
+        r"hot water bottle",
+        "hse.ie/conditions/neck-pain",
+    ),
 ]
 
 
