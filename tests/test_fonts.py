@@ -216,3 +216,35 @@ def test_runs_pick_the_script_font_first() -> None:
     assert fonts.font_for("→") == fonts.fallback
     assert fonts.font_for("一") is None
     assert fonts.runs("Ab → c") == [("", "Ab "), (fonts.fallback, "→"), ("", " c")]
+
+
+def test_two_layouts_with_one_regular_font_keep_their_own_bold(tmp_path: Path, write_variant: Any) -> None:
+    """Parsed paragraph markup is reused between renders; what <b> means is not, since two
+    layouts may pair one regular font with different bold ones (the mapping is global)."""
+    import io
+
+    import pypdf
+    import reportlab
+    from conftest import render_bytes, text_runs
+
+    vera = Path(reportlab.__file__).parent / "fonts"  # Bitstream Vera, shipped with ReportLab
+    for font in ("Vera.ttf", "VeraBd.ttf"):
+        (tmp_path / font).write_bytes((vera / font).read_bytes())
+    handout = write_variant({'"Stiffness in the morning"': '"**Stiffness** in the morning"'})
+    layouts = {}
+    for name, bold in (("bold", "VeraBd.ttf"), ("plain", "Vera.ttf")):
+        layouts[name] = tmp_path / f"{name}.yaml"
+        layouts[name].write_text(
+            f"name: {name}\nfonts:\n  regular: Vera.ttf\n  bold: {bold}\n", encoding="utf-8"
+        )
+
+    def fonts_of(pdf: bytes, word: str) -> set[str]:
+        runs = text_runs(pypdf.PdfReader(io.BytesIO(pdf)))
+        return {r.font.split("+")[-1] for r in runs if word in r.text}
+
+    # the same paragraph, one after the other in this process, then the first layout again
+    bold, regular = {"BitstreamVeraSans-Bold"}, {"BitstreamVeraSans-Roman"}
+    assert fonts_of(render_bytes(handout, layouts["bold"]), "Stiffness") == bold
+    assert fonts_of(render_bytes(handout, layouts["plain"]), "Stiffness") == regular
+    assert fonts_of(render_bytes(handout, layouts["bold"]), "Stiffness") == bold
+    assert fonts_of(render_bytes(handout, layouts["bold"]), "in the morning") == regular

@@ -292,6 +292,32 @@ def test_a_render_that_takes_too_long_is_stopped() -> None:
     assert "longer than" in status[2][0]["message"]
 
 
+def test_the_time_limit_holds_when_the_work_swallows_or_rewraps_the_alarm() -> None:
+    """Code under the alarm may catch it (a weak reference's callback, pypdf's broad excepts
+    that re-raise as PdfReadError): the limit still stops the work, as TooLong, never a result."""
+    import contextlib
+    import time
+
+    def swallowing() -> None:  # the first alarm lands where it is swallowed (a weakref callback)
+        with contextlib.suppress(Exception):
+            time.sleep(1.0)
+        time.sleep(1.0)
+
+    def rewrapping() -> None:
+        try:
+            time.sleep(1.0)
+        except Exception as exc:
+            raise ValueError("a reader's own error") from exc
+
+    for work in (swallowing, rewrapping):
+        start = time.monotonic()
+        with pytest.raises(desk.TooLong, match=r"longer than 0\.05 seconds"), desk.time_limit(0.05):
+            work()
+        assert time.monotonic() - start < 0.5, work.__name__  # stopped, not left to finish
+    with desk.time_limit(5):  # work inside the limit is untouched
+        assert sum(range(10)) == 45
+
+
 def test_a_document_past_the_page_limit_is_refused(tmp_path: Path) -> None:
     many = [h.stem for h in (LIBRARY / "handouts").glob("*.yaml")] * 2
     status = desk.work(json.dumps({"items": many, "profile": "large-print"}), None, 120)

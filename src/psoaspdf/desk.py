@@ -676,23 +676,40 @@ class _Timeout(Exception):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Stop the work in this (worker) process's main thread after ``seconds``: TooLong."""
+    """Stop the work in this (worker) process's main thread after ``seconds``: TooLong.
+
+    The alarm raises wherever the work is, and some code there swallows or rewraps what it
+    catches (a weak reference's callback, a PDF reader's "except Exception"). So the alarm
+    rings again every 0.1 s until the work stops, anything the work raises after the time is
+    up is TooLong, and work that finishes after it is TooLong as well, never half a result."""
     if seconds <= 0 or not hasattr(signal, "setitimer"):
         yield
         return
+    expired = done = False
 
     def stop(signum: int, frame: object) -> None:
-        raise _Timeout
+        nonlocal expired
+        if not done:
+            expired = True
+            raise _Timeout
 
+    too_long = f"laying it out took longer than {seconds:g} seconds; try fewer items"
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
-        yield
-    except _Timeout:
-        raise TooLong(f"laying it out took longer than {seconds:g} seconds; try fewer items") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            done = True  # an alarm still on its way is ignored
+    except BaseException:
         signal.signal(signal.SIGALRM, previous)
+        if expired:
+            raise TooLong(too_long) from None
+        raise
+    signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise TooLong(too_long)
 
 
 Outcome = tuple[Literal["ok"], Document, list[bytes]] | tuple[Literal["error"], int, list[dict[str, Any]]]

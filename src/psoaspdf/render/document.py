@@ -205,6 +205,37 @@ class _Recorder(BaseDocTemplate):
             pages[self.current].sections.append((title, self.page))
 
 
+def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
+    """What a flowable draws in a measuring pass: nothing."""
+
+
+class _MeasuringFrame(Frame):
+    """A frame that places each flowable exactly as Frame does (wrap, split, space before and
+    after) but does not draw it. A first pass needs only where things land: the page of each
+    part, of its sections and of its help box. Drawing, tagging and writing the pages are most
+    of a pass's time; the pass after it, with the page numbers found, draws everything (and
+    checks the numbers again)."""
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+        flowable.drawOn = _skip_drawing  # this flowable, this once
+        try:
+            return int(super()._add(flowable, canv, trySplit))
+        finally:
+            del flowable.drawOn
+
+
+class _MeasuringCanvas(Canvas):
+    """The canvas of a measuring pass: pages are counted, never kept or written."""
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        if self._onPage:
+            self._onPage(self._pageNumber)
+        self._startPage()
+
+    def save(self) -> None:
+        pass
+
+
 def _marker(attr: str, value: Any = True) -> Flowable:
     marker = Spacer(0, 0)
     setattr(marker, attr, value)
@@ -250,8 +281,13 @@ class _Renderer:
             story.tags = self.tags
         return story
 
-    def document(self, buffer: io.BytesIO, page_map: PageMap, **metadata: Any) -> _Recorder:
+    def document(
+        self, buffer: io.BytesIO, page_map: PageMap, measuring: bool = False, **metadata: Any
+    ) -> _Recorder:
+        """The document template; ``measuring``: its frames place flowables without drawing
+        them, for a pass that only finds on which page each part starts (see _MeasuringFrame)."""
         styles = self.styles
+        frame_class = _MeasuringFrame if measuring else Frame
         width, margin = styles.page_size[0], styles.margin
         doc = _Recorder(
             buffer,
@@ -271,7 +307,7 @@ class _Renderer:
         )
 
         def frame(frame_id: str, top: float) -> Frame:
-            return Frame(
+            return frame_class(
                 margin,
                 margin + styles.footer_height,
                 width - 2 * margin,
@@ -308,7 +344,11 @@ class _Renderer:
         mark: Callable[[Canvas, int], None] | None = None,
     ) -> None:
         """Lay the story out; with ``tags``, tagged, the tree written as the document is saved;
-        ``mark`` bookmarks each page as it is shown and ``outline`` then writes the outline."""
+        ``mark`` bookmarks each page as it is shown and ``outline`` then writes the outline.
+        A measuring ``doc`` (see document()) is laid out and nothing is written."""
+        if isinstance(doc.pageTemplates[0].frames[0], _MeasuringFrame):
+            doc.build(story, canvasmaker=_MeasuringCanvas)
+            return
         decorate = make_decorator(self.layout, self.styles, self.labels)
 
         def finish(canvas: Canvas) -> None:
@@ -340,13 +380,16 @@ def render_pdf(
         renderer.story.stamping = True
     # a hint only (the page is checked below), so the same handout is laid out once, not twice
     help_page = _HELP_PAGE_HINTS.get((handout, layout)) or _HELP_PAGE_HINTS.get((handout.id, layout))
-    for _ in range(3):  # the first page says on which page the warning signs are
+    measuring = help_page is None  # no hint: a first pass only measures where the help box lands
+    for _ in range(4):  # the first page says on which page the warning signs are
         buffer = io.BytesIO()
         page_map = PageMap([PartPages()])
-        tags = renderer.story.tags = Tags(handout.language) if tagged else None  # made anew each pass
+        # made anew each pass
+        tags = renderer.story.tags = Tags(handout.language) if tagged and not measuring else None
         doc = renderer.document(
             buffer,
             page_map,
+            measuring,
             # Metadata names the clinic and the handout, never the patient.
             title=plain_text(handout.title),
             author=renderer.layout.clinic.name,
@@ -361,12 +404,12 @@ def render_pdf(
         finally:
             renderer.story.tags = None
         found = page_map.parts[0].help
-        if found == help_page:
+        if found == help_page and not measuring:
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
             _HELP_PAGE_HINTS[(handout, layout)] = _HELP_PAGE_HINTS[(handout.id, layout)] = found
             return PdfBytes(compact(buffer.getvalue()), pages=doc.page)  # the count lets the file be checked
-        help_page = found
+        help_page, measuring = found, False
     raise RuntimeError("the page of 'when to get help' did not settle")  # a bug
 
 
@@ -436,20 +479,22 @@ def render_booklet(
     # pass, not two
     hint = _BOOKLET_HINTS.get((plan, layout))
     numbers, helps = hint if hint is not None else (None, None)
-    for _ in range(3):
+    measuring = hint is None  # no hint: a first pass only measures where each part starts
+    for _ in range(4):
         buffer = io.BytesIO()
         page_map = PageMap([PartPages() for _ in plan.parts])
         keywords = sorted({k for p in plan.parts if isinstance(p, HandoutPart) for k in p.handout.keywords})
         doc = renderer.document(
             buffer,
             page_map,
+            measuring,
             title=plain_text(plan.title),
             author=renderer.layout.clinic.name,
             subject=plain_text(plan.subtitle or "; ".join(part_title(p) for p in plan.parts)),
             keywords=keywords,
             lang=plan.language,
         )
-        tags = renderer.tags = renderer.story.tags = Tags(plan.language)
+        tags = renderer.tags = renderer.story.tags = None if measuring else Tags(plan.language)
         mark, write_outline = _outline_writers(page_map, outline) if outline is not None else (None, None)
         try:
             renderer.build(
@@ -470,12 +515,12 @@ def render_booklet(
         page_map.insert_area = (CLINIC_INSET, bottom, width - CLINIC_INSET, height - CLINIC_INSET)
         found = [page_map.printed(part.first) for part in page_map.parts]
         found_helps = [page_map.printed(part.help) for part in page_map.parts]
-        if found == numbers and found_helps == helps:
+        if found == numbers and found_helps == helps and not measuring:
             if len(_BOOKLET_HINTS) > 64:
                 _BOOKLET_HINTS.clear()
             _BOOKLET_HINTS[(plan, layout)] = (found, found_helps)
             return buffer.getvalue(), page_map
-        numbers, helps = found, found_helps
+        numbers, helps, measuring = found, found_helps, False
     raise RuntimeError("booklet page numbers did not settle")  # a bug: the contents changed size
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from reportlab.lib.fonts import tt2ps
 from reportlab.pdfbase import pdfdoc
 from reportlab.platypus import Flowable, ListFlowable, Paragraph
 from reportlab.platypus.flowables import BulletDrawer
@@ -165,8 +166,51 @@ class TaggedParagraph(Paragraph):
             super().drawOn(canvas, x, y, _sW)
 
 
+# Paragraph markup parsed before, by (text, what of the style the parser reads): the same
+# labels, dose words and steps come back in every card, copy and booklet part, and parsing is
+# about a tenth of a render. ReportLab's parser reads only the style's own attributes.
+_PARSED: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+_STYLE_KEY = "_psoaspdf_parse_key"
+
+
+def _style_key(style: Any) -> tuple[Any, ...] | None:
+    """What the markup parser reads of ``style``, as a key; None for a style with a parent
+    (whose attributes may change under it)."""
+    key = style.__dict__.get(_STYLE_KEY)
+    if key is None:
+        if getattr(style, "parent", None) is not None:
+            return None
+        own = sorted(
+            (name, value.hexval() if hasattr(value, "hexval") else value)
+            for name, value in style.__dict__.items()
+            if name != _STYLE_KEY
+        )
+        # and what <b> and <i> mean for its font now: a mapping is global, and two layouts may
+        # give one regular font different bold ones
+        try:
+            faces = tuple(tt2ps(style.fontName, bold, italic) for bold, italic in ((1, 0), (0, 1), (1, 1)))
+        except ValueError:  # a font with no family: parsed each time, as ReportLab does
+            return None
+        key = (*own, faces)
+        style.__dict__[_STYLE_KEY] = key
+    return key  # type: ignore[no-any-return]
+
+
 def tagged_paragraph(text: str, style: Any, node: Node | None, **kwargs: Any) -> Paragraph:
-    para = TaggedParagraph(text, style, **kwargs)
+    style_key = _style_key(style) if set(kwargs) <= {"bulletText"} else None
+    key = (text, style_key, kwargs.get("bulletText")) if style_key is not None else None
+    parsed = _PARSED.get(key) if key is not None else None
+    if parsed is None:
+        para = TaggedParagraph(text, style, **kwargs)
+        # kept when parsing changed nothing but the fragments (no <para> or <bullet> tags)
+        if key is not None and para.style is style and para.bulletText == kwargs.get("bulletText"):
+            if len(_PARSED) > 4096:
+                _PARSED.clear()
+            _PARSED[key] = (para.text, [frag.clone() for frag in para.frags])
+    else:
+        cleaned, frags = parsed
+        # each paragraph its own fragments: breaking a paragraph's lines may write to them
+        para = TaggedParagraph(cleaned, style, frags=[frag.clone() for frag in frags], **kwargs)
     para.node = node
     return para
 
