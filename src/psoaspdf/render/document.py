@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import io
 import unicodedata
@@ -49,19 +50,37 @@ def text_fields(obj: Any, where: str = "") -> Iterator[tuple[str, str]]:
             yield from text_fields(getattr(obj, f.name), f"{where}.{f.name}" if where else f.name)
 
 
+# what is wrong with printing a string in a set of fonts (None: nothing), by string and fonts:
+# every copy of a handout checks the same strings again
+_CHECKED: dict[tuple[str, FontSet], str | None] = {}
+
+
 def unprintable(obj: Any, fonts: FontSet) -> list[tuple[str, str]]:
     """(field, message) for every string that would not print as written: a character no embedded
     font can draw, or right-to-left text (which would come out in the wrong order)."""
     found = []
     for where, text in text_fields(obj):
-        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-            found.append((where, "right-to-left text (such as Arabic or Hebrew) cannot be printed yet"))
-            continue
-        missing = missing_glyphs(text, fonts)
-        if missing:
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
-            found.append((where, f"no embedded font has a glyph for {shown}; replace or remove it"))
+        key = (text, fonts)
+        if key in _CHECKED:
+            message = _CHECKED[key]
+        else:
+            message = _unprintable_text(text, fonts)
+            if len(_CHECKED) > 16384:
+                _CHECKED.clear()
+            _CHECKED[key] = message
+        if message is not None:
+            found.append((where, message))
     return found
+
+
+def _unprintable_text(text: str, fonts: FontSet) -> str | None:
+    if not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in set(text)):
+        return "right-to-left text (such as Arabic or Hebrew) cannot be printed yet"
+    missing = missing_glyphs(text, fonts)
+    if missing:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
+        return f"no embedded font has a glyph for {shown}; replace or remove it"
+    return None
 
 
 # where "when to get help" began, by handout and layout, and by handout id and layout: a copy
@@ -209,7 +228,29 @@ def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
     """What a flowable draws in a measuring pass: nothing."""
 
 
-class _MeasuringFrame(Frame):
+class _Frame(Frame):
+    """ReportLab's frame, quicker to copy. A kept-together group measures its content in a deep
+    copy of the frame (ReportLab's _listWrapOn), a few hundred times a handout; the frame holds
+    numbers and, unless a flowable draws a frame background (none of ours does), nothing else
+    that anything changes, so a copy of its attributes is as good."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Frame:
+        if getattr(self, "_frameBGs", None) or any(
+            not isinstance(v, (int, float, str, type(None)))
+            for k, v in self.__dict__.items()
+            if k != "_frameBGs"
+        ):
+            clone = Frame.__new__(type(self))
+            memo[id(self)] = clone
+            clone.__dict__.update(copy.deepcopy(self.__dict__, memo))
+            return clone
+        clone = copy.copy(self)
+        if "_frameBGs" in clone.__dict__:
+            clone._frameBGs = []
+        return clone
+
+
+class _MeasuringFrame(_Frame):
     """A frame that places each flowable exactly as Frame does (wrap, split, space before and
     after) but does not draw it. A first pass needs only where things land: the page of each
     part, of its sections and of its help box. Drawing, tagging and writing the pages are most
@@ -287,7 +328,7 @@ class _Renderer:
         """The document template; ``measuring``: its frames place flowables without drawing
         them, for a pass that only finds on which page each part starts (see _MeasuringFrame)."""
         styles = self.styles
-        frame_class = _MeasuringFrame if measuring else Frame
+        frame_class = _MeasuringFrame if measuring else _Frame
         width, margin = styles.page_size[0], styles.margin
         doc = _Recorder(
             buffer,

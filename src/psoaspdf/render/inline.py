@@ -65,7 +65,7 @@ def _unfaithful(char: str) -> bool:
 
 def missing_glyphs(text: str, fonts: FontSet) -> list[str]:
     """Characters in text that no embedded font can draw, or not as themselves (whitespace aside)."""
-    return sorted({c for c in text if not c.isspace() and (_unfaithful(c) or fonts.font_for(c) is None)})
+    return sorted(c for c in set(text) if not c.isspace() and (_unfaithful(c) or fonts.font_for(c) is None))
 
 
 def _with_fallback(text: str, fonts: FontSet, style: str = "") -> str:
