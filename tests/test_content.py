@@ -220,7 +220,7 @@ SHIPPED = sorted(p.stem for p in (LIBRARY / "handouts").glob("*.yaml"))
 SOURCED_ADVICE = [
     (
         "how to get up from the floor",
-        r"get up from the floor|levantarse del suelo",
+        r"get up from the floor|To get up, roll onto your side, then onto your hands|levantarse del suelo",
         "myhealth.alberta.ca/Alberta/Pages/get-up-by-yourself-fall-prevention",
     ),
     (

@@ -82,7 +82,8 @@ PAGES_BEFORE = {
 
 # a page that sourced safety advice added (#14) and no cut could take back: core and pelvic floor
 # gained a sign to see a doctor about (NHS, pelvic organ prolapse) and NICE's three months of
-# pelvic floor training, with their two sources: 6 -> 7 letter pages (still 6 on A4). The low
+# pelvic floor training, with their two sources: 6 -> 7 letter pages (its dead bug's card then
+# said how to get up from the floor and the pregnancy note: still 7, and 7 on A4). The low
 # back handout gained how to get up from the floor (Alberta Health Services) and not to lie flat
 # for long after 16 weeks of pregnancy (NHS): the two sources carry its last one onto an 8th
 # letter page (still 7 on A4), though its "What is the hip flexor muscle?" section went into
