@@ -14,7 +14,9 @@ in its name, ISO date and clinician, and one copy in three has a two-line note (
   the desk make them), falling back to a full layout whenever it cannot, as they do;
 - psoaspdf, doses: the same, each copy also with its own repeats for one exercise (drawn on
   the blank in their place, as batch runs and the desk do; laid out in full when they cannot be);
-- psoaspdf, full: every copy laid out in full (what a dose change that adds a column costs);
+- psoaspdf, other columns: each copy also with a dose that adds a column to one card (Hold or
+  Sets), drawn on the blank with its cells rewritten in the structure tree;
+- psoaspdf, full: every copy laid out in full;
 - Typst: `Compiler.compile(sys_inputs=...)` with the details, the compiler and its fonts reused.
 
 Printed: copies per second, and psoaspdf's time per copy over Typst's (<= 1.0: psoaspdf is as fast
@@ -214,6 +216,27 @@ def measure(source: str, copies: int) -> dict[str, float]:
         own = dataclasses.replace(inputs.handout, exercises=tuple(exercises))
         return render_handout(dataclasses.replace(inputs, handout=own), personal(n))
 
+    # a dose that adds a column (Hold where the card has none, or Sets): drawn on the blank too,
+    # its cells rewritten in the structure tree
+    extra = "hold_seconds" if not inputs.handout.exercises[first].dose.hold_seconds else "sets"
+    if getattr(inputs.handout.exercises[first].dose, extra):
+        extra = "sets" if extra == "hold_seconds" else "hold_seconds"
+
+    def with_column(n: int) -> list[model.Exercise]:
+        exercises = list(inputs.handout.exercises)
+        exercises[first] = dataclasses.replace(
+            exercises[first], dose=dataclasses.replace(exercises[first].dose, **{extra: 2 + n % 8})
+        )
+        return exercises
+
+    def recolumned(n: int) -> bytes:
+        exercises = with_column(n)
+        made = stamp_personal(blank, fields, personal(n), inputs.layout, exercises)
+        if made is not None:
+            return made
+        own = dataclasses.replace(inputs.handout, exercises=tuple(exercises))
+        return render_handout(dataclasses.replace(inputs, handout=own), personal(n))
+
     def theirs(n: int) -> bytes:
         return bytes(compiler.compile(sys_inputs=details(n)))
 
@@ -222,9 +245,13 @@ def measure(source: str, copies: int) -> dict[str, float]:
     taken = sum(stamp_personal(blank, fields, personal(n), inputs.layout) is not None for n in range(6))
     assert taken >= 5, f"only {taken} of 6 copies took the stamp path"
     assert b"%PDF" in theirs(0)[:8]
+    assert stamp_personal(blank, fields, personal(0), inputs.layout, with_column(0)) is not None, (
+        "a dose with another column should be drawn on the blank"
+    )
     return {
         "psoaspdf": per_copy(ours, copies),
         "psoaspdf, doses": per_copy(dosed, copies),
+        "psoaspdf, other columns": per_copy(recolumned, copies),
         "psoaspdf, full": per_copy(full, max(1, copies // 5)),
         "Typst": per_copy(theirs, copies),
     }

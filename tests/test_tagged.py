@@ -273,6 +273,113 @@ def test_a_copy_with_its_own_doses_reads_each_in_its_card(tmp_path: Path) -> Non
     assert text.index("Sets 3, Repeat 12 times: do it 12 times") < text.index("Exercise 1:")
 
 
+def parent_tree_problems(data: bytes) -> list[str]:
+    """Where the parent tree and the pages disagree: each marked-content id drawn on a page must
+    lead, through the page's parent array, to an element that lists that id on that page, and
+    every element the array names must be drawn; an element's parent must list it as a kid."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object()["/Nums"]
+    arrays = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    problems = []
+    for number, page in enumerate(reader.pages):
+        content = page["/Contents"].get_object().get_data()
+        drawn = sorted(int(m) for m in re.findall(rb"/MCID\s+(\d+)", content))
+        array = arrays[int(page["/StructParents"])]
+        named = [i for i, e in enumerate(array) if not isinstance(e, pypdf.generic.NullObject)]
+        if drawn != named:
+            problems.append(f"page {number + 1}: drawn ids {drawn} but the array names {named}")
+        for mcid in drawn:
+            if mcid >= len(array) or isinstance(array[mcid], pypdf.generic.NullObject):
+                continue  # said above
+            element = array[mcid].get_object()
+            kids = element["/K"] if isinstance(element["/K"], list) else [element["/K"]]
+            ids = []  # its own marked content: numbers, and references to content (MCR)
+            for kid in kids:
+                kid = kid.get_object() if hasattr(kid, "get_object") else kid
+                if isinstance(kid, dict):
+                    if "/MCID" in kid:
+                        ids.append(int(kid["/MCID"]))
+                else:
+                    ids.append(int(kid))
+            if mcid not in ids:
+                problems.append(f"page {number + 1}: id {mcid} leads to an element without it")
+            parent = element["/P"].get_object()
+            listed = parent["/K"] if isinstance(parent["/K"], list) else [parent["/K"]]
+            if array[mcid].idnum not in [k.idnum for k in listed if hasattr(k, "idnum")]:
+                problems.append(f"page {number + 1}: id {mcid}'s element is not among its parent's kids")
+    return problems
+
+
+def test_the_parent_tree_check_sees_a_wrong_id() -> None:
+    """The check above can fail: a page that draws an id its parent array does not name."""
+    data = render_bytes("neck-pain")
+    assert parent_tree_problems(data) == []
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    page = writer.pages[0]
+    more = pypdf.generic.DecodedStreamObject()
+    more.set_data(page["/Contents"].get_object().get_data() + b"\n/P <</MCID 999>> BDC EMC\n")
+    page.replace_contents(more)
+    out = io.BytesIO()
+    writer.write(out)
+    assert any("999" in p for p in parent_tree_problems(out.getvalue()))
+
+
+# a card's dose given other columns: (exercise index, change); Sets added to the stretch, Hold
+# dropped from the pelvic tilt, both at once with Sets dropped from the bird dog
+OTHER_COLUMNS = {
+    "a column added": {0: {"sets": 2}},
+    "a column dropped": {2: {"hold_seconds": None}},
+    "added and dropped": {0: {"sets": 2}, 2: {"hold_seconds": None}, 4: {"sets": None}},
+}
+
+
+@pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
+@needs_tool("pdfinfo")
+@pytest.mark.parametrize("case", OTHER_COLUMNS)
+def test_a_copy_whose_dose_has_other_columns_reads_its_own_cells(case: str, tmp_path: Path) -> None:
+    """A stamped copy whose dose table gains or loses a column rewrites that table's rows in
+    the structure tree: each cell is read in its card, label then value, as in its full layout;
+    a dropped cell is gone from the tree and from the page's parent array; pdfua finds nothing."""
+    import dataclasses
+
+    from psoaspdf.render.stamp import stamp_personal
+
+    inputs = load_inputs(BUNDLED_ID)
+    fields: dict[str, Any] = {}
+    base = render_handout(inputs, None, fields)
+    exercises = list(inputs.handout.exercises)
+    for index, change in OTHER_COLUMNS[case].items():
+        exercises[index] = dataclasses.replace(
+            exercises[index], dose=dataclasses.replace(exercises[index].dose, **change)
+        )
+    stamped = stamp_personal(base, fields, model.Personal(), inputs.layout, exercises)
+    assert stamped is not None, "a dose with other columns is drawn on the blank"
+    own = dataclasses.replace(inputs.handout, exercises=tuple(exercises))
+    full = render_handout(dataclasses.replace(inputs, handout=own), None)
+    paths = {}
+    for name, data in (("stamped", stamped), ("full", full)):
+        paths[name] = tmp_path / f"{name}.pdf"
+        paths[name].write_bytes(data)
+    assert pdfua(paths["stamped"]).returncode == 0, pdfua(paths["stamped"]).stdout
+    assert parent_tree_problems(stamped) == []
+    words = labels("en")
+    for index in OTHER_COLUMNS[case]:
+        card = [n for n in flat(tree(stamped)) if n["role"] == "Table"][index]
+        heads, values = (row["kids"] for row in card["kids"])
+        cells = dose_cells(exercises[index].dose, words)
+        assert [h["role"] for h in heads] == ["TH"] * len(cells) and [v["role"] for v in values] == [
+            "TD"
+        ] * len(cells)
+        assert all(h["scope"] == "Column" and h["mcids"] == 1 for h in heads)
+    # the dose tables read as the full layout's, cell by cell, in order
+    tables = [
+        re.findall(r'(TH|TD)[^\n]*\n\s+"([^"]*)"', t)
+        for t in (struct_text(paths["stamped"]), struct_text(paths["full"]))
+    ]
+    assert tables[0] == tables[1]
+
+
 @pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))
 def test_a_stamped_copy_keeps_its_tags_and_tags_the_name(tmp_path: Path) -> None:
     _, path = stamped_neck_pain(tmp_path, model.Personal(patient="Ann Example", date="3 Mar 26"))

@@ -31,7 +31,7 @@ from ..wording import localised
 from .fonts import FontSet, load_fonts
 from .inline import missing_glyphs, plain_text
 from .page import ContextMarker, PageContext, make_decorator, numbered_canvas, review_line
-from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story
+from .story import HELP_ATTR, OUTLINE_ATTR, SOURCE_ATTR, Story, settle_struct
 from .styles import make_styles
 from .tags import Node, Tags, reserve, tree_into
 
@@ -394,7 +394,7 @@ class _Renderer:
 
         def finish(canvas: Canvas) -> None:
             if tags is not None:
-                tree_into(canvas, tags.root, plain_text(title))
+                tags.parents = tree_into(canvas, tags.root, plain_text(title))
             if outline is not None:
                 outline(canvas)
 
@@ -446,6 +446,8 @@ def render_pdf(
             renderer.story.tags = None
         found = page_map.parts[0].help
         if found == help_page and not measuring:
+            if fields is not None:
+                settle_struct(fields, tags)
             if len(_HELP_PAGE_HINTS) > 256:
                 _HELP_PAGE_HINTS.clear()
             _HELP_PAGE_HINTS[(handout, layout)] = _HELP_PAGE_HINTS[(handout.id, layout)] = found
@@ -496,6 +498,8 @@ def render_program(
         tags,
         title,
     )
+    if fields is not None:
+        settle_struct(fields, tags)
     return PdfBytes(compact(buffer.getvalue()), pages=doc.page)
 
 

@@ -9,10 +9,12 @@ a full layout (so an ISO date or a long name takes room from its neighbours, and
 the lines, exactly as a full layout puts them), and is written as the blank with an update
 appended: the changed pages' content with each part drawn anew where the blank's was (so it is
 read in the same order), and the fonts it uses. Each label, value and note keeps the
-marked-content id its element has in the blank's structure tree, so the tree is not touched. Only
-a part that would change size or elements (a note longer than the lines, a name line that must
-put its labels over the lines, a dose with a column the card did not have) sends the copy to a
-full layout."""
+marked-content id its element has in the blank's structure tree, so the tree is not touched,
+but for a dose with other columns than the blank's (Sets added, Hold dropped): the update then
+rewrites that table's two rows, adds an element for each new cell and rewrites the page's
+parent-tree array (see _Restructured). Only a part that would change size (a note longer than
+the lines, a name line that must put its labels over the lines, a dose that wraps otherwise)
+sends the copy to a full layout."""
 
 from __future__ import annotations
 
@@ -46,9 +48,10 @@ def stamp_personal(
 
     ``exercises``, the copy's (the blank's, in the same order, some with other doses): each dose
     that differs is drawn again in its place too, and the line that explains sets when it quotes
-    other numbers, as long as each keeps its size and its labels (Sets, Repeat, Hold...)."""
+    other numbers, as long as each keeps its size (a dose with other labels, Sets added or Hold
+    dropped, has its table's cells rewritten in the structure tree)."""
     from ..wording import dose_cells, sets_sentence
-    from .story import BLOCK_KEY, CTM, MADE, NOTE_KEY, SETS_KEY, dose_key, dose_nodes
+    from .story import BLOCK_KEY, CTM, MADE, NOTE_KEY, PARENTS, SETS_KEY, STRUCT, dose_key, dose_nodes
 
     fonts = load_fonts(layout.fonts)
     values = {"patient": personal.patient, "date": personal.date, "clinician": personal.clinician}
@@ -77,6 +80,10 @@ def stamp_personal(
     story = _story(layout, lang)
     story.tags, story.stamping = (Tags(lang) if tagged else None), True  # laid out as the blank was
     parts: list[tuple[str, Any, list[Any]]] = []
+    # a dose with other columns: its cells' elements, the rows holding them and the pages' parent
+    # arrays, written anew (see _Restructured); new objects are numbered from the blank's next free
+    struct = _Restructured(index[3], fields.get(PARENTS) or {}, index[2]) if tagged and index else None
+    preset: set[str] = set()  # parts whose elements have their marked-content ids already
     if wanted:
         parts.append((BLOCK_KEY, *story.patient_table(personal)))
     if personal.note and NOTE_KEY in fields:
@@ -88,12 +95,18 @@ def stamp_personal(
             line = story.dose_line(dose)
             parts.append((key, line, [getattr(line, "node", None)]))
             continue
-        if [label for label, _ in dose_cells(dose, story.labels)] != [
-            label for label, _ in dose_cells(fields[key + MADE][0], story.labels)
-        ]:
-            return None  # other columns: other elements in the structure tree
         table = story.dose(dose, columns, width)
-        parts.append((key, table, dose_nodes(table)))
+        cells = dose_nodes(table)
+        other_columns = [label for label, _ in dose_cells(dose, story.labels)] != [
+            label for label, _ in dose_cells(fields[key + MADE][0], story.labels)
+        ]
+        # other columns: other cells in the structure tree, which the copy's update rewrites
+        if other_columns and struct is not None:
+            page = fields[key][0] if key in fields else 0
+            if not struct.recolumn(cells, page, fields.get(key + STRUCT), fields.get(key + MCIDS, ())):
+                return None
+            preset.add(key)
+        parts.append((key, table, cells))
     if doses and SETS_KEY + MADE in fields:  # a handout's: the line under "Your exercises"
         said, was = sets_sentence(exercises or (), story.labels), fields[SETS_KEY + MADE]
         if (said is None) != (was is None):
@@ -109,12 +122,12 @@ def stamp_personal(
         page, x, y, height, width = fields[key]
         if abs(flowable.wrap(width, height + 1000)[1] - height) > 0.01:
             return None  # the part would not keep its size: the page below it would move
-        if tagged:  # each element keeps the marked-content id it has in the blank
+        if tagged and key not in preset:  # each element keeps the marked-content id it has in the blank
             ids = fields.get(key + MCIDS, ())
             if len(ids) != len(nodes) or None in nodes:
                 return None
             for node, mcid in zip(nodes, ids, strict=True):
-                node.mcid = int(mcid)
+                node.mcid = int(mcid)  # (None is not among the nodes: checked above)
         by_page.setdefault(page, []).append((key, flowable, x, y))
         ctm, local_x, local_y = fields.get(key + CTM, (None, x, y))
         if ctm is not None and tuple(ctm[:4]) == (1, 0, 0, 1):
@@ -148,7 +161,82 @@ def stamp_personal(
             canvas.showPage()
     canvas.save()
     where = [(page, [(k, undo[k]) for k, *_ in by_page[page]]) for page in sorted(by_page)]
-    return _appended(base, buffer.getvalue(), where, tagged)
+    if struct is None:
+        return _appended(base, buffer.getvalue(), where, tagged)
+    return _appended(base, buffer.getvalue(), where, tagged, struct.objects(), struct.fresh)
+
+
+class _Restructured:
+    """The structure-tree objects a copy rewrites when a dose table gets other columns: each
+    cell kept keeps its element and marked-content id; a cell added gets a new element (TH
+    heading its column, TD) and the page's next ids; a cell dropped leaves its row, and its ids
+    leave the page's parent array; the two rows and the parent array are written anew."""
+
+    def __init__(self, fresh: int, parents: dict[int, Any], page_objects: list[int]) -> None:
+        self.fresh = fresh  # the next object number free in the copy
+        self.parents = parents
+        self.page_objects = page_objects
+        self.arrays: dict[int, tuple[int, list[int | None]]] = {}  # page -> (object, elements by id)
+        self.written: dict[int, bytes] = {}
+
+    def recolumn(self, nodes: list[Any], page: int, table: Any, ids: Sequence[int]) -> bool:
+        """Give ``nodes`` (the new table's TH, TD, TH, TD...) their ids and elements; False when
+        the blank does not say enough to do it (the copy is then laid out in full)."""
+        found = self.parents.get(page)
+        if (
+            table is None
+            or found is None
+            or None in nodes
+            or len(nodes) % 2
+            or not 0 < page <= len(self.page_objects)
+        ):
+            return False
+        _, rows = table
+        if len(rows) != 2 or len(ids) != 2 * len(rows[0][1]) or len(rows[0][1]) != len(rows[1][1]):
+            return False
+        (head_row, heads), (value_row, values) = rows
+        if page not in self.arrays:
+            self.arrays[page] = (found[0], list(found[1]))
+        array = self.arrays[page][1]
+        page_ref = b"%d 0 R" % self.page_objects[page - 1]
+        kept_heads: list[int] = []
+        kept_values: list[int] = []
+        for i in range(len(nodes) // 2):
+            head, value = nodes[2 * i], nodes[2 * i + 1]
+            if i < len(heads):  # a cell the blank has: its elements and ids
+                head.mcid, value.mcid = ids[2 * i], ids[2 * i + 1]
+                kept_heads.append(heads[i])
+                kept_values.append(values[i])
+                continue
+            head.mcid, value.mcid = len(array), len(array) + 1
+            for node, row, kept, attributes in (
+                (head, head_row, kept_heads, b" /A << /O /Table /Scope /Column >>"),
+                (value, value_row, kept_values, b""),
+            ):
+                number = self.fresh
+                self.fresh += 1
+                self.written[number] = b"<< /S /%s /P %d 0 R%s /Pg %s /K %d >>" % (
+                    node.role.encode("ascii"),
+                    row,
+                    attributes,
+                    page_ref,
+                    node.mcid,
+                )
+                array.append(number)
+                kept.append(number)
+        for i in range(len(nodes) // 2, len(heads)):  # cells dropped: their ids are gone
+            array[ids[2 * i]] = array[ids[2 * i + 1]] = None
+        table_ref = table[0]
+        for row, kids in ((head_row, kept_heads), (value_row, kept_values)):
+            listed = b" ".join(b"%d 0 R" % k for k in kids)
+            self.written[row] = b"<< /S /TR /P %d 0 R /K [ %s ] >>" % (table_ref, listed)
+        return True
+
+    def objects(self) -> dict[int, bytes]:
+        out = dict(self.written)
+        for number, array in self.arrays.values():
+            out[number] = b"[ " + b" ".join(b"null" if e is None else b"%d 0 R" % e for e in array) + b" ]"
+        return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -251,19 +339,23 @@ def _appended(
     overlay: bytes,
     pages: list[tuple[int, list[tuple[str, bytes]]]],
     tagged: bool,
+    extra: dict[int, bytes] | None = None,
+    fresh: int = 0,
 ) -> bytes | None:
     """The copy as ``base`` with an update appended: on each page of ``pages``, each blank part
     named replaced, where it was in the page's content, by its drawing on the overlay (one
     overlay page per part, in order; after the ``cm`` given with it, if any), with the overlay's
-    fonts. The page's content keeps its order: a part is read where it is seen. None for a file
-    laid out otherwise than psoaspdf writes them."""
+    fonts. The page's content keeps its order: a part is read where it is seen. ``extra``
+    (numbered below ``fresh``) are written with them: structure elements rewritten or added.
+    None for a file laid out otherwise than psoaspdf writes them."""
     from ..compact import objects, stream_data, updated
     from .story import redraw_marks
 
     index, seen = _index(base), objects(overlay)
     if index is None or seen is None:
         return None
-    read, _, _, fresh = index  # fresh: the next unused object number
+    read, _, _, first_free = index
+    fresh = max(fresh, first_free)  # the next unused object number
     o_read, o_trailer = seen
     overlay_pages = _pages(o_read, o_trailer)
     if overlay_pages is None or len(overlay_pages) != sum(len(keys) for _, keys in pages):
@@ -339,4 +431,5 @@ def _appended(
         else:  # a font file, written uncompressed with the drawing: compressed here
             head = re.sub(rb"/Filter\s*(\[[^\]]*\]|/\w+)|/Length\s+\d+", b"", head).strip()
             changed[new] = _stream(data, head.removeprefix(b"<<").removesuffix(b">>").strip() + b" ")
+    changed.update(extra or {})
     return updated(base, changed)

@@ -256,6 +256,8 @@ class FieldMarker(Flowable):
 BLOCK_KEY = ":block"  # the patient block, in a blank laid out for stamping
 NOTE_KEY = ":note"  # the ruled lines of the notes box, likewise
 MCIDS = ":mcids"  # after a part's key: its elements' marked-content ids, in the order of its nodes
+STRUCT = ":struct"  # after a dose's key: its table's element and rows, as object numbers once saved
+PARENTS = ":parents"  # the blank's parent-tree arrays by page (see Tags.parents)
 SETS_KEY = ":sets"  # the line that says what "Sets" means (it quotes the first dose with sets)
 MADE = ":made"  # after a part's key: what it was made from, to make it again with other values
 CTM = ":ctm"  # after a part's key: the transformation in force where it was drawn, and x, y in it
@@ -269,6 +271,29 @@ def dose_key(number: int) -> str:
 def dose_nodes(table: Table) -> list[Node | None]:
     """The elements of a dose table's labels and values (see Story.dose), in the order drawn."""
     return [getattr(p, "node", None) for row in table._cellvalues for cell in row if cell for p in cell]
+
+
+def settle_struct(fields: dict[str, Any], tags: Tags | None) -> None:
+    """Once a blank laid out for stamping is saved: each dose table's element as object numbers,
+    (table, ((row, (cell, ...)), ...)), and the parent tree's arrays by page, for a copy whose
+    dose has other columns to rewrite (see stamp.py); nothing of the tree is kept otherwise."""
+    for key in [k for k in fields if k.endswith(STRUCT)]:
+        table = fields[key]
+        if not isinstance(table, Node):
+            continue
+        rows = [kid for kid in table.kids if isinstance(kid, Node)]
+        cells = [tuple(c.ref for c in row.kids if isinstance(c, Node)) for row in rows]
+        if (
+            tags is None
+            or table.ref is None
+            or any(r.ref is None for r in rows)
+            or any(None in c for c in cells)
+        ):
+            del fields[key]
+            continue
+        fields[key] = (table.ref, tuple((row.ref, c) for row, c in zip(rows, cells, strict=True)))
+    if tags is not None:
+        fields[PARENTS] = dict(tags.parents)
 
 
 def redraw_marks(key: str) -> tuple[bytes, bytes]:
@@ -807,7 +832,11 @@ class Story:
             return table
         key = dose_key(number)
         self.field_sink[key + MADE] = (dose, columns, width)
-        return Redrawable(table, key, self.field_sink, dose_nodes(table))
+        nodes = dose_nodes(table)
+        row = nodes[0].parent if nodes and nodes[0] is not None else None
+        if row is not None:  # its table element, for a copy whose dose has other columns (see settle_struct)
+            self.field_sink[key + STRUCT] = row.parent
+        return Redrawable(table, key, self.field_sink, nodes)
 
     def dose(self, dose: model.Dose, columns: int = 0, width: float = 0) -> Table:
         """The dose as labelled values, big and plain: Sets 2 · Repeat 10 times · Hold 5 seconds."""

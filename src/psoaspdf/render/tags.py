@@ -40,6 +40,7 @@ class Node:
     scope: str | None = None  # a TH's: Column (it heads the cells under it) or Row
     numbering: str | None = None  # an L's: Decimal (steps) or Disc (bullets)
     mcid: int | None = None  # drawn again under this marked-content id (a stamped block), not a new one
+    ref: int | None = None  # its object's number, once the document is saved
 
     def add(
         self, role: str, alt: str | None = None, lang: str | None = None, scope: str | None = None
@@ -69,6 +70,9 @@ class Tags:
     def __init__(self, lang: str) -> None:
         self.root = Node("Document", lang=lang)
         self.current = self.root
+        # once saved: each page's parent-tree array, (its object's number, its elements' object
+        # numbers by marked-content id); None where the ids are not 0, 1, 2... (see stamp.py)
+        self.parents: dict[int, tuple[int, list[int]] | None] = {}
 
     def leaf(self, role: str, alt: str | None = None, lang: str | None = None) -> Node:
         return self.current.add(role, alt, lang)
@@ -288,7 +292,7 @@ class _Element(pdfdoc.PDFObject):
         return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
 
 
-def tree_into(canvas: Any, root: Node, title: str) -> None:
+def tree_into(canvas: Any, root: Node, title: str) -> dict[int, tuple[int, list[int]] | None]:
     """Give the document ``canvas`` is about to save (every page shown) its structure tree, the
     parent tree, ``/StructParents`` on every page, ``/MarkInfo`` and an XMP packet claiming
     PDF/UA-1; ReportLab writes them with the rest (``/Lang`` and ``/DisplayDocTitle`` it sets
@@ -310,7 +314,8 @@ def tree_into(canvas: Any, root: Node, title: str) -> None:
 
     def element(node: Node, parent_ref: Any) -> bytes:
         obj = _Element()
-        ref = b"%d %d R" % numbered[doc.Reference(obj).name]  # written as is: no formatting later
+        node.ref = numbered[doc.Reference(obj).name][0]
+        ref = b"%d 0 R" % node.ref  # written as is: no formatting later
         parts: list[Any] = [b"<< /S /" + node.role.encode("ascii") + b" /P ", parent_ref]
         if node.alt is not None:
             parts += [b" /Alt ", pdfdoc.PDFString(node.alt)]
@@ -346,12 +351,17 @@ def tree_into(canvas: Any, root: Node, title: str) -> None:
     tree: dict[str, Any] = tree_obj.dict
     tree["K"] = pdfdoc.PDFArray([element(root, tree_ref)])
     nums: list[Any] = []
+    parents: dict[int, tuple[int, list[int]] | None] = {}
     for number, page in enumerate(doc.Pages.pages, start=1):
         marks = by_page.get(number, {})
         page.StructParents = number - 1
         # read by ReportLab's page formatting from the instance: no other page is touched
         page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents"]
-        nums += [number - 1, doc.Reference(pdfdoc.PDFArray([marks[i] for i in sorted(marks)]))]
+        array = doc.Reference(pdfdoc.PDFArray([marks[i] for i in sorted(marks)]))
+        nums += [number - 1, array]
+        in_order = sorted(marks) == list(range(len(marks)))
+        elements = [int(marks[i].split()[0]) for i in sorted(marks)]
+        parents[number] = (numbered[array.name][0], elements) if in_order else None
     tree["ParentTree"] = doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)}))
     tree["ParentTreeNextKey"] = len(doc.Pages.pages)
     catalog = doc.Catalog
@@ -363,6 +373,7 @@ def tree_into(canvas: Any, root: Node, title: str) -> None:
         filters=[],  # plain text: found by any reader
     )
     catalog.Metadata = doc.Reference(xmp)
+    return parents
 
 
 def _xmp(title: str, lang: str) -> bytes:
