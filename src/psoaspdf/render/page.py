@@ -106,6 +106,35 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             found = laid_out[key] = (paragraph, paragraph.wrap(avail_width, avail_height)[1])
         return found
 
+    # what each of those paragraphs drew, by where and in what state: the same operators on every
+    # page of this document (its fonts' subsets are the document's), so later pages reuse them
+    drawn: dict[tuple[Any, ...], list[str]] = {}
+
+    def place(canvas: Canvas, paragraph: Paragraph, x: float, y: float) -> None:
+        c: Any = canvas
+        key = (
+            id(paragraph),
+            x,
+            y,
+            c._fontname,
+            c._fontsize,
+            c._leading,
+            repr(c._fillColorObj),
+            repr(c._strokeColorObj),
+            c._charSpace,
+            c._wordSpace,
+            c._horizScale,
+            c._textRenderMode,
+            c._rise,
+        )
+        code = drawn.get(key)
+        if code is not None:
+            c._code.extend(code)
+            return
+        start = len(c._code)
+        paragraph.drawOn(canvas, x, y)
+        drawn[key] = c._code[start:]
+
     def draw(canvas: Canvas, context: PageContext, first: bool, page: int, pages: int) -> None:
         """Header and footer for one page; ``first`` is the first page of its part."""
         if context.kind == "cover":
@@ -127,18 +156,18 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
         taken = 0.0
         if context.title and not first:
             running, h = laid(markup(context.title, fonts), styles.footer_right, running_width, LOGO_HEIGHT)
-            running.drawOn(canvas, width - margin - running_width, top - LOGO_HEIGHT / 2 - h / 2)
+            place(canvas, running, width - margin - running_width, top - LOGO_HEIGHT / 2 - h / 2)
             taken = max(running.getActualLineWidths0() or [running_width])
         room = width - margin - x - running_width - 12
         name, h = laid(clinic, styles.header, room, LOGO_HEIGHT)
-        name.drawOn(canvas, x, top - LOGO_HEIGHT / 2 - h / 2)
+        place(canvas, name, x, top - LOGO_HEIGHT / 2 - h / 2)
         # "DRAFT" after the clinic's name, in the warning colour, where it does not touch the
         # running title (the footer says it on every page in any case)
         used = min(name_width, room)
         free = width - margin - taken - 12 - (x + used + 12)
         if context.draft and mark_width <= free:
             mark, mh = laid(draft_mark, styles.header, mark_width + 2, LOGO_HEIGHT)
-            mark.drawOn(canvas, x + used + 12, top - LOGO_HEIGHT / 2 - mh / 2)
+            place(canvas, mark, x + used + 12, top - LOGO_HEIGHT / 2 - mh / 2)
         canvas.setStrokeColor(styles.colors.primary)
         canvas.setLineWidth(2)
         rule_y = top - styles.header_height + 6
@@ -158,7 +187,7 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
                 number_width,
                 styles.footer_height,
             )
-            number.drawOn(canvas, width - margin - number_width, margin + styles.footer_height - 8 - nh)
+            place(canvas, number, width - margin - number_width, margin + styles.footer_height - 8 - nh)
         lines = [footer_left]
         if context.review:
             review = markup(context.review, fonts, emphasis=False)
@@ -172,10 +201,10 @@ def make_decorator(layout: model.Layout, styles: Styles, labels: dict[str, Any])
             styles.footer_height + 20,
         )
         top = margin + styles.footer_height - 8
-        left.drawOn(canvas, margin, top - lh)
+        place(canvas, left, margin, top - lh)
         if disclaimer:  # the whole width, under the page number, so it rarely wraps
             line, dh = laid(disclaimer, styles.footer, width - 2 * margin, styles.footer_height)
-            line.drawOn(canvas, margin, top - lh - dh)
+            place(canvas, line, margin, top - lh - dh)
 
     return draw
 
