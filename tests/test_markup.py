@@ -110,3 +110,20 @@ def test_personal_details_are_text_too(write_variant: WriteVariant) -> None:
         assert contains(text, literal)
     assert image_xobjects(reader) == []
     assert resolve(reader.trailer["/Root"]).get("/AcroForm") is None
+
+
+def test_parsed_markup_is_reused_only_for_the_same_style() -> None:
+    """Parsing is reused by text and style; a style made with ReportLab's clone() copies every
+    attribute of its parent (the reuse key too) and must still be parsed for its own size."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from psoaspdf.render.tags import tagged_paragraph
+
+    base = ParagraphStyle("reuse-base", fontName="Helvetica", fontSize=10)
+    first = tagged_paragraph("The same <b>words</b>", base, None)
+    again = tagged_paragraph("The same <b>words</b>", base, None)
+    bigger = tagged_paragraph("The same <b>words</b>", base.clone("reuse-bigger", fontSize=20), None)
+    assert [f.fontSize for f in first.frags] == [f.fontSize for f in again.frags] == [10, 10]
+    assert [f.fontName for f in again.frags] == ["Helvetica", "Helvetica-Bold"]
+    assert [f.fontSize for f in bigger.frags] == [20, 20]
+    assert again.frags[0] is not first.frags[0]  # each paragraph has its own fragments

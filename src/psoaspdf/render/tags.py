@@ -178,16 +178,16 @@ _STYLE_KEY = "_psoaspdf_parse_key"
 
 
 def _style_key(style: Any) -> tuple[Any, ...] | None:
-    """What the markup parser reads of ``style``, as a key; None for a style with a parent
-    (whose attributes may change under it)."""
-    key = style.__dict__.get(_STYLE_KEY)
+    """What the markup parser reads of ``style`` (its own attributes: ReportLab's clone() copies
+    them all from its parent), as a key; None when one cannot be made. The key is kept with the
+    style's identity, since clone() copies it too."""
+    kept = style.__dict__.get(_STYLE_KEY)
+    key = kept[1] if kept is not None and kept[0] == id(style) else None
     if key is None:
-        if getattr(style, "parent", None) is not None:
-            return None
         own = sorted(
             (name, value.hexval() if hasattr(value, "hexval") else value)
             for name, value in style.__dict__.items()
-            if name != _STYLE_KEY
+            if name not in (_STYLE_KEY, "parent")
         )
         # and what <b> and <i> mean for its font now: a mapping is global, and two layouts may
         # give one regular font different bold ones
@@ -196,8 +196,12 @@ def _style_key(style: Any) -> tuple[Any, ...] | None:
         except ValueError:  # a font with no family: parsed each time, as ReportLab does
             return None
         key = (*own, faces)
-        style.__dict__[_STYLE_KEY] = key
-    return key  # type: ignore[no-any-return]
+        try:
+            hash(key)
+        except TypeError:  # an attribute that is a list or a dict: parsed each time
+            return None
+        style.__dict__[_STYLE_KEY] = (id(style), key)
+    return key
 
 
 def tagged_paragraph(text: str, style: Any, node: Node | None, **kwargs: Any) -> Paragraph:
