@@ -224,6 +224,11 @@ SOURCED_ADVICE = [
         "myhealth.alberta.ca/Alberta/Pages/get-up-by-yourself-fall-prevention",
     ),
     (
+        "someone with you the first time on the floor in a long while",
+        r"someone with you the first time|tenga a alguien con usted",
+        "health.gov.au/internet/publications/publishing.nsf/Content/dff-toc~dff-surroundings~dff-surroundings-knowing",
+    ),
+    (
         "not lying flat on the back for long after 16 weeks of pregnancy",
         r"16 weeks|semana 16",
         "nhs.uk/pregnancy/keeping-well/exercise",
