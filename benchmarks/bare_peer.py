@@ -16,7 +16,6 @@ of ``--repeat``, for a long and a short handout, and per page.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import io
 from pathlib import Path
@@ -201,13 +200,9 @@ def measure(source: str, repeat: int) -> tuple[float, float, int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument(
-        "--quick", action="store_true", help="one round of everything, no timing worth reading (CI)"
-    )
-    args = parser.parse_args()
-    repeat = 1 if args.quick else args.repeat
+    from render_ratio import repeats
+
+    repeat, _ = repeats(__doc__.splitlines()[0])
     for name, source in (("long (iliopsoas)", "iliopsoas-back-pain"), ("short", str(SHORT))):
         t_peer, t_ours, p_peer, p_ours = measure(source, repeat)
         print(

@@ -70,14 +70,21 @@ def measure(repeat: int = 20) -> tuple[float, float, int, int, float]:
     return t_base, t_ours, peak_memory(baseline), peak_memory(ours), best_of(html, repeat)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def repeats(description: str) -> tuple[int, bool]:
+    """How many times to time each thing, from the command line: --repeat N (20), or once with
+    --quick (CI: every step runs, no timing worth reading); and whether --quick was given."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument(
         "--quick", action="store_true", help="one round of everything, no timing worth reading (CI)"
     )
     args = parser.parse_args()
-    t_base, t_ours, m_base, m_ours, t_html = measure(1 if args.quick else args.repeat)
+    return (1 if args.quick else int(args.repeat)), bool(args.quick)
+
+
+def main() -> None:
+    repeat, quick = repeats(__doc__.splitlines()[0])
+    t_base, t_ours, m_base, m_ours, t_html = measure(repeat)
     startup = [
         float(
             subprocess.run(
@@ -90,7 +97,7 @@ def main() -> None:
             .splitlines()[-1]
             .split("|")[1]
         )
-        for _ in range(1 if args.quick else 5)
+        for _ in range(1 if quick else 5)
     ]
     print(
         f"render time   baseline {t_base * 1000:7.1f} ms   psoaspdf {t_ours * 1000:7.1f} ms   ratio {t_ours / t_base:5.2f}"

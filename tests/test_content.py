@@ -11,6 +11,7 @@ import pytest
 from conftest import BUNDLED_ID, LIBRARY, Rendered, _rendered, all_text, contains, needs_tool, page_texts
 
 from psoaspdf import api, model
+from psoaspdf.render.document import text_fields
 from psoaspdf.wording import labels
 
 
@@ -247,22 +248,11 @@ SOURCED_ADVICE = [
 ]
 
 
-def words_of(value: object) -> list[str]:
-    """Every string in a model value, however deep."""
-    if isinstance(value, str):
-        return [value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [w for f in dataclasses.fields(value) for w in words_of(getattr(value, f.name))]
-    if isinstance(value, (tuple, list)):
-        return [w for item in value for w in words_of(item)]
-    return []
-
-
 @pytest.mark.parametrize("handout_id", SHIPPED)
 def test_advice_that_needs_a_source_cites_it(handout_id: str) -> None:
     """A handout that gives one of these pieces of advice lists the page that says it."""
     handout = api.load_inputs(handout_id).handout
-    text = "\n".join(words_of(dataclasses.replace(handout, sources=())))
+    text = "\n".join(t for _, t in text_fields(dataclasses.replace(handout, sources=())))
     cited = [source.url or "" for source in handout.sources]
     for what, pattern, address in SOURCED_ADVICE:
         if re.search(pattern, text):
