@@ -245,6 +245,11 @@ SOURCED_ADVICE = [
         r"hot water bottle",
         "hse.ie/conditions/neck-pain",
     ),
+    (
+        "legs that ache, tingle or feel heavy on standing, eased by sitting (a narrowed spinal canal)",
+        r"legs\b.*\bfeel heavy",
+        "mskdorset.nhs.uk/back-pain/back-pain-leg-pain-spinal-stenosis",
+    ),
 ]
 
 
