@@ -318,6 +318,45 @@ def test_the_time_limit_holds_when_the_work_swallows_or_rewraps_the_alarm() -> N
         assert sum(range(10)) == 45
 
 
+def test_an_alarm_swallowed_in_a_finalizer_is_not_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An alarm that lands in a finalizer (a weak reference's callback, a __del__) can only be
+    reported by Python as "Exception ignored in ...": noise in the desk's log, and a failure
+    under pytest. It is dropped, the next alarm stops the work, and anything else a finalizer
+    raises is still reported."""
+    import gc
+    import sys
+    import time
+
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(u.exc_value))
+
+    class Slow:
+        def __del__(self) -> None:
+            time.sleep(1.0)  # the first alarm lands here
+
+    class Broken:
+        def __del__(self) -> None:
+            raise RuntimeError("a finalizer's own error")
+
+    start = time.monotonic()
+    with pytest.raises(desk.TooLong), desk.time_limit(0.05):
+        slow = Slow()
+        del slow
+        gc.collect()
+        time.sleep(1.0)
+    assert time.monotonic() - start < 0.5
+    assert reported == []
+    with desk.time_limit(5):
+        broken = Broken()
+        del broken
+        gc.collect()
+    assert [type(e) for e in reported] == [RuntimeError]
+    broken = Broken()  # and after the limit, the hook given back reports as before
+    del broken
+    gc.collect()
+    assert [type(e) for e in reported] == [RuntimeError, RuntimeError]
+
+
 def test_a_document_past_the_page_limit_is_refused(tmp_path: Path) -> None:
     many = [h.stem for h in (LIBRARY / "handouts").glob("*.yaml")] * 2
     status = desk.work(json.dumps({"items": many, "profile": "large-print"}), None, 120)

@@ -16,6 +16,7 @@ import functools
 import json
 import re
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -681,7 +682,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     The alarm raises wherever the work is, and some code there swallows or rewraps what it
     catches (a weak reference's callback, a PDF reader's "except Exception"). So the alarm
     rings again every 0.1 s until the work stops, anything the work raises after the time is
-    up is TooLong, and work that finishes after it is TooLong as well, never half a result."""
+    up is TooLong, and work that finishes after it is TooLong as well, never half a result.
+    An alarm swallowed where Python can only report it ("Exception ignored in ...") is not
+    reported: the next one stops the work."""
     if seconds <= 0 or not hasattr(signal, "setitimer"):
         yield
         return
@@ -693,8 +696,15 @@ def time_limit(seconds: float) -> Iterator[None]:
             expired = True
             raise _Timeout
 
+    reporter = sys.unraisablehook
+
+    def report(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, _Timeout):
+            reporter(unraisable)
+
     too_long = f"laying it out took longer than {seconds:g} seconds; try fewer items"
     previous = signal.signal(signal.SIGALRM, stop)
+    sys.unraisablehook = report
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         try:
@@ -702,6 +712,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             done = True  # an alarm still on its way is ignored
+            sys.unraisablehook = reporter
     except BaseException:
         signal.signal(signal.SIGALRM, previous)
         if expired:
