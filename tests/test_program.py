@@ -11,7 +11,7 @@ import pypdf
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import LIBRARY
+from conftest import LIBRARY, text_runs
 
 from psoaspdf import model
 from psoaspdf.cli import main
@@ -108,6 +108,35 @@ def test_a_program_prints_the_doses_given_and_no_name_in_metadata(runner: CliRun
     for sign in signs:  # the help box's emergency signs: every one of both handouts
         assert sign in text, sign
     assert out.stat().st_mode & 0o077 == 0  # a patient's copy: readable by its owner only
+
+
+def test_a_rows_words_run_on_under_its_figure_and_two_exercises_fit_one_page(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Where a row's figure and tick boxes end, its words go on across the whole row: the pelvic
+    tilt and the bridge, with the help box, print on one page (they took two), every step,
+    caution and dose on it."""
+    out = tmp_path / "two.pdf"
+    ids = ["iliopsoas-back-pain/pelvic-tilt", "iliopsoas-back-pain/bridge@reps=7"]
+    result = runner.invoke(main, ["program", *ids, "--patient", "Ana Quintero", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == 1
+    text = text_of(out)
+    own = yaml_exercises(ILIOPSOAS)
+    doses = {"pelvic-tilt": own["pelvic-tilt"]["dose"], "bridge": {**own["bridge"]["dose"], "reps": 7}}
+    for name, dose in doses.items():
+        assert program_line(model.Dose(**dose), labels("en")) in text
+        for line in [*own[name]["steps"], *own[name]["cautions"]]:
+            assert line in text, line
+    runs = text_runs(reader)
+    margin = min(r.x for r in runs)
+    words_column = next(r.x for r in runs if r.text == "1. Pelvic tilt")
+    assert words_column > margin + 80  # the title and dose sit beside the figure
+    days = max(r.y for r in runs if r.text == "7")  # the first row's day numbers under its boxes
+    cautions = [r for r in runs if r.text.startswith("Keep your hips on the floor")]
+    assert len(cautions) == 1
+    assert abs(cautions[0].x - margin) < 1 and cautions[0].y < days  # under the figure, from the margin
 
 
 def test_a_bad_id_lists_close_matches_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:

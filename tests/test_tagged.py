@@ -439,6 +439,10 @@ def test_a_program_is_tagged_a_div_per_exercise(tmp_path: Path) -> None:
         assert roles[0] == "H3"
         if item.exercise.illustration:
             assert roles[1] == "Figure" and div["kids"][1]["alt"] == item.exercise.illustration.alt
+        # the dose, the steps and the cautions: a paragraph that runs on under the figure is
+        # still one paragraph, its two pieces two marked-content sequences of one element
+        assert roles[2:] == ["P", "P", "P"], roles
+    assert any(k["mcids"] == 2 for div in divs for k in div["kids"][2:])  # (so one did run on)
 
 
 @pytest.mark.skipif(_pdfua_missing() is not None, reason=str(_pdfua_missing()))

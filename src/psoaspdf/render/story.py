@@ -301,6 +301,39 @@ def redraw_marks(key: str) -> tuple[bytes, bytes]:
     return b"% psoaspdf redraw " + key.encode() + b" {", b"% psoaspdf redraw " + key.encode() + b" }"
 
 
+def beside_and_below(
+    left: list[Flowable], heading: list[Flowable], words: list[Flowable], left_width: float, width: float
+) -> tuple[list[Flowable], list[Flowable]]:
+    """A program row's words split where its figure column ends: the heading (title and dose)
+    and every line that starts beside the figure in ``width``, then the rest, which runs on
+    under the figure across the whole row. A paragraph split there stays one paragraph (one
+    element in a tagged PDF)."""
+    big = 1e6
+    column = sum(f.wrap(left_width, big)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in left)
+    used = sum(f.wrap(width, big)[1] + f.getSpaceAfter() for f in heading)
+    beside, rest = list(heading), list(words)
+    while rest:
+        first = rest[0]
+        height = first.wrap(width, big)[1]
+        if used + height <= column:  # it ends beside the figure
+            beside.append(rest.pop(0))
+            used += height + first.getSpaceAfter()
+            continue
+        # the lines that start beside the figure stay there
+        room = column - used + getattr(getattr(first, "style", None), "leading", 0) - 0.01
+        first.allowOrphans = 1  # one line beside the figure is fine: this is no page break
+        parts = first.split(width, room) if room > 0 else []
+        if len(parts) == 1:  # all of it starts beside the figure
+            beside.append(rest.pop(0))
+            used += height + first.getSpaceAfter()
+            continue
+        if len(parts) == 2:
+            beside.append(parts[0])
+            rest[0] = parts[1]
+        break
+    return beside, rest
+
+
 class Redrawable(Flowable):
     """A part of a blank laid out for stamping that a copy may need drawn otherwise (the patient
     block for an ISO date or a long name; the notes box's lines for a note): drawn between two
@@ -1372,20 +1405,29 @@ class Story:
             if self.stamping:  # a copy with another dose draws it again in its place
                 self.field_sink[dose_key(number) + MADE] = (exercise.dose, -1, 0.0)
                 dose = Redrawable(dose, dose_key(number), self.field_sink, [getattr(dose, "node", None)])
-            right: list[Flowable] = [title, dose, self.run_in_steps(exercise.steps)]
+            words: list[Flowable] = [self.run_in_steps(exercise.steps)]
             if exercise.cautions:
-                right.append(self.caution_line(exercise.cautions))
-        row = Table([[left, right]], colWidths=[left_width, width - left_width])
-        row.setStyle(
-            self.table_style(
-                ("LEFTPADDING", (0, 0), (0, -1), 0),
-                ("LEFTPADDING", (1, 0), (1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("LINEABOVE", (0, 0), (-1, 0), 0.75, s.colors.rule),
-            )
-        )
+                words.append(self.caution_line(exercise.cautions))
+        beside, below = beside_and_below(left, [title, dose], words, left_width, width - left_width - 4)
+        rows: list[list[Any]] = [[left, beside]]
+        commands: list[tuple[Any, ...]] = [
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("LEFTPADDING", (1, 0), (1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.75, s.colors.rule),
+        ]
+        if below:  # the words go on under the figure, the page's full width
+            rows.append([below, ""])
+            commands += [
+                ("SPAN", (0, 1), (1, 1)),
+                ("NOSPLIT", (0, 0), (-1, -1)),  # one exercise is never split across pages
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 0),
+            ]
+        row = Table(rows, colWidths=[left_width, width - left_width])
+        row.setStyle(self.table_style(*commands))
         return row
 
     def run_in_steps(self, steps: tuple[str, ...]) -> Paragraph:
