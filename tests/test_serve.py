@@ -323,7 +323,6 @@ def test_an_alarm_swallowed_in_a_finalizer_is_not_reported(monkeypatch: pytest.M
     reported by Python as "Exception ignored in ...": noise in the desk's log, and a failure
     under pytest. It is dropped, the next alarm stops the work, and anything else a finalizer
     raises is still reported."""
-    import gc
     import sys
     import time
 
@@ -341,19 +340,16 @@ def test_an_alarm_swallowed_in_a_finalizer_is_not_reported(monkeypatch: pytest.M
     start = time.monotonic()
     with pytest.raises(desk.TooLong), desk.time_limit(0.05):
         slow = Slow()
-        del slow
-        gc.collect()
+        del slow  # (its last reference: CPython finalizes it here)
         time.sleep(1.0)
-    assert time.monotonic() - start < 0.5
+    assert time.monotonic() - start < 0.9  # stopped before the work's own second was up
     assert reported == []
     with desk.time_limit(5):
         broken = Broken()
         del broken
-        gc.collect()
     assert [type(e) for e in reported] == [RuntimeError]
     broken = Broken()  # and after the limit, the hook given back reports as before
     del broken
-    gc.collect()
     assert [type(e) for e in reported] == [RuntimeError, RuntimeError]
 
 
