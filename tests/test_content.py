@@ -230,6 +230,11 @@ SOURCED_ADVICE = [
         "health.gov.au/internet/publications/publishing.nsf/Content/dff-toc~dff-surroundings~dff-surroundings-knowing",
     ),
     (
+        "kneeling that hurts: ask the physical therapist for another way",
+        r"Kneeling hurts|duele arrodillarse",
+        "health.gov.au/internet/publications/publishing.nsf/Content/dff-toc~dff-surroundings~dff-surroundings-knowing",
+    ),
+    (
         "not lying flat on the back for long after 16 weeks of pregnancy",
         r"16 weeks|semana 16",
         "nhs.uk/pregnancy/keeping-well/exercise",
