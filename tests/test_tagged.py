@@ -149,6 +149,50 @@ def test_each_card_reads_title_purpose_figure_steps_dose_cautions(tmp_path: Path
             position = found
 
 
+def read_aloud(path: Path) -> str:
+    """The text the structure tree holds, each element's pieces joined as a reader joins them
+    (nothing added between lines or pieces), runs of white space as one space."""
+    pieces = re.findall(r'^\s*"(.*)"$', struct_text(path), flags=re.MULTILINE)
+    return " ".join("".join(pieces).split())
+
+
+@needs_tool("pdfinfo")
+@pytest.mark.parametrize("handout", SHIPPED)
+def test_a_line_break_is_a_word_break_in_the_tree(handout: str, tmp_path: Path) -> None:
+    """Text that wraps onto the next line, or runs on under a figure or onto the next page,
+    reads with a space where it broke: "hip flexor muscle", never "hip flexormuscle"."""
+    from test_html import printed_strings
+
+    from psoaspdf.render.inline import plain_text
+
+    inputs = load_inputs(handout)
+    path = tmp_path / "h.pdf"
+    path.write_bytes(render_handout(inputs))
+    text = read_aloud(path)
+    alts = {e.illustration.alt for e in inputs.handout.exercises if e.illustration}
+    long = [p for p in printed_strings(inputs.handout) if p not in alts and len(p) > 80]
+    assert long  # (strings long enough to wrap)
+    for piece in long:
+        words = " ".join(plain_text(piece).replace("*", "").split())
+        assert words in text, piece
+    for source in inputs.handout.sources:  # and a web address broken across lines stays whole
+        assert source.url is None or source.url in text, source.url
+
+
+@needs_tool("pdfinfo")
+def test_a_programs_steps_read_whole_where_they_run_on_under_the_figure(tmp_path: Path) -> None:
+    from psoaspdf.program import load_program_inputs, render_program_bytes
+    from psoaspdf.render.inline import plain_text
+
+    inputs = load_program_inputs(["back-core-four"])
+    path = tmp_path / "p.pdf"
+    path.write_bytes(render_program_bytes(inputs, model.Personal(patient="Ana Díaz")))
+    text = read_aloud(path)
+    for item in inputs.plan.items:
+        steps = " ".join(f"{n}. {plain_text(s)}" for n, s in enumerate(item.exercise.steps, start=1))
+        assert " ".join(steps.split()) in text, item.exercise.name
+
+
 @needs_tool("pdfinfo")
 @pytest.mark.parametrize("handout", SHIPPED)
 def test_every_word_of_the_handout_is_in_the_tree_and_no_header_or_footer(

@@ -13,7 +13,9 @@ addresses print as text, a video as a QR code figure), so none needs a ``Link`` 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -157,10 +159,16 @@ class TaggedParagraph(Paragraph):
             self._wrapped_at = avail_width
         return width, height
 
+    _continues = False  # a piece followed by another (the paragraph goes on after a break)
+
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         parts: list[Any] = super().split(avail_width, avail_height)
         for part in parts:
             part.node = self.node
+        for part in parts[:-1]:
+            part._continues = True
+        if parts:
+            parts[-1]._continues = self._continues
         return parts
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
@@ -168,6 +176,70 @@ class TaggedParagraph(Paragraph):
         node, self._drawn = (None if getattr(self, "_drawn", False) else self.node), True
         with marked(canvas, node):
             super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        # A line break is a word break: each line but the paragraph's last ends with a space, so
+        # that text read from the page or the structure tree says "hip flexor muscle", not
+        # "hip flexormuscle" (ISO 32000-1, 14.8.2.5). Invisible: text is set ragged right.
+        lines = self.__dict__.get("blPara")
+        if lines is None or self.style.wordWrap == "CJK":  # (there a break is inside a word)
+            super().draw()
+            return
+        self.blPara = spaced_lines(lines, self._continues, words_of(getattr(self, "frags", None)))
+        try:
+            super().draw()
+        finally:
+            self.blPara = lines
+
+
+_SPACES = re.compile(r"[ \t\n\r]+")  # where a line may break: not at a no-break space
+
+
+def words_of(frags: Any) -> set[str]:
+    """The whole words of a paragraph, from its fragments (each a piece of styled text) or, once
+    its lines are broken, from ReportLab's word list ([width, (fragment, text), ...] a word)."""
+    words: set[str] = set()
+    texts: list[str] = []
+    for frag in frags or ():
+        if isinstance(frag, list):
+            words.add("".join(piece[1] for piece in frag[1:] if isinstance(piece, tuple)))
+        elif hasattr(frag, "text"):
+            texts.append(frag.text)
+        elif hasattr(frag, "words"):
+            texts.append(" ".join(frag.words))
+    return words | set(_SPACES.split("".join(texts)))
+
+
+def spaced_lines(para: Any, continues: bool, words_of_text: set[str]) -> Any:
+    """A copy of a paragraph's broken lines with a space at the end of each line but the last
+    (and of the last too when the paragraph ``continues`` in a next piece), where the line
+    ends with a whole word of the text (``words_of_text``): a long word, such as a web address,
+    broken across lines stays one word."""
+    lines = list(para.lines)
+    for i in range(len(lines) if continues else len(lines) - 1):
+        if para.kind == 0:
+            extra, words = lines[i]
+            if words and not words[-1].endswith(" ") and words[-1] in words_of_text:
+                if extra < -1e-8:  # a line squeezed to fit: its spaces keep their width
+                    gaps = len(words) - 1 + " ".join(words).count("\xa0")
+                    extra = extra * (gaps + 1) / gaps if gaps > 0 else 0.0
+                lines[i] = (extra, [*words, ""])  # drawn as " ".join(words)
+            continue
+        line = lines[i]
+        last = line.words[-1] if line.words else None
+        text = getattr(last, "text", None)
+        if last is None or not text or getattr(last, "cbDefn", None) is not None or text.endswith(" "):
+            continue
+        # the line's last word, which may span fragments ("4." in bold, a no-break space, "Shift")
+        said = "".join(getattr(w, "text", "") for w in line.words)
+        if _SPACES.split(said.rstrip(" \t\n\r"))[-1] not in words_of_text:
+            continue
+        copied = copy.copy(line)
+        copied.words = [*line.words[:-1], last.clone(text=text + " ")]
+        lines[i] = copied
+    spaced = copy.copy(para)
+    spaced.lines = lines
+    return spaced
 
 
 # Paragraph markup parsed before, by (text, what of the style the parser reads): the same
