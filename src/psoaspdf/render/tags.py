@@ -182,8 +182,8 @@ class TaggedParagraph(Paragraph):
         # that text read from the page or the structure tree says "hip flexor muscle", not
         # "hip flexormuscle" (ISO 32000-1, 14.8.2.5). Invisible: text is set ragged right.
         lines = self.__dict__.get("blPara")
-        if lines is None or self.style.wordWrap == "CJK":  # (there a break is inside a word)
-            super().draw()
+        if lines is None or (len(lines.lines) < 2 and not self._continues) or self.style.wordWrap == "CJK":
+            super().draw()  # (one line; or CJK wrapping, where a break is inside a word)
             return
         self.blPara = spaced_lines(lines, self._continues, words_of(getattr(self, "frags", None)))
         try:
