@@ -315,22 +315,17 @@ def beside_and_below(
     while rest:
         first = rest[0]
         height = first.wrap(width, big)[1]
-        if used + height <= column:  # it ends beside the figure
-            beside.append(rest.pop(0))
-            used += height + first.getSpaceAfter()
-            continue
-        # the lines that start beside the figure stay there
-        room = column - used + getattr(getattr(first, "style", None), "leading", 0) - 0.01
-        first.allowOrphans = 1  # one line beside the figure is fine: this is no page break
-        parts = first.split(width, room) if room > 0 else []
-        if len(parts) == 1:  # all of it starts beside the figure
-            beside.append(rest.pop(0))
-            used += height + first.getSpaceAfter()
-            continue
-        if len(parts) == 2:
-            beside.append(parts[0])
-            rest[0] = parts[1]
-        break
+        if used + height > column:  # it does not end beside the figure: the lines that start there stay
+            room = column - used + getattr(getattr(first, "style", None), "leading", 0) - 0.01
+            first.allowOrphans = 1  # one line beside the figure is fine: this is no page break
+            parts = first.split(width, room) if room > 0 else []
+            if len(parts) == 2:
+                beside.append(parts[0])
+                rest[0] = parts[1]
+            if len(parts) != 1:  # (one part: all of it starts beside the figure)
+                break
+        beside.append(rest.pop(0))
+        used += height + first.getSpaceAfter()
     return beside, rest
 
 
